@@ -1,0 +1,15 @@
+"""Multilabel metrics: micro/macro/samples average precision, scorers, thresholds."""
+
+from ._ranking import average_precision, average_precision_report, per_genre_average_precision
+from ._scorer import SCORERS, AveragePrecisionScorer, get_scorer
+from ._threshold import confident_genres
+
+__all__ = [
+    "SCORERS",
+    "AveragePrecisionScorer",
+    "average_precision",
+    "average_precision_report",
+    "confident_genres",
+    "get_scorer",
+    "per_genre_average_precision",
+]

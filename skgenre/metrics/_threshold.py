@@ -1,0 +1,44 @@
+"""The 3D-CNN study's threshold metric: the genres a model is confident about."""
+
+import numpy as np
+import pandas as pd
+
+from ..utils import positive_proba
+
+__all__ = ["confident_genres"]
+
+
+def confident_genres(proba, genre_names, threshold=0.75):
+    """Each movie's genres whose probability is at least ``threshold``, most likely first.
+
+    Parameters
+    ----------
+    proba : array-like of shape (n_movies, n_genres)
+        Positive-class probabilities, e.g. ``stacker.predict_proba(X)``.
+    genre_names : sequence of str of length n_genres
+    threshold : float or array-like of shape (n_genres,), default=0.75
+        The study reports genres above 0.75; per-genre thresholds are accepted.
+
+    Returns
+    -------
+    genres : list of list of str
+        One list per movie (empty when no genre reaches the threshold).
+
+    Examples
+    --------
+    >>> from skgenre.metrics import confident_genres
+    >>> confident_genres([[0.8, 0.9, 0.1]], ["Action", "Comedy", "Drama"])
+    [['Comedy', 'Action']]
+    """
+    if isinstance(proba, pd.DataFrame):
+        proba = proba.to_numpy()
+    proba = positive_proba(proba)
+    names = np.asarray(list(genre_names), dtype=object)
+    if proba.shape[1] != len(names):
+        raise ValueError(f"proba has {proba.shape[1]} genres but {len(names)} names were given.")
+    threshold = np.broadcast_to(np.asarray(threshold, dtype=float), (proba.shape[1],))
+    out = []
+    for row in proba:
+        hits = np.flatnonzero(row >= threshold)
+        out.append(list(names[hits[np.argsort(-row[hits], kind="stable")]]))
+    return out

@@ -1,0 +1,103 @@
+"""Multilabel-stratified splitting, delegated to ``iterative-stratification``."""
+
+import numbers
+
+from iterstrat.ml_stratifiers import (
+    MultilabelStratifiedKFold as _IterstratKFold,
+    MultilabelStratifiedShuffleSplit,
+    RepeatedMultilabelStratifiedKFold,
+)
+from sklearn.model_selection import check_cv
+from sklearn.utils import indexable
+from sklearn.utils import _safe_indexing
+
+from ..utils import check_multilabel_target
+
+__all__ = [
+    "MultilabelStratifiedKFold",
+    "MultilabelStratifiedShuffleSplit",
+    "RepeatedMultilabelStratifiedKFold",
+    "check_multilabel_cv",
+    "multilabel_train_test_split",
+]
+
+
+class MultilabelStratifiedKFold(_IterstratKFold):
+    """K-fold that keeps each genre's share of movies alike across folds.
+
+    Iterative stratification (Sechidis et al., 2011) from ``iterative-stratification``,
+    with scikit-learn's default of 5 folds.
+
+    Parameters
+    ----------
+    n_splits : int, default=5
+    shuffle : bool, default=False
+    random_state : int, RandomState instance or None, default=None
+        Used only when ``shuffle=True``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgenre.model_selection import MultilabelStratifiedKFold
+    >>> Y = np.array([[1, 0], [0, 1], [1, 1], [0, 0]] * 3)
+    >>> [len(test) for _, test in MultilabelStratifiedKFold(3).split(Y, Y)]
+    [4, 4, 4]
+    """
+
+    def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
+        super().__init__(n_splits=n_splits, shuffle=shuffle, random_state=random_state)
+
+
+def check_multilabel_cv(cv=5, *, random_state=None):
+    """Turn ``cv`` into a splitter: an int becomes a shuffled multilabel-stratified K-fold.
+
+    Parameters
+    ----------
+    cv : int, cross-validation generator or iterable, default=5
+    random_state : int, RandomState instance or None, default=None
+        Shuffles the folds when ``cv`` is an int.
+    """
+    if cv is None:
+        cv = 5
+    if isinstance(cv, numbers.Integral):
+        return MultilabelStratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
+    return check_cv(cv)
+
+
+def multilabel_train_test_split(*arrays, stratify, test_size=0.25, random_state=None):
+    """Split arrays into train and test parts keeping each genre's share alike.
+
+    Parameters
+    ----------
+    *arrays : sequence of indexables with the same length
+    stratify : array-like of shape (n_movies, n_genres)
+        The 0/1 genre matrix to stratify on (usually ``Y``).
+    test_size : float or int, default=0.25
+    random_state : int or None, default=None
+
+    Returns
+    -------
+    splitting : list of length 2 * len(arrays)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgenre.model_selection import multilabel_train_test_split
+    >>> X = np.arange(16).reshape(8, 2); Y = np.array([[1, 0], [0, 1]] * 4)
+    >>> X_train, X_test, Y_train, Y_test = multilabel_train_test_split(
+    ...     X, Y, stratify=Y, test_size=0.5, random_state=0)
+    >>> Y_test.sum(axis=0).tolist()
+    [2, 2]
+    """
+    if not arrays:
+        raise ValueError("At least one array is required.")
+    arrays = indexable(*arrays)
+    Y = check_multilabel_target(stratify, name="stratify")
+    splitter = MultilabelStratifiedShuffleSplit(
+        n_splits=1, test_size=test_size, random_state=random_state
+    )
+    train, test = next(splitter.split(Y, Y))
+    out = []
+    for a in arrays:
+        out.extend([_safe_indexing(a, train), _safe_indexing(a, test)])
+    return out

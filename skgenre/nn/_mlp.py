@@ -1,0 +1,254 @@
+"""GenreMLP: the trainable MLP head shared by every modality."""
+
+import numbers
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils import MultilabelClassifierMixin, check_multilabel_target
+from ..utils._sklearn import fit_context, validate_data
+from ._net import MultilabelNet, MultilabelValidSplit, balanced_pos_weight
+
+__all__ = ["GenreMLP", "MLPModule"]
+
+_ACTIVATIONS = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "gelu": torch.nn.GELU}
+
+
+class MLPModule(torch.nn.Module):
+    """Fully connected layers ending in one logit per genre.
+
+    Parameters
+    ----------
+    n_features : int
+    n_outputs : int
+    hidden_layer_sizes : tuple of int, default=(1000,)
+        ``()`` gives a single linear layer (the study's fusion layer).
+    activation : {"relu", "tanh", "gelu"}, default="relu"
+    dropout : float, default=0.5
+    """
+
+    def __init__(self, n_features, n_outputs, hidden_layer_sizes=(1000,), activation="relu",
+                 dropout=0.5):
+        super().__init__()
+        layers, width = [], n_features
+        for size in hidden_layer_sizes:
+            layers += [torch.nn.Linear(width, size), _ACTIVATIONS[activation]()]
+            if dropout:
+                layers.append(torch.nn.Dropout(dropout))
+            width = size
+        layers.append(torch.nn.Linear(width, n_outputs))
+        self.layers = torch.nn.Sequential(*layers)
+
+    def forward(self, X):
+        return self.layers(X)
+
+
+class GenreMLP(MultilabelClassifierMixin, BaseEstimator):
+    """Multilabel MLP trained with the study's recipe, on dense or sparse features.
+
+    Binary cross-entropy on logits with per-genre positive weight
+    negatives/positives, Adam, mini-batches of 64, and early stopping on the loss of a
+    multilabel-stratified validation split, restoring the best epoch's weights.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(1000,)
+        Widths of the hidden layers; ``()`` trains a single linear layer.
+    activation : {"relu", "tanh", "gelu"}, default="relu"
+    dropout : float, default=0.5
+        Dropout after each hidden layer.
+    lr : float, default=1e-3
+        Adam learning rate.
+    weight_decay : float, default=0.0
+        Adam L2 penalty.
+    batch_size : int, default=64
+    max_epochs : int, default=100
+    patience : int, default=5
+        Epochs without a better validation loss before training stops.
+    validation_fraction : float, default=0.1
+        Share of the training movies held out for early stopping; ``0`` trains for
+        ``max_epochs`` on everything.
+    pos_weight : bool or array-like of shape (n_genres,), default=True
+        ``True`` weighs each genre's positives by negatives/positives (the study),
+        ``False`` weighs all movies alike, an array gives the weights.
+    threshold : float, default=0.5
+        Decision threshold of ``predict``.
+    device : str, default="cpu"
+        Torch device, e.g. ``"cuda"``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, batch order and the validation split.
+    verbose : int, default=0
+        ``> 0`` prints skorch's epoch table.
+
+    Attributes
+    ----------
+    net_ : MultilabelNet
+        The fitted skorch net.
+    classes_ : list of ndarray
+        ``array([0, 1])`` per genre, so scikit-learn's scorers read the model as multilabel.
+    n_features_in_ : int
+    pos_weight_ : ndarray of shape (n_genres,)
+    n_epochs_ : int
+        Epochs trained.
+
+    See Also
+    --------
+    MultilabelNet : the underlying skorch net, for custom modules.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_multilabel_classification
+    >>> from skgenre.nn import GenreMLP
+    >>> X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+    >>> clf = GenreMLP(hidden_layer_sizes=(16,), max_epochs=5, random_state=0).fit(X, Y)
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 3)
+    """
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like"],
+        "activation": [StrOptions(set(_ACTIVATIONS))],
+        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
+        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(numbers.Real, 0, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "patience": [Interval(numbers.Integral, 1, None, closed="left")],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
+        "pos_weight": ["boolean", "array-like"],
+        "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
+        "device": [str],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(1000,),
+        *,
+        activation="relu",
+        dropout=0.5,
+        lr=1e-3,
+        weight_decay=0.0,
+        batch_size=64,
+        max_epochs=100,
+        patience=5,
+        validation_fraction=0.1,
+        pos_weight=True,
+        threshold=0.5,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.dropout = dropout
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.pos_weight = pos_weight
+        self.threshold = threshold
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _pos_weight(self, Y):
+        if isinstance(self.pos_weight, (bool, np.bool_)):
+            if self.pos_weight:
+                return balanced_pos_weight(Y)
+            return np.ones(Y.shape[1], dtype=np.float32)
+        weight = np.asarray(self.pos_weight, dtype=np.float32)
+        if weight.shape != (Y.shape[1],):
+            raise ValueError(
+                f"pos_weight has shape {weight.shape}; expected ({Y.shape[1]},), one per genre."
+            )
+        return weight
+
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, Y):
+        """Train the MLP.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_movies, n_features)
+        Y : array-like of shape (n_movies, n_genres)
+            0/1 genre indicators.
+
+        Returns
+        -------
+        self : GenreMLP
+        """
+        from skorch.callbacks import EarlyStopping
+
+        X = validate_data(self, X, accept_sparse="csr", dtype=np.float32)
+        Y = check_multilabel_target(Y).astype(np.float32)
+        if X.shape[0] != Y.shape[0]:
+            raise ValueError(f"X has {X.shape[0]} movies but Y has {Y.shape[0]}.")
+        rng = check_random_state(self.random_state)
+        seed = int(rng.randint(np.iinfo(np.int32).max))
+        self.pos_weight_ = self._pos_weight(Y)
+
+        n_valid = int(round(self.validation_fraction * X.shape[0]))
+        early_stop = self.validation_fraction > 0 and n_valid >= 2 and X.shape[0] - n_valid >= 2
+        callbacks = (
+            [("early_stopping", EarlyStopping(monitor="valid_loss", patience=self.patience,
+                                              load_best=True))]
+            if early_stop else []
+        )
+        self.net_ = MultilabelNet(
+            MLPModule,
+            module__n_features=X.shape[1],
+            module__n_outputs=Y.shape[1],
+            module__hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+            module__activation=self.activation,
+            module__dropout=self.dropout,
+            criterion__pos_weight=torch.as_tensor(self.pos_weight_),
+            optimizer=torch.optim.Adam,
+            optimizer__weight_decay=self.weight_decay,
+            lr=self.lr,
+            batch_size=self.batch_size,
+            max_epochs=self.max_epochs,
+            train_split=(
+                MultilabelValidSplit(self.validation_fraction, random_state=seed)
+                if early_stop else None
+            ),
+            callbacks=callbacks,
+            iterator_train__shuffle=True,
+            threshold=self.threshold,
+            device=self.device,
+            verbose=self.verbose,
+        )
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            self.net_.fit(X, Y)
+        self.classes_ = self.net_.classes_
+        self.n_epochs_ = len(self.net_.history)
+        return self
+
+    def predict_proba(self, X):
+        """Probability that each genre is present.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_movies, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_movies, n_genres)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", dtype=np.float32, reset=False)
+        return self.net_.predict_proba(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.non_deterministic = False
+        return tags

@@ -1,0 +1,179 @@
+"""Multilabel helpers shared by every modality: target checks, probabilities, classes."""
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import ClassifierMixin
+
+__all__ = [
+    "check_multilabel_target",
+    "multilabel_classes",
+    "positive_proba",
+    "MultilabelClassifierMixin",
+]
+
+
+def check_multilabel_target(Y, *, n_genres=None, name="Y"):
+    """Validate a multilabel target and return it as an int8 indicator matrix.
+
+    Parameters
+    ----------
+    Y : array-like or sparse matrix of shape (n_movies, n_genres)
+        0/1 (or boolean) indicator matrix, one column per genre.
+    n_genres : int, default=None
+        Expected number of genres; checked when given.
+    name : str, default="Y"
+        Name used in error messages.
+
+    Returns
+    -------
+    Y : ndarray of shape (n_movies, n_genres), dtype int8
+
+    Raises
+    ------
+    ValueError
+        If ``Y`` is not a 2-D 0/1 matrix, or has the wrong number of genres.
+
+    Examples
+    --------
+    >>> from skgenre.utils import check_multilabel_target
+    >>> check_multilabel_target([[1, 0], [0, 1]])
+    array([[1, 0],
+           [0, 1]], dtype=int8)
+    """
+    if sparse.issparse(Y):
+        Y = Y.toarray()
+    if isinstance(Y, (pd.DataFrame, pd.Series)):
+        Y = Y.to_numpy()
+    Y = np.asarray(Y)
+    if Y.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D (n_movies, n_genres) 0/1 indicator matrix; got an "
+            f"array of shape {Y.shape}. Convert lists of genres with "
+            "sklearn.preprocessing.MultiLabelBinarizer."
+        )
+    if Y.shape[1] == 0:
+        raise ValueError(f"{name} has no genre column (shape {Y.shape}).")
+    if Y.dtype == object:
+        try:
+            Y = Y.astype(float)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} must hold 0/1 values only.") from exc
+    if np.issubdtype(Y.dtype, np.floating) and np.isnan(Y).any():
+        raise ValueError(f"{name} contains NaN; genres must be 0 or 1.")
+    values = np.unique(Y)
+    if not np.isin(values, [0, 1]).all():
+        raise ValueError(
+            f"{name} must hold 0/1 values only; found {values[~np.isin(values, [0, 1])][:5]}."
+        )
+    if n_genres is not None and Y.shape[1] != n_genres:
+        raise ValueError(
+            f"{name} has {Y.shape[1]} genres, but the model was fitted with {n_genres}."
+        )
+    return Y.astype(np.int8)
+
+
+def multilabel_classes(n_genres):
+    """``classes_`` that makes scikit-learn's scorers treat a model as multilabel.
+
+    A single ``array([0, 1])`` would make scikit-learn read the estimator as binary,
+    pick one probability column, and return NaN scores; one array per genre does not.
+
+    Examples
+    --------
+    >>> from skgenre.utils import multilabel_classes
+    >>> multilabel_classes(2)
+    [array([0, 1]), array([0, 1])]
+    """
+    return [np.array([0, 1]) for _ in range(n_genres)]
+
+
+def positive_proba(proba, classes=None):
+    """Normalise any multilabel ``predict_proba`` output to positive-class probabilities.
+
+    Parameters
+    ----------
+    proba : ndarray or list of ndarray
+        One of: an (n, n_genres) array of positive-class probabilities (returned
+        unchanged); a list of (n, 2) arrays, one per genre, as scikit-learn's forests
+        and ``MultiOutputClassifier`` return (an (n, 1) array, for a genre that was
+        constant in training, becomes 1 or 0 by that genre's single class); or an
+        (n, 2, n_genres) array as skorch's classifier returns.
+    classes : list of ndarray, default=None
+        Per-genre classes, needed only to resolve (n, 1) arrays; class ``1`` is
+        assumed absent when not given.
+
+    Returns
+    -------
+    proba : ndarray of shape (n, n_genres), float64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgenre.utils import positive_proba
+    >>> positive_proba([np.array([[0.2, 0.8]]), np.array([[1.0]])])
+    array([[0.8, 0. ]])
+    """
+    if isinstance(proba, list):
+        columns = []
+        for j, p in enumerate(proba):
+            p = np.asarray(p, dtype=np.float64)
+            if p.ndim != 2:
+                raise ValueError(f"Per-genre probabilities must be 2-D; got {p.shape}.")
+            if p.shape[1] == 2:
+                columns.append(p[:, 1])
+            elif p.shape[1] == 1:
+                only = None if classes is None else np.asarray(classes[j])[0]
+                columns.append(np.full(p.shape[0], 1.0 if only == 1 else 0.0))
+            else:
+                raise ValueError(
+                    f"Genre {j} has {p.shape[1]} probability columns; expected 1 or 2."
+                )
+        return np.column_stack(columns) if columns else np.empty((0, 0))
+    proba = np.asarray(proba, dtype=np.float64)
+    if proba.ndim == 3 and proba.shape[1] == 2:
+        return proba[:, 1, :]
+    if proba.ndim == 2:
+        return proba
+    raise ValueError(f"Cannot read multilabel probabilities of shape {proba.shape}.")
+
+
+class MultilabelClassifierMixin(ClassifierMixin):
+    """Mixin for multilabel genre classifiers.
+
+    Subclasses implement ``predict_proba`` returning (n, n_genres) positive-class
+    probabilities and set ``classes_`` with :func:`multilabel_classes`; the mixin adds
+    ``predict`` (``predict_proba >= threshold``), a macro average precision ``score``
+    and the tags that declare multilabel support.
+    """
+
+    def predict(self, X):
+        """Genre indicators: ``predict_proba(X) >= threshold``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_movies, ...)
+
+        Returns
+        -------
+        Y : ndarray of shape (n_movies, n_genres), dtype int
+        """
+        threshold = getattr(self, "threshold", 0.5)
+        return (self.predict_proba(X) >= threshold).astype(int)
+
+    def score(self, X, y, sample_weight=None):
+        """Macro average precision of ``predict_proba(X)`` against ``y``.
+
+        Subset accuracy, scikit-learn's default for classifiers, is near zero and
+        uninformative for multilabel genres, so the score is the study's main metric.
+        """
+        from ..metrics import average_precision
+
+        return average_precision(y, self.predict_proba(X), average="macro")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = False
+        return tags

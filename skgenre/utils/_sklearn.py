@@ -1,0 +1,6 @@
+"""The one place that touches scikit-learn's private API; each use is named here."""
+
+from sklearn.base import _fit_context as fit_context  # parameter validation in fit
+from sklearn.utils.validation import validate_data
+
+__all__ = ["fit_context", "validate_data"]

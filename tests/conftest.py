@@ -1,0 +1,48 @@
+"""Shared fixtures. The real data lives in ../shared/data beside the project root."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+MOVIELENS_CSV = SHARED_DATA / "movielens_wiki.csv"
+
+
+@pytest.fixture(scope="session")
+def shared_data():
+    """Path of ../shared/data; tests that need the real movies skip without it."""
+    if not MOVIELENS_CSV.exists():
+        pytest.skip(f"real data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def movielens_csv(shared_data):
+    return shared_data / "movielens_wiki.csv"
+
+
+@pytest.fixture
+def multilabel_data():
+    """A small dense multilabel problem with 13 genres, like MovieScope's."""
+    from sklearn.datasets import make_multilabel_classification
+
+    X, Y = make_multilabel_classification(
+        n_samples=240, n_features=20, n_classes=13, n_labels=2, random_state=0
+    )
+    return X.astype(np.float32), Y
+
+
+@pytest.fixture(autouse=True)
+def _few_torch_threads():
+    """Two pytest workers share two cores: one torch thread each avoids oversubscription."""
+    try:
+        import torch
+    except ImportError:  # pragma: no cover
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
