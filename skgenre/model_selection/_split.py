@@ -93,6 +93,11 @@ def multilabel_train_test_split(*arrays, stratify, test_size=0.25, random_state=
         raise ValueError("At least one array is required.")
     arrays = indexable(*arrays)
     Y = check_multilabel_target(stratify, name="stratify")
+    if len(Y) != len(arrays[0]):
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: stratify has "
+            f"{len(Y)} rows, the arrays {len(arrays[0])}."
+        )
     splitter = MultilabelStratifiedShuffleSplit(
         n_splits=1, test_size=test_size, random_state=random_state
     )

@@ -24,7 +24,7 @@ def is_missing(values):
     [False, True, True, True, True]
     """
     series = pd.Series(list(values) if not isinstance(values, pd.Series) else values)
-    mask = series.isna().to_numpy()
+    mask = series.isna().to_numpy(copy=True)
     is_str = series.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
     if is_str.any():
         blank = series[is_str].str.strip().eq("").to_numpy()

@@ -41,6 +41,11 @@ def check_multilabel_target(Y, *, n_genres=None, name="Y"):
     array([[1, 0],
            [0, 1]], dtype=int8)
     """
+    if Y is None:
+        raise ValueError(
+            f"This estimator requires y to be passed, but the target y is None: {name} must "
+            "be an (n_movies, n_genres) 0/1 indicator matrix."
+        )
     if sparse.issparse(Y):
         Y = Y.toarray()
     if isinstance(Y, (pd.DataFrame, pd.Series)):
@@ -58,13 +63,13 @@ def check_multilabel_target(Y, *, n_genres=None, name="Y"):
         try:
             Y = Y.astype(float)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"{name} must hold 0/1 values only.") from exc
+            raise ValueError(f"Unknown label type: {name} must hold 0/1 values only.") from exc
     if np.issubdtype(Y.dtype, np.floating) and np.isnan(Y).any():
         raise ValueError(f"{name} contains NaN; genres must be 0 or 1.")
     values = np.unique(Y)
     if not np.isin(values, [0, 1]).all():
         raise ValueError(
-            f"{name} must hold 0/1 values only; found {values[~np.isin(values, [0, 1])][:5]}."
+            f"Unknown label type: {name} must hold 0/1 values only; found {values[~np.isin(values, [0, 1])][:5]}."
         )
     if n_genres is not None and Y.shape[1] != n_genres:
         raise ValueError(
