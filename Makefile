@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(PY) -m skgenre demo
 
 test: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadgroup
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadgroup
 
 docs: $(STAMP)
 	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html

@@ -1,9 +1,19 @@
 """Shared fixtures. The real data lives in ../shared/data beside the project root."""
 
+import os
 from pathlib import Path
 
-import numpy as np
-import pytest
+# Two pytest workers share two cores: one BLAS/OpenMP thread each. Without this, tiny
+# logistic regressions run ~7x slower on a busy machine (threads spin against each other).
+# Set before scipy loads its own OpenBLAS; threadpoolctl covers libraries already loaded.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+threadpool_limits(limits=1)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"

@@ -1,6 +1,7 @@
 """Multilabel metrics: micro/macro/samples average precision, scorers, thresholds."""
 
 from ._ranking import average_precision, average_precision_report, per_genre_average_precision
+from ._modality import modality_report
 from ._scorer import SCORERS, AveragePrecisionScorer, get_scorer
 from ._threshold import confident_genres
 
@@ -11,5 +12,6 @@ __all__ = [
     "average_precision_report",
     "confident_genres",
     "get_scorer",
+    "modality_report",
     "per_genre_average_precision",
 ]

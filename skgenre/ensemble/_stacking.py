@@ -1,0 +1,479 @@
+"""MovieGenreStacker: leak-free multi-output stacking of the movie modalities."""
+
+import logging
+import numbers
+import warnings
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, clone
+from sklearn.metrics import precision_recall_curve
+from sklearn.utils import Bunch, check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, check_memory
+from tqdm.auto import tqdm
+
+from ..model_selection import check_multilabel_cv
+from ..utils import (
+    MultilabelClassifierMixin,
+    check_multilabel_target,
+    is_missing,
+    multilabel_classes,
+    positive_proba,
+)
+from ..utils._sklearn import BaseComposition, fit_context
+from ._defaults import default_estimators
+from ._final import make_final_estimator
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["MovieGenreStacker"]
+
+
+def _select(X, columns):
+    """The part of ``X`` a base estimator sees: 1-D values for a column name, else a frame."""
+    if isinstance(columns, str):
+        return X[columns].to_numpy()
+    return X[list(columns)].reset_index(drop=True)
+
+
+def _take(data, rows):
+    if isinstance(data, pd.DataFrame):
+        return data.iloc[rows].reset_index(drop=True)
+    return data[rows]
+
+
+def _present(X, columns):
+    """Movies that have the modality: its column exists and the cell is not empty."""
+    cols = [columns] if isinstance(columns, str) else list(columns)
+    cols = [c for c in cols if c in X.columns]
+    if not cols:
+        return np.zeros(len(X), dtype=bool)
+    return np.logical_or.reduce([~is_missing(X[c]) for c in cols])
+
+
+def _proba(estimator, data, n_genres, name):
+    proba = positive_proba(estimator.predict_proba(data), getattr(estimator, "classes_", None))
+    if proba.shape != (len(data), n_genres):
+        raise ValueError(
+            f"Base estimator {name!r} returned probabilities of shape {proba.shape}; "
+            f"expected ({len(data)}, {n_genres}), one column per genre."
+        )
+    return proba
+
+
+def _fit_predict(estimator, X_train, Y_train, X_test, n_genres, name):
+    fitted = clone(estimator).fit(X_train, Y_train)
+    return _proba(fitted, X_test, n_genres, name)
+
+
+def _fit(estimator, X, Y):
+    return clone(estimator).fit(X, Y)
+
+
+class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
+    """Stack per-modality genre models (plot, poster, trailer, metadata) into one.
+
+    Each base estimator sees only its columns of the movie table, in the spirit of
+    :class:`~sklearn.compose.ColumnTransformer`, and only the movies that have that
+    modality. Its out-of-fold probabilities, from a multilabel-stratified ``cv``, are
+    stacked with one missing-modality indicator per base model and fed to a final
+    multi-output estimator; then each base estimator is refit on all its movies.
+
+    Unlike :class:`~sklearn.ensemble.StackingClassifier` with multilabel targets,
+    ``predict_proba`` is the probability that each genre is *present*.
+
+    Parameters
+    ----------
+    estimators : list of (str, estimator, str or list of str), default=None
+        ``(name, estimator, columns)``: a single column name hands the estimator a 1-D
+        array of that column (plot texts, poster or trailer paths), a list of names a
+        DataFrame of those columns (metadata). Each estimator takes ``fit(X, Y)`` with
+        ``Y`` of shape (n_movies, n_genres) and returns (n_movies, n_genres)
+        probabilities (a forest's list of (n, 2) arrays is accepted too).
+        ``None`` builds the measured-best default for each modality present in ``X``
+        at fit time (see :func:`skgenre.ensemble.default_estimators`): ``"text"`` on
+        ``plot``, ``"poster"`` on ``poster``, ``"trailer"`` on ``trailer`` and
+        ``"metadata"`` on the metadata columns.
+    final_estimator : estimator, default=None
+        Fitted on the stacked (n_movies, n_base x (n_genres + 1)) out-of-fold features;
+        ``None`` means :func:`~skgenre.ensemble.make_final_estimator` ``("default")``, a
+        per-genre logistic regression.
+    cv : int, cross-validation generator, iterable or "prefit", default=5
+        Folds for the out-of-fold predictions. An int means a shuffled
+        :class:`~skgenre.model_selection.MultilabelStratifiedKFold`. ``"prefit"`` uses
+        the given estimators as already fitted (fit them on other movies than those
+        passed to ``fit``, or the final estimator learns from over-confident scores).
+    passthrough : bool or list of str, default=False
+        Extra numeric columns of ``X`` appended to the final estimator's input
+        (``True`` means every numeric column).
+    threshold : float, default=0.5
+        Decision threshold of ``predict`` when ``tune_thresholds=False``.
+    tune_thresholds : bool, default=False
+        Pick each genre's threshold maximising F1 on out-of-fold fused predictions.
+    n_jobs : int, default=None
+        Folds and modalities are fitted in parallel with joblib.
+    memory : str, joblib.Memory or None, default=None
+        Caches base models' out-of-fold predictions and refits (and, for default
+        estimators, the posters' and trailers' frozen features), so that a grid over
+        final-estimator parameters does not refit base models.
+    random_state : int, RandomState instance or None, default=None
+        Shuffles the folds and seeds the default estimators.
+    verbose : int, default=0
+        ``> 0`` shows a progress bar over base-model fits.
+
+    Attributes
+    ----------
+    estimators_ : list of estimator
+        Base estimators refit on all movies that have their modality.
+    named_estimators_ : Bunch
+        The same, by name.
+    modalities_ : list of str
+        Names of the base estimators, in stacking order.
+    columns_ : list of str or list of str
+        The columns each base estimator reads.
+    final_estimator_ : estimator
+    genre_names_ : list of str
+        ``Y``'s column names when it is a DataFrame, else ``genre_0``, ``genre_1``, ...
+    n_genres_ : int
+    classes_ : list of ndarray
+        ``array([0, 1])`` per genre (scikit-learn's scorers then see a multilabel model).
+    oof_proba_ : dict of str to ndarray of shape (n_movies, n_genres)
+        Out-of-fold probabilities of each base model (NaN rows where the movie lacks
+        the modality), and ``"fusion"`` when ``tune_thresholds=True``.
+    thresholds_ : ndarray of shape (n_genres,)
+        The decision thresholds ``predict`` uses.
+
+    See Also
+    --------
+    skgenre.metrics.modality_report : the study's table of each modality and the fusion.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sklearn.feature_extraction.text import TfidfVectorizer
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from skgenre import MovieGenreStacker
+    >>> from skgenre.ensemble import PerGenreClassifier
+    >>> X = pd.DataFrame({"plot": ["a ghost haunts a house", "two friends laugh", "", None] * 10})
+    >>> Y = np.array([[1, 0], [0, 1], [1, 0], [0, 1]] * 10)
+    >>> text = make_pipeline(TfidfVectorizer(), PerGenreClassifier())
+    >>> stacker = MovieGenreStacker([("text", text, "plot")], cv=3, random_state=0).fit(X, Y)
+    >>> stacker.predict_proba(X[:2]).round(1)
+    array([[0.7, 0.3],
+           [0.3, 0.7]])
+    """
+
+    _parameter_constraints = {
+        "estimators": [list, None],
+        "final_estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "cv": ["cv_object", StrOptions({"prefit"})],
+        "passthrough": ["boolean", list],
+        "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
+        "tune_thresholds": ["boolean"],
+        "n_jobs": [numbers.Integral, None],
+        "memory": [None, str, HasMethods(["cache"])],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        estimators=None,
+        final_estimator=None,
+        *,
+        cv=5,
+        passthrough=False,
+        threshold=0.5,
+        tune_thresholds=False,
+        n_jobs=None,
+        memory=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.estimators = estimators
+        self.final_estimator = final_estimator
+        self.cv = cv
+        self.passthrough = passthrough
+        self.threshold = threshold
+        self.tune_thresholds = tune_thresholds
+        self.n_jobs = n_jobs
+        self.memory = memory
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- nested parameters: ``text__C``, ``final_estimator__C`` ---------------------------
+    @property
+    def _estimators(self):
+        return [(name, est) for name, est, _ in (self.estimators or [])]
+
+    @_estimators.setter
+    def _estimators(self, value):
+        self.estimators = [
+            (name, est, cols) for (name, est), (_, _, cols) in zip(value, self.estimators)
+        ]
+
+    def get_params(self, deep=True):
+        """Parameters, with ``<name>__<param>`` entries for each base estimator."""
+        return self._get_params("_estimators", deep=deep)
+
+    def set_params(self, **params):
+        """Set parameters, including ``<name>__<param>`` of base estimators."""
+        self._set_params("_estimators", **params)
+        return self
+
+    # -- fitting ------------------------------------------------------------------------
+    def _check_X(self, X):
+        if isinstance(X, dict):
+            X = pd.DataFrame(X)
+        if not isinstance(X, pd.DataFrame):
+            raise TypeError(
+                "X must be a pandas DataFrame of movies (one row per movie, columns such as "
+                f"'plot', 'poster', 'trailer', 'cast'); got {type(X).__name__}."
+            )
+        return X
+
+    def _resolve_estimators(self, X, seed):
+        if self.estimators is None:
+            memory = self.memory if self.memory is not None else None
+            estimators = default_estimators(X, random_state=seed, memory=memory)
+            if not estimators:
+                raise ValueError(
+                    "X has none of the modality columns ('plot', 'poster', 'trailer', "
+                    f"metadata such as 'cast'); its columns are {list(X.columns)[:10]}."
+                )
+            return estimators
+        names = []
+        for item in self.estimators:
+            if not (isinstance(item, tuple) and len(item) == 3):
+                raise ValueError(
+                    "estimators must be a list of (name, estimator, columns) tuples; "
+                    f"got {item!r}."
+                )
+            name, est, cols = item
+            if not isinstance(name, str) or "__" in name or name in names:
+                raise ValueError(f"Estimator names must be unique strings without '__'; {name!r}.")
+            names.append(name)
+            missing = [c for c in ([cols] if isinstance(cols, str) else cols) if c not in X.columns]
+            if isinstance(cols, str) and missing or (not isinstance(cols, str) and len(missing) == len(cols)):
+                raise ValueError(
+                    f"Estimator {name!r} reads column(s) {missing} that X does not have."
+                )
+        return list(self.estimators)
+
+    def _passthrough_columns(self, X):
+        if self.passthrough is False:
+            return []
+        if self.passthrough is True:
+            return list(X.select_dtypes("number").columns)
+        return list(self.passthrough)
+
+    @fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, Y):
+        """Fit the base estimators out of fold, the final estimator, then refit the bases.
+
+        Parameters
+        ----------
+        X : DataFrame of shape (n_movies, n_columns)
+            The movie table; an empty cell means the movie lacks that modality.
+        Y : array-like or DataFrame of shape (n_movies, n_genres)
+            0/1 genre indicators; a DataFrame's columns become ``genre_names_``.
+
+        Returns
+        -------
+        self : MovieGenreStacker
+        """
+        X = self._check_X(X)
+        self.genre_names_ = (
+            [str(c) for c in Y.columns] if isinstance(Y, pd.DataFrame)
+            else [f"genre_{j}" for j in range(np.shape(Y)[1] if np.ndim(Y) == 2 else 0)]
+        )
+        Y = check_multilabel_target(Y)
+        if len(X) != len(Y):
+            raise ValueError(f"X has {len(X)} movies but Y has {len(Y)}.")
+        self.n_genres_ = Y.shape[1]
+        self.classes_ = multilabel_classes(self.n_genres_)
+        rng = check_random_state(self.random_state)
+        cv_seed, model_seed = (int(s) for s in rng.randint(np.iinfo(np.int32).max, size=2))
+
+        estimators = self._resolve_estimators(X, model_seed)
+        self.modalities_ = [name for name, _, _ in estimators]
+        self.columns_ = [cols for _, _, cols in estimators]
+        present = {name: _present(X, cols) for name, _, cols in estimators}
+        for name, mask in present.items():
+            if mask.sum() < 2:
+                raise ValueError(f"Only {int(mask.sum())} movie(s) have data for {name!r}.")
+        self.passthrough_columns_ = self._passthrough_columns(X)
+
+        if self.cv == "prefit":
+            for name, est, _ in estimators:
+                check_is_fitted(est, msg=f"cv='prefit' but estimator {name!r} is not fitted.")
+            self.estimators_ = [est for _, est, _ in estimators]
+            self.oof_proba_ = self._predict_modalities(X)
+        else:
+            self.estimators_, self.oof_proba_ = self._fit_out_of_fold(
+                X, Y, estimators, present, cv_seed
+            )
+        self.named_estimators_ = Bunch(**dict(zip(self.modalities_, self.estimators_)))
+
+        Z = self._stack(self.oof_proba_, X)
+        final = self.final_estimator
+        self.final_estimator_ = clone(final if final is not None else make_final_estimator())
+        self.final_estimator_.fit(Z, Y)
+        self.thresholds_ = np.full(self.n_genres_, float(self.threshold))
+        if self.tune_thresholds:
+            fused = self._out_of_fold_fusion(Z, Y, cv_seed)
+            self.oof_proba_["fusion"] = fused
+            self.thresholds_ = _best_f1_thresholds(Y, fused)
+        return self
+
+    def _fit_out_of_fold(self, X, Y, estimators, present, cv_seed):
+        memory = check_memory(self.memory)
+        fit_predict = memory.cache(_fit_predict)
+        fit_all = memory.cache(_fit)
+        splitter = check_multilabel_cv(self.cv, random_state=cv_seed)
+        folds = list(splitter.split(np.zeros((len(Y), 1)), Y))
+        k = self.n_genres_
+
+        tasks, slots = [], []
+        for name, est, cols in estimators:
+            rows = np.flatnonzero(present[name])
+            data = _select(X.iloc[rows], cols)
+            for i, (train, test) in enumerate(folds):
+                tr = np.flatnonzero(np.isin(rows, train))
+                te = np.flatnonzero(np.isin(rows, test))
+                if len(te) == 0:
+                    continue
+                if len(tr) < 2:
+                    raise ValueError(f"Fold {i} has fewer than 2 training movies with {name!r}.")
+                tasks.append(delayed(fit_predict)(est, _take(data, tr), Y[rows[tr]],
+                                                  _take(data, te), k, name))
+                slots.append((name, rows[te]))
+            tasks.append(delayed(fit_all)(est, data, Y[rows]))
+            slots.append((name, None))
+
+        logger.info("Fitting %d base models (%d folds + refit) on %d movies",
+                    len(tasks), len(folds), len(Y))
+        results = Parallel(n_jobs=self.n_jobs, return_as="generator")(tasks)
+        oof = {name: np.full((len(Y), k), np.nan) for name in present}
+        fitted = {}
+        with tqdm(total=len(tasks), desc="stacking", disable=not self.verbose) as bar:
+            for (name, rows), result in zip(slots, results):
+                if rows is None:
+                    fitted[name] = result
+                else:
+                    oof[name][rows] = result
+                bar.set_postfix_str(name)
+                bar.update()
+        return [fitted[name] for name in self.modalities_], oof
+
+    def _out_of_fold_fusion(self, Z, Y, cv_seed):
+        splitter = check_multilabel_cv(self.cv if self.cv != "prefit" else 5, random_state=cv_seed)
+        fused = np.zeros(Y.shape, dtype=float)
+        for train, test in splitter.split(Z, Y):
+            final = clone(self.final_estimator_).fit(Z[train], Y[train])
+            fused[test] = positive_proba(final.predict_proba(Z[test]),
+                                         getattr(final, "classes_", None))
+        return fused
+
+    # -- stacked features -----------------------------------------------------------------
+    def _predict_modalities(self, X):
+        out = {}
+        for name, est, cols in zip(self.modalities_, self.estimators_, self.columns_):
+            proba = np.full((len(X), self.n_genres_), np.nan)
+            rows = np.flatnonzero(_present(X, cols))
+            if len(rows):
+                proba[rows] = _proba(est, _select(X.iloc[rows], cols), self.n_genres_, name)
+            out[name] = proba
+        return out
+
+    def _stack(self, probas, X):
+        blocks = []
+        for name in self.modalities_:
+            proba = probas[name]
+            missing = np.isnan(proba[:, 0])
+            blocks.append(np.where(missing[:, None], 0.0, proba))
+            blocks.append(missing[:, None].astype(float))
+        if self.passthrough_columns_:
+            blocks.append(X[self.passthrough_columns_].to_numpy(dtype=float))
+        return np.hstack(blocks)
+
+    def predict_modalities(self, X):
+        """Each base model's probabilities, NaN rows where a movie lacks the modality.
+
+        Parameters
+        ----------
+        X : DataFrame of shape (n_movies, n_columns)
+
+        Returns
+        -------
+        probas : dict of str to ndarray of shape (n_movies, n_genres)
+        """
+        check_is_fitted(self)
+        return self._predict_modalities(self._check_X(X))
+
+    def transform(self, X):
+        """Stacked base probabilities and missing indicators: the final estimator's input.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_movies, n_base * (n_genres + 1) + n_passthrough)
+        """
+        check_is_fitted(self)
+        X = self._check_X(X)
+        return self._stack(self._predict_modalities(X), X)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of :meth:`transform`'s columns: ``<modality>__<genre>`` and ``<modality>__missing``."""
+        check_is_fitted(self)
+        names = []
+        for name in self.modalities_:
+            names += [f"{name}__{g}" for g in self.genre_names_] + [f"{name}__missing"]
+        names += [f"passthrough__{c}" for c in self.passthrough_columns_]
+        return np.asarray(names, dtype=object)
+
+    def predict_proba(self, X):
+        """Probability that each genre is present.
+
+        Parameters
+        ----------
+        X : DataFrame of shape (n_movies, n_columns)
+            Columns missing entirely, or empty cells, mean missing modalities.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_movies, n_genres)
+        """
+        Z = self.transform(X)
+        return positive_proba(self.final_estimator_.predict_proba(Z),
+                              getattr(self.final_estimator_, "classes_", None))
+
+    def predict(self, X):
+        """Genre indicators using ``thresholds_`` (``threshold``, or tuned per genre).
+
+        Returns
+        -------
+        Y : ndarray of shape (n_movies, n_genres)
+        """
+        return (self.predict_proba(X) >= self.thresholds_).astype(int)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+def _best_f1_thresholds(Y, proba):
+    """Per-genre threshold maximising F1 on (out-of-fold) probabilities."""
+    thresholds = np.full(Y.shape[1], 0.5)
+    for j in range(Y.shape[1]):
+        if not Y[:, j].any() or Y[:, j].all():
+            continue
+        precision, recall, cut = precision_recall_curve(Y[:, j], proba[:, j])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0)
+        thresholds[j] = cut[np.argmax(f1[:-1])]
+    return thresholds

@@ -1,0 +1,338 @@
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from skgenre import MovieGenreStacker
+from skgenre.ensemble import PerGenreClassifier, make_final_estimator
+from skgenre.metrics import average_precision, confident_genres, get_scorer, modality_report
+from skgenre.model_selection import MultilabelStratifiedKFold, multilabel_train_test_split
+
+GENRE_WORDS = [["ghost", "blood", "scream"], ["laugh", "joke", "party"],
+               ["gun", "chase", "explosion"], ["love", "kiss", "wedding"]]
+FILLER = "the a man woman city night day story life house family".split()
+
+
+def make_table(n=240, seed=0):
+    """Plot words and cast names each lean to the genres, with independent noise."""
+    rng = np.random.RandomState(seed)
+    Y = (rng.rand(n, 4) < 0.3).astype(int)
+    Y[Y.sum(1) == 0, rng.randint(4)] = 1
+    plots, casts = [], []
+    for y in Y:
+        words = list(rng.choice(FILLER, 8))
+        for g in np.flatnonzero(y):
+            if rng.rand() < 0.6:
+                words.append(rng.choice(GENRE_WORDS[g]))
+        words.append(rng.choice(sum(GENRE_WORDS, [])))  # noise word
+        plots.append(" ".join(words))
+        people = [f"extra{rng.randint(30)}"]
+        for g in np.flatnonzero(y):
+            if rng.rand() < 0.6:
+                people.append(f"star{g}_{rng.randint(3)}")
+        casts.append("|".join(people))
+    X = pd.DataFrame({"title": [f"movie {i}" for i in range(n)], "plot": plots, "cast": casts,
+                      "year": rng.randint(1950, 2020, n)})
+    return X, pd.DataFrame(Y, columns=["Horror", "Comedy", "Action", "Romance"])
+
+
+def text_model():
+    return make_pipeline(TfidfVectorizer(), PerGenreClassifier())
+
+
+def split_bar(text):
+    return text.split("|")
+
+
+def cast_model():
+    return make_pipeline(CountVectorizer(tokenizer=split_bar, lowercase=False,
+                                         token_pattern=None), PerGenreClassifier())
+
+
+def base_estimators():
+    return [("text", text_model(), "plot"), ("cast", cast_model(), "cast")]
+
+
+@pytest.fixture(scope="module")
+def table():
+    return make_table()
+
+
+@pytest.fixture(scope="module")
+def split(table):
+    X, Y = table
+    return multilabel_train_test_split(X, Y.to_numpy(), stratify=Y.to_numpy(), test_size=0.3,
+                                       random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fitted(split):
+    X_train, _, Y_train, _ = split
+    return MovieGenreStacker(base_estimators(), cv=3, random_state=0).fit(X_train, Y_train)
+
+
+def test_predict_proba_is_presence_and_fusion_beats_each_modality(fitted, split):
+    _, X_test, _, Y_test = split
+    proba = fitted.predict_proba(X_test)
+    assert proba.shape == Y_test.shape
+    assert proba[Y_test == 1].mean() > proba[Y_test == 0].mean() + 0.2
+    report = modality_report(fitted, X_test, Y_test)
+    assert list(report.index) == ["text", "cast", "fusion"]
+    for average in ("macro", "samples"):
+        assert report.loc["fusion", average] > report.loc[["text", "cast"], average].max()
+    np.testing.assert_array_equal(fitted.predict(X_test), (proba >= 0.5).astype(int))
+
+
+def test_fitted_attributes(fitted, split):
+    X_train, _, Y_train, _ = split
+    assert fitted.modalities_ == ["text", "cast"]
+    assert set(fitted.named_estimators_) == {"text", "cast"}
+    assert fitted.n_genres_ == 4 and len(fitted.classes_) == 4
+    assert fitted.oof_proba_["text"].shape == Y_train.shape
+    # Out-of-fold probabilities are less confident than in-sample ones: no leak.
+    in_sample = fitted.named_estimators_["text"].predict_proba(X_train["plot"].to_numpy())
+    oof = fitted.oof_proba_["text"]
+    assert average_precision(Y_train, oof) < average_precision(Y_train, in_sample)
+
+
+def test_genre_names_from_dataframe_target(table):
+    X, Y = table
+    stacker = MovieGenreStacker(base_estimators(), cv=2, random_state=0).fit(X, Y)
+    assert stacker.genre_names_ == ["Horror", "Comedy", "Action", "Romance"]
+    assert "text__Horror" in stacker.get_feature_names_out()
+    assert confident_genres(stacker.predict_proba(X[:3]), stacker.genre_names_, 0.0)[0]
+
+
+class Spy(BaseEstimator, ClassifierMixin):
+    """Records every input it gets; fails if it sees a missing value."""
+
+    def __init__(self, estimator=None, log=None):
+        self.estimator = estimator
+        self.log = log
+
+    def fit(self, X, Y):
+        self._check(X)
+        self.estimator_ = clone(self.estimator).fit(X, Y)
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def predict_proba(self, X):
+        self._check(X)
+        return self.estimator_.predict_proba(X)
+
+    def _check(self, X):
+        values = list(X)
+        assert all(isinstance(v, str) and v.strip() for v in values), values
+        if self.log is not None:  # a file: clone() would copy a list
+            with open(self.log, "a") as f:
+                f.write(f"{len(values)}\n")
+
+
+def test_missing_modalities_are_never_fed_to_their_model(table, tmp_path):
+    X, Y = table
+    X = X.copy()
+    X.loc[::5, "plot"] = ""
+    X.loc[1::7, "plot"] = None
+    X.loc[2::6, "cast"] = np.nan
+    log = tmp_path / "spy.txt"
+    estimators = [("text", Spy(text_model(), str(log)), "plot"), ("cast", Spy(cast_model()), "cast")]
+    stacker = MovieGenreStacker(estimators, cv=3, random_state=0).fit(X, Y)
+    assert log.read_text()  # the spy was called, and never saw an empty plot
+    Z = stacker.transform(X)
+    names = list(stacker.get_feature_names_out())
+    missing = Z[:, names.index("text__missing")]
+    np.testing.assert_array_equal(missing, X["plot"].isna() | (X["plot"] == ""))
+    assert np.isnan(stacker.oof_proba_["text"][::5]).all()
+    # A movie without plot is still predicted, from its cast.
+    proba = stacker.predict_proba(X.iloc[::5])
+    assert np.isfinite(proba).all()
+    assert average_precision(Y.iloc[::5], proba) > 0.5
+
+
+def test_column_absent_at_predict_means_modality_missing(fitted, split):
+    _, X_test, _, Y_test = split
+    without_plot = X_test.drop(columns="plot")
+    proba = fitted.predict_proba(without_plot)
+    assert np.isfinite(proba).all()
+    assert np.isnan(fitted.predict_modalities(without_plot)["text"]).all()
+    # Losing a modality costs accuracy but the cast alone still carries signal.
+    assert average_precision(Y_test, proba) < average_precision(Y_test, fitted.predict_proba(X_test))
+    assert average_precision(Y_test, proba) > 0.45
+
+
+def test_default_estimators_skip_absent_modalities(table, monkeypatch):
+    import skgenre.ensemble._defaults as defaults
+
+    X, Y = table
+    made = []
+
+    def fake_factory(path):
+        def make(**kwargs):
+            made.append(path)
+            if "text" in path:
+                return text_model()
+            first_column = FunctionTransformer(lambda frame: frame.iloc[:, 0])
+            return make_pipeline(first_column, cast_model())
+        return make
+
+    monkeypatch.setattr(defaults, "_factory", fake_factory)
+    stacker = MovieGenreStacker(cv=2, random_state=0).fit(X[["plot", "cast"]], Y)
+    assert stacker.modalities_ == ["text", "metadata"]
+    assert stacker.columns_ == ["plot", ["cast"]]
+    assert not any("vision" in m or "video" in m for m in made)
+    X_no_plot = X[["cast"]].copy()
+    assert MovieGenreStacker(cv=2).fit(X_no_plot, Y).modalities_ == ["metadata"]
+
+
+@pytest.mark.parametrize(
+    "params, X_fn, Y_fn, error, match",
+    [
+        ({}, lambda X: X.to_numpy(), lambda Y: Y, TypeError, "DataFrame"),
+        ({"estimators": [("text", text_model())]}, lambda X: X, lambda Y: Y, ValueError,
+         "tuples"),
+        ({"estimators": [("a", text_model(), "plot"), ("a", cast_model(), "cast")]},
+         lambda X: X, lambda Y: Y, ValueError, "unique"),
+        ({"estimators": [("poster", text_model(), "poster")]}, lambda X: X, lambda Y: Y,
+         ValueError, "poster"),
+        ({}, lambda X: X, lambda Y: Y.iloc[:-1], ValueError, "movies"),
+        ({}, lambda X: X, lambda Y: Y.iloc[:, 0], ValueError, "2-D"),
+        ({"estimators": None}, lambda X: X[["title", "year"]], lambda Y: Y, ValueError,
+         "none of the modality"),
+        ({"cv": "prefit"}, lambda X: X, lambda Y: Y, Exception, "not fitted"),
+        ({"threshold": 2}, lambda X: X, lambda Y: Y, ValueError, "threshold"),
+    ],
+)
+def test_fit_errors(table, params, X_fn, Y_fn, error, match):
+    X, Y = table
+    params = {"estimators": base_estimators(), "cv": 2, **params}
+    with pytest.raises(error, match=match):
+        MovieGenreStacker(**params).fit(X_fn(X), Y_fn(Y))
+
+
+def test_prefit(table, split):
+    X_train, X_test, Y_train, Y_test = split
+    half = len(X_train) // 2
+    text = text_model().fit(X_train["plot"].to_numpy()[:half], Y_train[:half])
+    cast = cast_model().fit(X_train["cast"].to_numpy()[:half], Y_train[:half])
+    stacker = MovieGenreStacker([("text", text, "plot"), ("cast", cast, "cast")], cv="prefit")
+    stacker.fit(X_train[half:], Y_train[half:])
+    assert stacker.estimators_[0] is text  # used as given, not refit
+    assert average_precision(Y_test, stacker.predict_proba(X_test)) > 0.6
+
+
+def test_nested_params_and_grid_search(table):
+    X, Y = table
+    stacker = MovieGenreStacker(base_estimators(), make_final_estimator(), cv=2, random_state=0)
+    params = stacker.get_params()
+    assert "text__tfidfvectorizer__ngram_range" in params
+    assert "final_estimator__estimator__C" in params
+    stacker.set_params(text__tfidfvectorizer__min_df=2)
+    assert stacker.estimators[0][1].named_steps["tfidfvectorizer"].min_df == 2
+    assert stacker.estimators[0][2] == "plot"
+    grid = GridSearchCV(
+        stacker,
+        {"final_estimator__estimator__C": [0.1, 1.0], "text__tfidfvectorizer__sublinear_tf": [True]},
+        cv=MultilabelStratifiedKFold(2), scoring=get_scorer("average_precision_samples"),
+    ).fit(X, Y)
+    assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
+    assert grid.best_params_["final_estimator__estimator__C"] in (0.1, 1.0)
+
+
+def test_cross_val_score_with_sklearn_average_precision(table):
+    X, Y = table
+    scores = cross_val_score(MovieGenreStacker(base_estimators(), cv=2, random_state=0), X, Y,
+                             scoring="average_precision", cv=MultilabelStratifiedKFold(3))
+    assert np.isfinite(scores).all() and scores.min() > 0.6
+
+
+class CountingText(BaseEstimator, ClassifierMixin):
+    """A text model that appends a line to a file at every fit."""
+
+    def __init__(self, counter=None):
+        self.counter = counter
+
+    def fit(self, X, Y):
+        with open(self.counter, "a") as f:
+            f.write("fit\n")
+        self.model_ = text_model().fit(X, Y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+
+def test_memory_caches_base_models_across_final_estimator_grid(table, tmp_path):
+    X, Y = table
+    counter = tmp_path / "fits.txt"
+    stacker = MovieGenreStacker([("text", CountingText(str(counter)), "plot")],
+                                make_final_estimator(), cv=3, memory=str(tmp_path / "cache"),
+                                random_state=0)
+    stacker.fit(X, Y)
+    first = counter.read_text().count("fit")
+    assert first == 4  # 3 folds + refit
+    for C in (0.1, 10.0):
+        stacker.set_params(final_estimator__estimator__C=C).fit(X, Y)
+    assert counter.read_text().count("fit") == first  # no base model refit
+    MovieGenreStacker([("text", CountingText(str(counter)), "plot")], cv=3,
+                      random_state=0).fit(X, Y)  # no memory: fits again
+    assert counter.read_text().count("fit") == 2 * first
+
+
+def test_parallel_fit_matches_sequential(table):
+    X, Y = table
+    seq = MovieGenreStacker(base_estimators(), cv=3, random_state=0).fit(X, Y)
+    par = MovieGenreStacker(base_estimators(), cv=3, random_state=0, n_jobs=2).fit(X, Y)
+    np.testing.assert_allclose(seq.predict_proba(X), par.predict_proba(X))
+
+
+def test_joblib_round_trip(fitted, split, tmp_path):
+    _, X_test, _, _ = split
+    joblib.dump(fitted, tmp_path / "stacker.joblib")
+    loaded = joblib.load(tmp_path / "stacker.joblib")
+    np.testing.assert_array_equal(loaded.predict_proba(X_test), fitted.predict_proba(X_test))
+
+
+def test_tune_thresholds_maximise_f1(split):
+    from sklearn.metrics import f1_score
+
+    X_train, X_test, Y_train, Y_test = split
+    tuned = MovieGenreStacker(base_estimators(), cv=3, tune_thresholds=True,
+                              random_state=0).fit(X_train, Y_train)
+    assert tuned.thresholds_.shape == (4,) and not np.allclose(tuned.thresholds_, 0.5)
+    assert "fusion" in tuned.oof_proba_
+    np.testing.assert_array_equal(tuned.predict(X_test),
+                                  (tuned.predict_proba(X_test) >= tuned.thresholds_).astype(int))
+    oof_f1 = f1_score(Y_train, tuned.oof_proba_["fusion"] >= tuned.thresholds_, average=None)
+    plain_f1 = f1_score(Y_train, tuned.oof_proba_["fusion"] >= 0.5, average=None)
+    assert (oof_f1 >= plain_f1 - 1e-12).all()
+
+
+def test_passthrough_numeric_columns(table):
+    X, Y = table
+    stacker = MovieGenreStacker(base_estimators(), cv=2, passthrough=["year"]).fit(X, Y)
+    assert stacker.transform(X).shape[1] == 2 * 5 + 1
+    assert stacker.get_feature_names_out()[-1] == "passthrough__year"
+
+
+def test_linear_layer_final_estimator(split):
+    X_train, X_test, Y_train, Y_test = split
+    stacker = MovieGenreStacker(base_estimators(), make_final_estimator("linear_layer",
+                                                                       random_state=0),
+                                cv=3, random_state=0).fit(X_train, Y_train)
+    assert average_precision(Y_test, stacker.predict_proba(X_test)) > 0.6
+    with pytest.raises(ValueError, match="Unknown final"):
+        make_final_estimator("forest")
+
+
+def test_per_genre_classifier_constant_genre():
+    X = np.arange(8.0).reshape(-1, 1)
+    Y = np.column_stack([[0, 0, 0, 0, 1, 1, 1, 1], np.zeros(8, int)])
+    clf = PerGenreClassifier().fit(X, Y)
+    proba = clf.predict_proba(X)
+    assert (proba[:, 1] == 0).all() and proba[-1, 0] > proba[0, 0]
