@@ -1,5 +1,13 @@
 """Movie catalogues: the table format, a synthetic generator and loaders."""
 
+from ._base import (
+    ChecksumMismatchError,
+    RemoteFileMetadata,
+    UnsafeArchiveError,
+    UnverifiedDownloadWarning,
+    clear_data_home,
+    get_data_home,
+)
 from ._format import (
     GENRES_COLUMN,
     MEDIA_COLUMNS,
@@ -9,13 +17,30 @@ from ._format import (
     SEPARATOR,
     TRAILER_COLUMN,
 )
+from ._load import MissingMediaWarning, load_movies, parse_genres
+from ._mmimdb import MMIMDB_GENRES, fetch_mmimdb, read_mmimdb
+from ._synthetic import MODALITIES, make_movies
 
 __all__ = [
+    "ChecksumMismatchError",
     "GENRES_COLUMN",
     "MEDIA_COLUMNS",
     "METADATA_COLUMNS",
+    "MMIMDB_GENRES",
+    "MODALITIES",
+    "MissingMediaWarning",
     "PLOT_COLUMN",
     "POSTER_COLUMN",
+    "RemoteFileMetadata",
     "SEPARATOR",
     "TRAILER_COLUMN",
+    "UnsafeArchiveError",
+    "UnverifiedDownloadWarning",
+    "clear_data_home",
+    "fetch_mmimdb",
+    "get_data_home",
+    "load_movies",
+    "make_movies",
+    "parse_genres",
+    "read_mmimdb",
 ]

@@ -1,1 +1,12 @@
-"""(in progress)"""
+"""Metadata modality: credits, language and rating as sparse one-hot features, and classifiers."""
+
+from ._encoder import MetadataEncoder
+from ._forest import GenreForestClassifier, MultilabelProbaClassifier
+from ._models import make_metadata_model
+
+__all__ = [
+    "GenreForestClassifier",
+    "MetadataEncoder",
+    "MultilabelProbaClassifier",
+    "make_metadata_model",
+]

@@ -336,3 +336,32 @@ def test_per_genre_classifier_constant_genre():
     clf = PerGenreClassifier().fit(X, Y)
     proba = clf.predict_proba(X)
     assert (proba[:, 1] == 0).all() and proba[-1, 0] > proba[0, 0]
+
+
+def test_model_fitted_on_gpu_loads_and_predicts_on_cpu(split, tmp_path):
+    """A stacker whose skorch nets were on CUDA unpickles onto the CPU here.
+
+    No GPU is available in CI, so the CUDA state is simulated: the fitted nets are
+    marked as living on "cuda" before pickling, as they would after a GPU fit; skorch
+    maps them to the CPU on load when CUDA is unavailable.
+    """
+    import torch
+    from skorch.exceptions import DeviceWarning
+
+    from skgenre.nn import GenreMLP
+
+    X_train, X_test, Y_train, _ = split
+    text = make_pipeline(TfidfVectorizer(), GenreMLP((16,), max_epochs=5, random_state=0))
+    stacker = MovieGenreStacker([("text", text, "plot")], cv=2, random_state=0).fit(
+        X_train, Y_train)
+    expected = stacker.predict_proba(X_test)
+    head = stacker.named_estimators_["text"][-1]
+    head.net_.device = "cuda"
+    head.set_params(device="cuda")
+    joblib.dump(stacker, tmp_path / "gpu.joblib")
+    if torch.cuda.is_available():  # pragma: no cover - CI has no GPU
+        pytest.skip("the CPU-only path needs a machine without CUDA")
+    with pytest.warns(DeviceWarning):
+        loaded = joblib.load(tmp_path / "gpu.joblib")
+    assert str(loaded.named_estimators_["text"][-1].net_.device) == "cpu"
+    np.testing.assert_allclose(loaded.predict_proba(X_test), expected, rtol=1e-6)

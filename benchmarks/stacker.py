@@ -1,0 +1,146 @@
+"""The study's table for MovieGenreStacker on a movie manifest.
+
+Trains on the train+val movies, scores the test movies (the manifest's ``split``
+column), and prints one row per modality and one for the fusion, for:
+
+- ``default``: ``MovieGenreStacker()`` with every measured-best default;
+- ``study``: the MovieScope recipe (GloVe mean -> MLP, frozen VGG-16 fc7 -> 4096-1000-n
+  MLP, one-hot metadata -> MLP, single linear fusion layer);
+- ``baseline``: plain scikit-learn (TF-IDF + logistic regression and one-hot + random
+  forest, probabilities averaged), no stacking;
+
+with the wall time and peak memory (max RSS growth) of each fit.
+
+Usage::
+
+    python benchmarks/stacker.py --data ../shared/data/movielens_wiki.csv
+    python benchmarks/stacker.py --data ../shared/data/movielens_wiki.csv --only default
+"""
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from skgenre import MovieGenreStacker
+from skgenre.datasets import load_movies
+from skgenre.ensemble import default_estimators, make_final_estimator
+from skgenre.metrics import average_precision_report, modality_report
+
+
+def max_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def split_masks(X):
+    if "split" not in X.columns:
+        sys.exit("The manifest needs a 'split' column (train/val/test).")
+    test = (X["split"] == "test").to_numpy()
+    return ~test, test
+
+
+def study_estimators(X, seed, memory):
+    from skgenre.datasets import METADATA_COLUMNS
+
+    out = []
+    if "plot" in X:
+        from skgenre.text import make_text_model
+
+        out.append(("text", make_text_model("glove_mlp", random_state=seed), "plot"))
+    if "poster" in X:
+        from skgenre.vision import make_poster_model
+
+        out.append(("poster", make_poster_model("vgg16_mlp", random_state=seed, memory=memory),
+                    "poster"))
+    if "trailer" in X:
+        from skgenre.video import make_trailer_model
+
+        out.append(("trailer", make_trailer_model("frame_mean_mlp", random_state=seed,
+                                                  memory=memory), "trailer"))
+    meta = [c for c in METADATA_COLUMNS if c in X]
+    if meta:
+        from skgenre.metadata import make_metadata_model
+
+        out.append(("metadata", make_metadata_model("mlp", random_state=seed), meta))
+    return out
+
+
+def baseline(X_train, Y_train, X_test, seed):
+    """TF-IDF + logistic regression and one-hot + random forest, averaged."""
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
+    from skgenre.utils import positive_proba
+
+    def fill(s):
+        return s.fillna("").astype(str)
+
+    text = TfidfVectorizer(sublinear_tf=True, min_df=2)
+    lr = OneVsRestClassifier(LogisticRegression(max_iter=1000))
+    lr.fit(text.fit_transform(fill(X_train["plot"])), Y_train)
+    p_text = lr.predict_proba(text.transform(fill(X_test["plot"])))
+    cast = CountVectorizer(tokenizer=lambda s: [t for t in s.split("|") if t], lowercase=False,
+                           token_pattern=None, binary=True)
+    rf = RandomForestClassifier(n_estimators=300, n_jobs=-1, random_state=seed)
+    rf.fit(cast.fit_transform(fill(X_train["cast"])), Y_train)
+    p_cast = positive_proba(rf.predict_proba(cast.transform(fill(X_test["cast"]))), rf.classes_)
+    return (p_text + p_cast) / 2
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, help="movie manifest (CSV or Parquet)")
+    parser.add_argument("--only", nargs="*", default=["default", "study", "baseline"],
+                        choices=["default", "study", "baseline"])
+    parser.add_argument("--cache", default=None, help="joblib cache folder for frozen features")
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--n-jobs", type=int, default=None)
+    args = parser.parse_args(argv)
+
+    movies = load_movies(args.data)
+    X, Y, names = movies.data, movies.target, list(movies.target_names)
+    train, test = split_masks(X)
+    print(f"{Path(args.data).name}: {len(X)} movies, {len(names)} genres; "
+          f"train+val {train.sum()}, test {test.sum()}")
+    timings = {}
+    tables = []
+    for recipe in args.only:
+        start_rss, start = max_rss_mb(), time.perf_counter()
+        if recipe == "baseline":
+            proba = baseline(X[train], Y[train], X[test], args.random_state)
+            table = average_precision_report(Y[test], {"baseline (avg)": proba})
+        else:
+            if recipe == "default":
+                stacker = MovieGenreStacker(random_state=args.random_state, memory=args.cache,
+                                            n_jobs=args.n_jobs, verbose=1)
+            else:
+                stacker = MovieGenreStacker(
+                    study_estimators(X, args.random_state, args.cache),
+                    make_final_estimator("linear_layer", random_state=args.random_state),
+                    random_state=args.random_state, memory=args.cache, n_jobs=args.n_jobs,
+                    verbose=1,
+                )
+            stacker.fit(X[train], pd.DataFrame(Y[train], columns=names))
+            table = modality_report(stacker, X[test], Y[test])
+            table.index = [f"{recipe}: {i}" for i in table.index]
+        timings[recipe] = (time.perf_counter() - start, max_rss_mb() - start_rss)
+        tables.append(table)
+        print(table.round(4).to_string(), flush=True)
+
+    prior = np.tile(Y[train].mean(0), (test.sum(), 1))
+    tables.append(average_precision_report(Y[test], {"genre-frequency prior": prior}))
+    print("\nAverage precision on the test split (micro / macro / samples):")
+    print(pd.concat(tables).round(4).to_string())
+    print("\nFit wall time and peak memory growth:")
+    for recipe, (seconds, mb) in timings.items():
+        print(f"  {recipe:9s} {seconds:8.1f} s   {mb:8.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

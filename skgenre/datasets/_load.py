@@ -1,0 +1,348 @@
+"""Read a movie manifest (CSV or Parquet) into a scikit-learn style Bunch."""
+
+import os
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.utils import Bunch
+
+from ..utils import is_missing
+from ._format import (
+    GENRES_COLUMN,
+    MEDIA_COLUMNS,
+    METADATA_COLUMNS,
+    PLOT_COLUMN,
+    SEPARATOR,
+)
+
+__all__ = ["MissingMediaWarning", "load_movies", "parse_genres"]
+
+#: Manifest file names looked for when ``load_movies`` is given a folder.
+MANIFEST_NAMES = ("movies.csv", "movies.parquet")
+_NO_GENRE = {"(no genres listed)"}
+_STRING_COLUMNS = (
+    (PLOT_COLUMN, GENRES_COLUMN, "title", "youtubeId", "split") + MEDIA_COLUMNS + METADATA_COLUMNS
+)
+_ON_MISSING_FILE = ("raise", "mark_missing", "drop", "ignore")
+_N_SHOWN = 3
+
+
+class MissingMediaWarning(UserWarning):
+    """Media files named by a manifest do not exist and were marked missing or dropped."""
+
+
+def load_movies(
+    path,
+    *,
+    genres=None,
+    target_column=GENRES_COLUMN,
+    on_missing_file="raise",
+    dtype=None,
+    return_X_y=False,
+    as_frame=False,
+):
+    """Load a movie catalogue from a manifest table (CSV or Parquet).
+
+    The manifest holds one row per movie. Recognised columns (all optional except the
+    genres) are ``plot`` (text), ``poster`` (image file path), ``trailer`` (video file,
+    folder of frame images, or ``.npy`` array of per-frame features), the metadata
+    columns ``director_name``, ``actor_1_name``, ``actor_2_name``, ``actor_3_name``,
+    ``cast`` (names joined by ``|``), ``language``, ``content_rating``, and ``genres``
+    (joined by ``|``). An empty cell, or a column absent from the file, means that the
+    movie lacks that modality. Any other column (``movieId``, ``title``, ``year``,
+    ``split``, ...) is kept in ``data`` as it is.
+
+    Relative media paths are resolved against the manifest's folder and returned as
+    absolute paths.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The manifest: a ``.csv`` (optionally compressed, e.g. ``.csv.gz``) or
+        ``.parquet`` file, or a folder holding ``movies.csv`` or ``movies.parquet``.
+    genres : list of str, default=None
+        The genres to use as target columns, in this order. Genres of the file outside
+        this list are ignored; a listed genre absent from the file gives an all-zero
+        column. By default every genre found in the file, sorted by name.
+    target_column : str or None, default="genres"
+        Column holding the ``|``-joined genres. ``None`` loads a manifest without
+        genres (for prediction); ``target`` is then ``None`` (or an empty frame) unless
+        ``genres`` names the columns, in which case it is all zeros.
+    on_missing_file : {"raise", "mark_missing", "drop", "ignore"}, default="raise"
+        What to do when a ``poster`` or ``trailer`` path does not exist: raise a
+        :class:`FileNotFoundError` that says how many are missing and shows the first
+        few; keep the movie with that modality marked missing (the cell emptied) and
+        warn; drop the movie and warn; or not check at all.
+    dtype : dict, default=None
+        Types of other columns of a CSV manifest, passed to :func:`pandas.read_csv`
+        (e.g. ``{"imdbId": str}`` to keep leading zeros). The modality and genre
+        columns are always read as text.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        Return ``target`` as a DataFrame with one column per genre instead of an array.
+        ``data`` is always a DataFrame.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with attributes:
+
+        data : DataFrame of shape (n_movies, n_columns)
+            Every column of the manifest except the genres, media paths absolute,
+            missing cells as NaN.
+        target : ndarray of shape (n_movies, n_genres), dtype int8, or DataFrame
+            The 0/1 genre indicator matrix.
+        target_names : list of str
+            The genre of each target column.
+        frame : DataFrame of shape (n_movies, n_columns + 1)
+            The manifest as loaded (``data`` plus the genres column).
+        DESCR : str
+            A description of the catalogue and its modalities.
+        manifest : str
+            Absolute path of the manifest file.
+
+    (data, target) : tuple if ``return_X_y`` is True
+
+    Raises
+    ------
+    FileNotFoundError
+        If the manifest does not exist, or (``on_missing_file="raise"``) a media path
+        does not exist.
+    ValueError
+        If the genres column is absent, or the file format is not recognised.
+
+    See Also
+    --------
+    make_movies : A synthetic catalogue in this format.
+    parse_genres : Turn ``|``-joined genre strings into a 0/1 matrix.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, os
+    >>> from skgenre.datasets import load_movies
+    >>> folder = tempfile.mkdtemp()
+    >>> pd.DataFrame({"title": ["A", "B"], "plot": ["a ghost", "a kiss"],
+    ...               "genres": ["Horror", "Romance|Comedy"]}).to_csv(
+    ...     os.path.join(folder, "movies.csv"), index=False)
+    >>> movies = load_movies(folder)
+    >>> movies.target_names
+    ['Comedy', 'Horror', 'Romance']
+    >>> movies.target
+    array([[0, 1, 0],
+           [1, 0, 1]], dtype=int8)
+    """
+    if on_missing_file not in _ON_MISSING_FILE:
+        raise ValueError(
+            f"on_missing_file must be one of {_ON_MISSING_FILE}; got {on_missing_file!r}."
+        )
+    manifest = _find_manifest(path)
+    frame = _read_table(manifest, dtype)
+    if target_column is not None and target_column not in frame.columns:
+        raise ValueError(
+            f"The manifest {manifest} has no {target_column!r} column holding the "
+            f"'{SEPARATOR}'-joined genres; its columns are {list(frame.columns)}. Pass "
+            "target_column=None to load movies without genres."
+        )
+    folder = os.path.dirname(manifest)
+    notes = []
+    for column in MEDIA_COLUMNS:
+        if column in frame.columns:
+            frame[column] = _resolve_paths(frame[column], folder)
+    if on_missing_file != "ignore":
+        frame, notes = _check_media(frame, manifest, on_missing_file)
+    frame = frame.reset_index(drop=True)
+
+    if target_column is not None:
+        target, target_names = parse_genres(frame[target_column], genres=genres)
+        data = frame.drop(columns=[target_column])
+    else:
+        data = frame
+        target_names = list(genres) if genres is not None else []
+        target = np.zeros((len(frame), len(target_names)), dtype=np.int8) if genres else None
+    if as_frame and target is not None:
+        target = pd.DataFrame(target, columns=target_names, index=data.index)
+    if return_X_y:
+        return data, target
+    return Bunch(
+        data=data,
+        target=target,
+        target_names=target_names,
+        frame=frame,
+        DESCR=_describe(manifest, frame, target, target_names, notes),
+        manifest=manifest,
+    )
+
+
+def parse_genres(values, *, genres=None):
+    """Turn ``|``-joined genre strings into a 0/1 indicator matrix.
+
+    Parameters
+    ----------
+    values : array-like of str of shape (n_movies,)
+        E.g. ``"Comedy|Romance"``; empty cells and ``"(no genres listed)"`` give a row
+        of zeros.
+    genres : list of str, default=None
+        Target columns, in order; by default the sorted genres found in ``values``.
+
+    Returns
+    -------
+    Y : ndarray of shape (n_movies, n_genres), dtype int8
+    genres : list of str
+
+    Examples
+    --------
+    >>> from skgenre.datasets import parse_genres
+    >>> Y, names = parse_genres(["Drama|War", "", "Drama"])
+    >>> names, Y.tolist()
+    (['Drama', 'War'], [[1, 1], [0, 0], [1, 0]])
+    """
+    missing = is_missing(values)
+    lists = [
+        []
+        if miss
+        else [g.strip() for g in str(v).split(SEPARATOR) if g.strip() and g.strip() not in _NO_GENRE]
+        for v, miss in zip(values, missing)
+    ]
+    if genres is None:
+        genres = sorted({g for row in lists for g in row})
+    else:
+        genres = [str(g) for g in genres]
+        if len(set(genres)) != len(genres):
+            raise ValueError(f"genres must not repeat a name; got {genres}.")
+    index = {g: j for j, g in enumerate(genres)}
+    Y = np.zeros((len(lists), len(genres)), dtype=np.int8)
+    for i, row in enumerate(lists):
+        for g in row:
+            j = index.get(g)
+            if j is not None:
+                Y[i, j] = 1
+    return Y, list(genres)
+
+
+def _find_manifest(path):
+    path = os.path.abspath(os.path.expanduser(os.fspath(path)))
+    if os.path.isdir(path):
+        for name in MANIFEST_NAMES:
+            candidate = os.path.join(path, name)
+            if os.path.isfile(candidate):
+                return candidate
+        raise FileNotFoundError(
+            f"The folder {path} holds no manifest; expected one of {list(MANIFEST_NAMES)}."
+        )
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"Manifest not found: {path}")
+    return path
+
+
+def _read_table(manifest, dtype=None):
+    name = manifest.lower()
+    if name.endswith((".parquet", ".pq")):
+        frame = pd.read_parquet(manifest)
+    elif ".csv" in os.path.basename(name) or ".tsv" in os.path.basename(name):
+        sep = "\t" if ".tsv" in os.path.basename(name) else ","
+        frame = pd.read_csv(
+            manifest,
+            sep=sep,
+            keep_default_na=False,
+            na_values=[""],
+            dtype={**(dtype or {}), **{c: str for c in _STRING_COLUMNS}},
+        )
+    else:
+        raise ValueError(
+            f"Unknown manifest format for {manifest}: expected a .csv, .csv.gz, .tsv or "
+            ".parquet file."
+        )
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+def _resolve_paths(column, folder):
+    """Absolute paths for the non-missing cells; missing cells become NaN."""
+    missing = is_missing(column)
+    out = np.empty(len(column), dtype=object)
+    out[:] = np.nan
+    for i, (value, miss) in enumerate(zip(column, missing)):
+        if not miss:
+            p = os.path.expanduser(str(value).strip())
+            if not os.path.isabs(p):
+                p = os.path.join(folder, p)
+            out[i] = os.path.normpath(p)
+    return pd.Series(out, index=column.index, name=column.name, dtype=object)
+
+
+def _check_media(frame, manifest, on_missing_file):
+    notes = []
+    drop = np.zeros(len(frame), dtype=bool)
+    for column in MEDIA_COLUMNS:
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        present = ~is_missing(values)
+        absent = np.array(
+            [bool(p) and not os.path.exists(v) for v, p in zip(values, present)], dtype=bool
+        )
+        n_absent = int(absent.sum())
+        if not n_absent:
+            continue
+        shown = ", ".join(repr(v) for v in values[absent][:_N_SHOWN])
+        message = (
+            f"{n_absent} of {int(present.sum())} {column} paths in {manifest} do not exist, "
+            f"e.g. {shown}"
+        )
+        if on_missing_file == "raise":
+            raise FileNotFoundError(
+                f"{message}. Pass on_missing_file='mark_missing' to keep those movies "
+                f"without a {column}, or 'drop' to leave them out."
+            )
+        if on_missing_file == "mark_missing":
+            frame.loc[absent, column] = np.nan
+            note = f"{message}; marked as missing."
+        else:
+            drop |= absent
+            note = f"{message}; those movies were dropped."
+        warnings.warn(note, MissingMediaWarning, stacklevel=3)
+        notes.append(note)
+    if drop.any():
+        frame = frame.loc[~drop]
+    return frame, notes
+
+
+def _describe(manifest, frame, target, target_names, notes):
+    n = len(frame)
+    lines = [
+        "Movie catalogue",
+        "---------------",
+        "",
+        f"Manifest: {manifest}",
+        f"Movies: {n}",
+        f"Genres ({len(target_names)}): {', '.join(target_names) if target_names else 'none'}",
+    ]
+    if target is not None and n and len(target_names):
+        Y = np.asarray(target)
+        lines.append(f"Genres per movie: {Y.sum(axis=1).mean():.2f} on average")
+    lines.append("")
+    lines.append("Modalities (movies that have it):")
+    if PLOT_COLUMN in frame.columns:
+        lines.append(f"  plot:     {int((~is_missing(frame[PLOT_COLUMN])).sum())}")
+    for column in MEDIA_COLUMNS:
+        if column in frame.columns:
+            lines.append(f"  {column + ':':9} {int((~is_missing(frame[column])).sum())}")
+    meta = [c for c in METADATA_COLUMNS if c in frame.columns]
+    if meta:
+        has_meta = np.zeros(n, dtype=bool)
+        for c in meta:
+            has_meta |= ~is_missing(frame[c])
+        lines.append(f"  metadata: {int(has_meta.sum())} ({', '.join(meta)})")
+    other = [
+        c
+        for c in frame.columns
+        if c not in (PLOT_COLUMN, GENRES_COLUMN) + MEDIA_COLUMNS + METADATA_COLUMNS
+    ]
+    if other:
+        lines.append(f"Other columns: {', '.join(other)}")
+    if notes:
+        lines.append("")
+        lines.extend(notes)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,592 @@
+"""``make_movies``: a synthetic four-modality movie catalogue written to a folder."""
+
+import hashlib
+import json
+import logging
+import numbers
+import os
+import shutil
+import tempfile
+
+import numpy as np
+import pandas as pd
+
+from ._base import get_data_home
+from ._format import (
+    GENRES_COLUMN,
+    METADATA_COLUMNS,
+    PLOT_COLUMN,
+    POSTER_COLUMN,
+    SEPARATOR,
+    TRAILER_COLUMN,
+)
+from ._load import load_movies
+from ._synthetic_media import draw_poster, draw_trailer, write_video
+from ._synthetic_profiles import (
+    DEFAULT_GENRE_ORDER,
+    GENERIC_WORDS,
+    GENRE_PROFILES,
+    LANGUAGES,
+    RATINGS,
+    people_pools,
+)
+
+__all__ = ["MODALITIES", "make_movies"]
+
+logger = logging.getLogger(__name__)
+
+#: The four modalities of a catalogue, in the order ``make_movies`` draws them.
+MODALITIES = ("plot", "poster", "trailer", "metadata")
+#: Bump when the generator's output changes, so cached catalogues are rebuilt.
+GENERATOR_VERSION = 2
+MARKER = ".make_movies.json"
+MANIFEST = "movies.csv"
+
+# Chance that a modality also shows one random genre, drawn independently of the labels.
+_SPURIOUS_RATE = 0.3
+_N_LABELS_P = (0.45, 0.4, 0.15)  # 1, 2 or 3 genres per movie
+_SPLIT = (0.7, 0.1, 0.2)
+_TITLE_ADJ = (
+    "silver hidden last broken golden silent distant bright crimson endless quiet wild "
+    "lonely northern burning frozen secret little great second"
+).split()
+_TITLE_NOUN = (
+    "river road summer city garden horizon harbor mirror window bridge island promise "
+    "letter station season valley winter house voice shore"
+).split()
+
+
+def make_movies(
+    n_movies=300,
+    *,
+    n_genres=6,
+    genres=None,
+    modalities=MODALITIES,
+    missing_rate=0.1,
+    signal=0.6,
+    poster_size=64,
+    trailer_size=64,
+    trailer_frames=(12, 48),
+    fps=12,
+    path=None,
+    data_home=None,
+    random_state=0,
+    return_X_y=False,
+    as_frame=False,
+    verbose=0,
+):
+    """Make a synthetic movie catalogue with plots, posters, trailers and credits.
+
+    The catalogue is written to a folder in the format :func:`load_movies` reads:
+    ``movies.csv`` (genres joined by ``|``, media paths relative to the manifest),
+    ``posters/*.jpg`` and ``trailers/*.mp4`` (real H.264 video encoded with PyAV).
+
+    How it is made: every movie gets 1 to 3 genres (some genres much more frequent
+    than others, like real catalogues). Then, *independently for each modality*, each
+    of the movie's genres shows in that modality with probability ``signal``, and with
+    probability 0.3 one random genre (drawn independently of the movie's genres)
+    shows as well. What a modality shows drives its
+    content:
+
+    - ``plot``: 40-100 words of running text built from real English words (all in
+      GloVe 6B): neutral words plus a few words from each shown genre's vocabulary
+      (Horror: *ghost, blood, scream, ...*), and some stray words of random genres.
+    - ``poster``: a ``poster_size`` square JPEG: a dull gradient with 2-4 shapes per
+      shown genre in that genre's colour and shape (Comedy: yellow circles, Horror:
+      green crosses, ...), plus random distractor shapes.
+    - ``trailer``: a ``trailer_size`` square MP4 of ``trailer_frames`` frames (its
+      length varies between trailers) at ``fps``: per shown genre a sprite in the
+      genre's colour that moves its genre's way (Action dashes across, Horror flickers,
+      Sci-Fi orbits, ...), over a background whose brightness drifts.
+    - ``metadata``: ``director_name``, ``actor_1_name`` .. ``actor_3_name``, ``cast``
+      (``|``-joined), ``language``, ``content_rating``; directors and actors come
+      mostly from pools that lean to the shown genres (the pools are fixed, so the same
+      people lean the same way in every catalogue), ratings lean by genre.
+
+    So each modality alone is informative but imperfect (a genre that does not show in
+    a modality cannot be read from it), and the modalities' errors are independent, so
+    combining them helps. Finally, each modality is missing (empty cells, no file) for
+    a share ``missing_rate`` of the movies, never all of a movie's modalities at once.
+
+    Parameters
+    ----------
+    n_movies : int, default=300
+    n_genres : int, default=6
+        Use the first ``n_genres`` built-in genres: Action, Comedy, Drama, Horror,
+        Romance, Sci-Fi, Thriller, Adventure, Crime, Fantasy, Children, Mystery, War,
+        Musical, Western, Documentary, Film-Noir (at most 17). Ignored when ``genres``
+        is given.
+    genres : list of str, default=None
+        Built-in genre names to use instead, in this order.
+    modalities : sequence of {"plot", "poster", "trailer", "metadata"}, default=all four
+        Modalities to generate; the others' columns are left out of the manifest. A
+        modality's content does not depend on which other modalities are generated.
+    missing_rate : float or dict, default=0.1
+        Share of movies lacking each modality, or a ``{modality: rate}`` dict
+        (modalities left out of the dict are never missing).
+    signal : float or dict, default=0.6
+        Probability that a movie's genre shows in a modality (one value, or a
+        ``{modality: probability}`` dict whose left-out modalities get 0.6). Higher is
+        easier: 1.0 shows every genre (plus the occasional wrong one).
+    poster_size : int, default=64
+        Poster width and height in pixels.
+    trailer_size : int, default=64
+        Trailer frame width and height in pixels (even).
+    trailer_frames : (int, int), default=(12, 48)
+        Inclusive range of the number of frames of a trailer, drawn per trailer.
+    fps : int, default=12
+        Trailer frame rate.
+    path : str or path-like, default=None
+        Folder to write the catalogue to (created if needed). It must be empty, absent,
+        or a folder written earlier by ``make_movies``: a catalogue with the same
+        parameters there is reused as it is, one with other parameters is replaced.
+        ``None`` uses ``<data_home>/synthetic/make_movies-<hash of the parameters>``,
+        so that a second call with the same parameters reuses the files.
+    data_home : str or path-like, default=None
+        See :func:`get_data_home`; used only when ``path`` is None.
+    random_state : int, RandomState instance or None, default=0
+        Seed of the catalogue: the same integer gives the same catalogue, files
+        included. ``None`` draws a new seed each call.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        Return ``target`` as a DataFrame (see :func:`load_movies`).
+    verbose : int, default=0
+        ``0`` is silent; ``> 0`` shows a progress bar over the movies.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        What :func:`load_movies` returns for the written manifest (``data`` with
+        absolute media paths and the columns ``movieId``, ``title``, ``year``,
+        ``split`` (train/val/test, 70/10/20, multilabel-stratified) and the modality
+        columns; ``target``; ``target_names``; ``frame``; ``DESCR``; ``manifest``).
+
+    (data, target) : tuple if ``return_X_y`` is True
+
+    See Also
+    --------
+    load_movies : Load a catalogue in this format.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from skgenre.datasets import make_movies
+    >>> movies = make_movies(40, modalities=("plot", "metadata"), path=tempfile.mkdtemp())
+    >>> movies.data.shape[0], movies.target.shape, movies.target_names[:3]
+    (40, (40, 6), ['Action', 'Comedy', 'Drama'])
+    >>> sorted(movies.data["split"].unique())
+    ['test', 'train', 'val']
+    """
+    params = _check_params(
+        n_movies, n_genres, genres, modalities, missing_rate, signal, poster_size,
+        trailer_size, trailer_frames, fps, random_state,
+    )
+    key = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
+    if path is None:
+        folder = os.path.join(get_data_home(data_home), "synthetic", f"make_movies-{key}")
+        if not _is_complete(folder, params):
+            _generate_atomically(folder, params, verbose)
+    else:
+        folder = os.path.abspath(os.path.expanduser(os.fspath(path)))
+        if not _is_complete(folder, params):
+            _prepare_folder(folder)
+            _generate(folder, params, verbose)
+    bunch = load_movies(
+        os.path.join(folder, MANIFEST), genres=params["genres"], as_frame=as_frame
+    )
+    if return_X_y:
+        return bunch.data, bunch.target
+    bunch.DESCR = _describe(params) + "\n" + bunch.DESCR
+    return bunch
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_params(
+    n_movies, n_genres, genres, modalities, missing_rate, signal, poster_size,
+    trailer_size, trailer_frames, fps, random_state,
+):
+    if not isinstance(n_movies, numbers.Integral) or n_movies < 1:
+        raise ValueError(f"n_movies must be a positive integer; got {n_movies!r}.")
+    if genres is None:
+        if not isinstance(n_genres, numbers.Integral) or not 1 <= n_genres <= len(DEFAULT_GENRE_ORDER):
+            raise ValueError(
+                f"n_genres must be an integer in [1, {len(DEFAULT_GENRE_ORDER)}]; got {n_genres!r}."
+            )
+        genres = list(DEFAULT_GENRE_ORDER[:n_genres])
+    else:
+        genres = [str(g) for g in genres]
+        unknown = [g for g in genres if g not in GENRE_PROFILES]
+        if unknown or not genres or len(set(genres)) != len(genres):
+            raise ValueError(
+                f"genres must be distinct built-in genre names; unknown {unknown} in "
+                f"{genres}. Available: {list(DEFAULT_GENRE_ORDER)}."
+            )
+    if isinstance(modalities, str):
+        modalities = (modalities,)
+    modalities = tuple(modalities)
+    bad = [m for m in modalities if m not in MODALITIES]
+    if bad or not modalities or len(set(modalities)) != len(modalities):
+        raise ValueError(
+            f"modalities must be distinct names among {MODALITIES}; got {modalities!r}."
+        )
+    modalities = tuple(m for m in MODALITIES if m in modalities)
+    if "trailer" in modalities:
+        try:
+            import av  # noqa: F401
+        except ImportError as exc:
+            raise ImportError(
+                "make_movies needs PyAV to write trailer videos: pip install 'skgenre[video]', "
+                "or leave 'trailer' out of modalities."
+            ) from exc
+    missing = _per_modality(missing_rate, "missing_rate", modalities, high=1.0)
+    signal = _per_modality(signal, "signal", modalities, high=1.0)
+    for name, value in (("poster_size", poster_size), ("trailer_size", trailer_size), ("fps", fps)):
+        if not isinstance(value, numbers.Integral) or value < 1:
+            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+    if poster_size < 8:
+        raise ValueError(f"poster_size must be at least 8; got {poster_size}.")
+    if trailer_size < 8 or trailer_size % 2:
+        raise ValueError(f"trailer_size must be an even integer >= 8; got {trailer_size}.")
+    try:
+        lo, hi = (int(v) for v in trailer_frames)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"trailer_frames must be a (min, max) pair of integers; got {trailer_frames!r}."
+        ) from None
+    if not 1 <= lo <= hi:
+        raise ValueError(f"trailer_frames must satisfy 1 <= min <= max; got {trailer_frames!r}.")
+    if random_state is None or isinstance(random_state, np.random.RandomState):
+        rs = random_state if random_state is not None else np.random.RandomState()
+        seed = int(rs.randint(np.iinfo(np.int32).max))
+    elif isinstance(random_state, numbers.Integral) and random_state >= 0:
+        seed = int(random_state)
+    else:
+        raise ValueError(
+            f"random_state must be a non-negative int, a RandomState instance or None; got "
+            f"{random_state!r}."
+        )
+    return {
+        "version": GENERATOR_VERSION,
+        "n_movies": int(n_movies),
+        "genres": genres,
+        "modalities": list(modalities),
+        "missing_rate": missing,
+        "signal": signal,
+        "poster_size": int(poster_size),
+        "trailer_size": int(trailer_size),
+        "trailer_frames": [lo, hi],
+        "fps": int(fps),
+        "seed": seed,
+    }
+
+
+def _per_modality(value, name, modalities, high):
+    if isinstance(value, dict):
+        unknown = set(value) - set(MODALITIES)
+        if unknown:
+            raise ValueError(f"{name} has unknown modalities {sorted(unknown)}; use {MODALITIES}.")
+        default = {"missing_rate": 0.0, "signal": 0.6}[name]
+        out = {m: value.get(m, default) for m in MODALITIES}
+    else:
+        out = {m: value for m in MODALITIES}
+    for m, v in out.items():
+        if not isinstance(v, numbers.Real) or not 0.0 <= v <= high:
+            raise ValueError(f"{name} must be in [0, {high}] (per modality); got {value!r}.")
+    return {m: float(out[m]) for m in modalities}
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def _is_complete(folder, params):
+    marker = os.path.join(folder, MARKER)
+    try:
+        with open(marker) as f:
+            return json.load(f) == params
+    except (OSError, ValueError):
+        return False
+
+
+def _prepare_folder(folder):
+    """Make ``folder`` ready for a new catalogue, refusing to clobber foreign files."""
+    if not os.path.exists(folder):
+        os.makedirs(folder)
+        return
+    if not os.path.isdir(folder):
+        raise NotADirectoryError(f"path {folder} exists and is not a folder.")
+    entries = os.listdir(folder)
+    if not entries:
+        return
+    if MARKER not in entries:
+        raise FileExistsError(
+            f"path {folder} is not empty and was not written by make_movies; give an "
+            "empty or new folder."
+        )
+    for name in (MARKER, MANIFEST):
+        if os.path.exists(os.path.join(folder, name)):
+            os.remove(os.path.join(folder, name))
+    for name in ("posters", "trailers"):
+        shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+
+
+def _generate_atomically(folder, params, verbose):
+    """Generate into a sibling temp folder, then rename it into place."""
+    parent = os.path.dirname(folder)
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".tmp-make_movies-", dir=parent)
+    try:
+        _generate(staging, params, verbose)
+        if os.path.exists(folder):  # incomplete leftovers of an interrupted run
+            if _is_complete(folder, params):
+                return
+            shutil.rmtree(folder, ignore_errors=True)
+        try:
+            os.rename(staging, folder)
+        except OSError:
+            if not _is_complete(folder, params):  # a concurrent run won the race: fine
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- generation
+
+
+def _generate(folder, params, verbose):
+    genres = params["genres"]
+    modalities = params["modalities"]
+    n, k = params["n_movies"], len(genres)
+    # One independent stream per part, so that e.g. the plots do not change when the
+    # trailers are left out.
+    streams = np.random.SeedSequence(params["seed"]).spawn(10)
+    rng_labels, rng_show, rng_missing, rng_split, rng_misc = (
+        np.random.default_rng(s) for s in streams[:5]
+    )
+    rng_modality = {m: np.random.default_rng(s) for m, s in zip(MODALITIES, streams[5:9])}
+
+    Y = _draw_labels(n, genres, rng_labels)
+    shown = {m: _draw_shown(Y, params["signal"].get(m, 0.6), rng_show) for m in MODALITIES}
+    missing = _draw_missing(n, modalities, params["missing_rate"], rng_missing)
+
+    table = pd.DataFrame(
+        {
+            "movieId": np.arange(1, n + 1),
+            "title": [_title(rng_misc) for _ in range(n)],
+            "year": rng_misc.integers(1960, 2024, size=n),
+            GENRES_COLUMN: [SEPARATOR.join(genres[j] for j in np.flatnonzero(row)) for row in Y],
+        }
+    )
+    progress = _progress_bar(n * len(modalities), verbose)
+
+    def show(m, i):
+        return [genres[j] for j in np.flatnonzero(shown[m][i])]
+
+    if "plot" in modalities:
+        rng = rng_modality["plot"]
+        plots = []
+        for i in range(n):
+            text = _plot(show("plot", i), genres, rng)  # always drawn: stable streams
+            plots.append("" if missing["plot"][i] else text)
+            progress.update()
+        table[PLOT_COLUMN] = plots
+    if "poster" in modalities:
+        rng = rng_modality["poster"]
+        os.makedirs(os.path.join(folder, "posters"))
+        cells = []
+        for i in range(n):
+            image = draw_poster(show("poster", i), rng, params["poster_size"])
+            if missing["poster"][i]:
+                cells.append("")
+            else:
+                rel = f"posters/{i + 1:05d}.jpg"
+                image.save(os.path.join(folder, rel), quality=92)
+                cells.append(rel)
+            progress.update()
+        table[POSTER_COLUMN] = cells
+    if "trailer" in modalities:
+        rng = rng_modality["trailer"]
+        os.makedirs(os.path.join(folder, "trailers"))
+        lo, hi = params["trailer_frames"]
+        cells = []
+        for i in range(n):
+            n_frames = int(rng.integers(lo, hi + 1))
+            frames = draw_trailer(show("trailer", i), rng, n_frames, params["trailer_size"])
+            if missing["trailer"][i]:
+                cells.append("")
+            else:
+                rel = f"trailers/{i + 1:05d}.mp4"
+                write_video(os.path.join(folder, rel), frames, fps=params["fps"])
+                cells.append(rel)
+            progress.update()
+        table[TRAILER_COLUMN] = cells
+    if "metadata" in modalities:
+        rng = rng_modality["metadata"]
+        rows = []
+        for i in range(n):
+            row = _metadata(show("metadata", i), rng)
+            rows.append({c: "" for c in METADATA_COLUMNS} if missing["metadata"][i] else row)
+            progress.update()
+        meta = pd.DataFrame(rows, columns=list(METADATA_COLUMNS))
+        for c in METADATA_COLUMNS:
+            table[c] = meta[c].to_numpy()
+    progress.close()
+    table["split"] = _split(Y, rng_split)
+    table.to_csv(os.path.join(folder, MANIFEST), index=False)
+    with open(os.path.join(folder, MARKER), "w") as f:
+        json.dump(params, f, sort_keys=True)
+
+
+def _draw_labels(n, genres, rng):
+    k = len(genres)
+    weights = np.array([GENRE_PROFILES[g]["weight"] for g in genres], dtype=float)
+    weights /= weights.sum()
+    Y = np.zeros((n, k), dtype=np.int8)
+    counts = rng.choice(len(_N_LABELS_P), size=n, p=_N_LABELS_P) + 1
+    for i in range(n):
+        Y[i, rng.choice(k, size=min(counts[i], k), replace=False, p=weights)] = 1
+    # Every genre gets at least two movies (when there are enough movies), so that
+    # stratified splits and per-genre scores are defined.
+    if n >= 2 * k:
+        for j in np.flatnonzero(Y.sum(axis=0) < 2):
+            for i in rng.choice(n, size=2 - int(Y[:, j].sum()), replace=False):
+                Y[i, j] = 1
+    return Y
+
+
+def _draw_shown(Y, signal, rng):
+    """Which genres a modality shows: each true genre with prob ``signal``, plus noise."""
+    n, k = Y.shape
+    shown = (Y.astype(bool)) & (rng.random((n, k)) < signal)
+    # noise independent of the labels: a random genre (right or wrong) shows as well
+    noisy = np.flatnonzero(rng.random(n) < _SPURIOUS_RATE)
+    shown[noisy, rng.integers(k, size=n)[noisy]] = True
+    return shown
+
+
+def _draw_missing(n, modalities, rates, rng):
+    # draw for all four modalities, so a modality's pattern does not depend on the others
+    draws = rng.random((n, len(MODALITIES)))
+    missing = {m: draws[:, j] < rates[m] for j, m in enumerate(MODALITIES) if m in rates}
+    # a movie keeps at least one modality
+    stacked = np.column_stack([missing[m] for m in modalities])
+    none_left = np.flatnonzero(stacked.all(axis=1))
+    keep = rng.integers(len(modalities), size=len(none_left))
+    for i, j in zip(none_left, keep):
+        missing[modalities[j]][i] = False
+    return missing
+
+
+def _plot(shown, genres, rng):
+    n_words = int(rng.integers(40, 101))
+    words = list(rng.choice(GENERIC_WORDS, size=n_words))
+    extra = []
+    for genre in shown:
+        vocab = GENRE_PROFILES[genre]["words"]
+        extra.extend(rng.choice(vocab, size=2 + rng.binomial(n_words, 0.05)))
+    for _ in range(rng.binomial(n_words, 0.03)):  # stray words of random genres
+        extra.append(rng.choice(GENRE_PROFILES[genres[rng.integers(len(genres))]]["words"]))
+    for word in extra:
+        words.insert(int(rng.integers(len(words) + 1)), str(word))
+    sentences, start = [], 0
+    while start < len(words):
+        stop = start + int(rng.integers(7, 16))
+        chunk = [str(w) for w in words[start:stop]]
+        sentences.append(chunk[0].capitalize() + " " + " ".join(chunk[1:]) + ".")
+        start = stop
+    return " ".join(sentences)
+
+
+def _metadata(shown, rng):
+    pools = people_pools()
+    generic = pools[None]
+
+    def person(kind, lean):
+        if shown and rng.random() < lean:
+            pool = pools[shown[rng.integers(len(shown))]][kind]
+        else:
+            pool = generic[kind]
+        return pool[rng.integers(len(pool))]
+
+    director = person("directors", 0.7)
+    actors = []
+    while len(actors) < 3 + int(rng.integers(0, 4)):
+        a = person("actors", 0.55 if len(actors) < 3 else 0.35)
+        if a not in actors:
+            actors.append(a)
+    if shown:
+        p = np.mean([GENRE_PROFILES[g]["ratings"] for g in shown], axis=0)
+        p = 0.6 * p + 0.4 / len(RATINGS)
+    else:
+        p = np.full(len(RATINGS), 1 / len(RATINGS))
+    language = "English" if rng.random() < 0.75 else LANGUAGES[1 + rng.integers(len(LANGUAGES) - 1)]
+    return {
+        "director_name": director,
+        "actor_1_name": actors[0],
+        "actor_2_name": actors[1],
+        "actor_3_name": actors[2] if rng.random() > 0.05 else "",
+        "cast": SEPARATOR.join(actors),
+        "language": language if rng.random() > 0.03 else "",
+        "content_rating": RATINGS[rng.choice(len(RATINGS), p=p)] if rng.random() > 0.08 else "",
+    }
+
+
+def _title(rng):
+    adj = _TITLE_ADJ[rng.integers(len(_TITLE_ADJ))]
+    noun = _TITLE_NOUN[rng.integers(len(_TITLE_NOUN))]
+    return ("The " if rng.random() < 0.5 else "") + f"{adj.capitalize()} {noun.capitalize()}"
+
+
+def _split(Y, rng):
+    """train/val/test labels, 70/10/20, multilabel-stratified."""
+    from ..model_selection import MultilabelStratifiedShuffleSplit
+
+    n = len(Y)
+    split = np.full(n, "train", dtype=object)
+    if n < 10:
+        order = rng.permutation(n)
+        split[order[: max(1, round(0.2 * n))]] = "test"
+        return split
+    seed = int(rng.integers(np.iinfo(np.int32).max))
+    test_size = _SPLIT[2]
+    train_val, test = next(
+        MultilabelStratifiedShuffleSplit(1, test_size=test_size, random_state=seed).split(Y, Y)
+    )
+    split[test] = "test"
+    val_share = _SPLIT[1] / (_SPLIT[0] + _SPLIT[1])
+    _, val = next(
+        MultilabelStratifiedShuffleSplit(1, test_size=val_share, random_state=seed + 1).split(
+            Y[train_val], Y[train_val]
+        )
+    )
+    split[train_val[val]] = "val"
+    return split
+
+
+class _NoBar:
+    def update(self, n=1):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress_bar(total, verbose):
+    if not verbose:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="make_movies", unit="item")
+
+
+def _describe(params):
+    return (
+        "Synthetic movie catalogue (skgenre.datasets.make_movies)\n"
+        "======================================================\n\n"
+        f"{params['n_movies']} movies, genres {', '.join(params['genres'])}; modalities "
+        f"{', '.join(params['modalities'])}. Each genre shows in each modality with "
+        f"probability {params['signal']}, independently; share of movies lacking each "
+        f"modality {params['missing_rate']}. Seed {params['seed']}.\n"
+    )
