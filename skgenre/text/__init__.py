@@ -1,1 +1,25 @@
-"""(in progress)"""
+"""Plot texts: word vectors (GloVe, word2vec), GloVeVectorizer and the plot models."""
+
+from ._glove import EMBEDDED_VECTORS, WordVectors, get_data_home, load_word_vectors
+from ._models import (
+    TEXT_MODEL_KINDS,
+    ConstantGenreWarning,
+    GenreProbabilityAverage,
+    OneVsRestGenreClassifier,
+    make_text_model,
+)
+from ._vectorizer import GloVeVectorizer, LowCoverageWarning
+
+__all__ = [
+    "EMBEDDED_VECTORS",
+    "ConstantGenreWarning",
+    "GenreProbabilityAverage",
+    "GloVeVectorizer",
+    "LowCoverageWarning",
+    "OneVsRestGenreClassifier",
+    "TEXT_MODEL_KINDS",
+    "WordVectors",
+    "get_data_home",
+    "load_word_vectors",
+    "make_text_model",
+]
