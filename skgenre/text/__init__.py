@@ -1,6 +1,6 @@
 """Plot texts: word vectors (GloVe, word2vec), GloVeVectorizer and the plot models."""
 
-from ._glove import EMBEDDED_VECTORS, WordVectors, get_data_home, load_word_vectors
+from ._glove import EMBEDDED_VECTORS, WordVectors, load_word_vectors
 from ._models import (
     TEXT_MODEL_KINDS,
     ConstantGenreWarning,
@@ -19,7 +19,6 @@ __all__ = [
     "OneVsRestGenreClassifier",
     "TEXT_MODEL_KINDS",
     "WordVectors",
-    "get_data_home",
     "load_word_vectors",
     "make_text_model",
 ]

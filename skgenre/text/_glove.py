@@ -21,7 +21,7 @@ import pandas as pd
 
 from ._formats import NpyWriter, read_word_vectors, resolve_source
 
-__all__ = ["EMBEDDED_VECTORS", "WordVectors", "get_data_home", "load_word_vectors"]
+__all__ = ["EMBEDDED_VECTORS", "WordVectors", "load_word_vectors"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,32 +37,13 @@ EMBEDDED_VECTORS = {
 }
 
 #: Bumped whenever the cache layout changes, so that old caches are rebuilt.
+from ..datasets._base import get_data_home  # noqa: E402  (one data home for all of skgenre)
+
 _CACHE_VERSION = 1
 _CACHE_FOLDER = "word_vectors"
 #: Loaded sets kept in this process (memory maps are cheap; vocabularies are not).
 _MEMORY_CACHE = OrderedDict()
 _MEMORY_CACHE_SIZE = 4
-
-
-def get_data_home(data_home=None):
-    """Folder where skgenre keeps caches and downloads.
-
-    Parameters
-    ----------
-    data_home : str or path-like, default=None
-        The folder. By default the environment variable ``SKGENRE_DATA``, or
-        ``~/skgenre_data`` when it is unset.
-
-    Returns
-    -------
-    data_home : Path
-        The folder, created if needed.
-    """
-    if data_home is None:
-        data_home = os.environ.get("SKGENRE_DATA", Path("~") / "skgenre_data")
-    data_home = Path(os.fspath(data_home)).expanduser()
-    data_home.mkdir(parents=True, exist_ok=True)
-    return data_home
 
 
 class WordVectors:
@@ -278,7 +259,7 @@ def _cache_dir_for(path, member, data_home):
     for suffix in (".gz", ".zip", ".txt", ".vec", ".bin"):
         stem = stem[: -len(suffix)] if stem.lower().endswith(suffix) else stem
     safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in stem)[:60] or "vectors"
-    return get_data_home(data_home) / _CACHE_FOLDER / f"{safe}-{digest}"
+    return Path(get_data_home(data_home)) / _CACHE_FOLDER / f"{safe}-{digest}"
 
 
 def _load_cache_dir(cache_dir):

@@ -5,11 +5,13 @@ import os
 import pickle
 import sys
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from skgenre.text import WordVectors, get_data_home, load_word_vectors
+from skgenre.datasets import get_data_home
+from skgenre.text import WordVectors, load_word_vectors
 from skgenre.text import _formats, _glove
 
 WORDS = ["the", "cat", "sat", "on", "mat", "nan", "null", '"', "#tag", "naïve", "l'été", "c++"]
@@ -186,7 +188,7 @@ def test_data_home_argument_and_env(tmp_path, vectors):
     source = _txt(tmp_path, WORDS, vectors)
     word_vectors = load_word_vectors(source, data_home=tmp_path / "elsewhere")
     assert word_vectors.cache_dir.parent == tmp_path / "elsewhere" / "word_vectors"
-    assert get_data_home() == tmp_path / "data_home"
+    assert Path(get_data_home()) == tmp_path / "data_home"
 
 
 def test_failed_conversion_leaves_no_cache(tmp_path, vectors):
