@@ -1,0 +1,295 @@
+"""Trailer modality benchmark: AP of the trailer models, decode speed, 3D-CNN throughput.
+
+Usage (from the repository root; long, run it niced)::
+
+    nice -n 10 .venv/bin/python benchmarks/trailer.py                   # everything
+    nice -n 10 .venv/bin/python benchmarks/trailer.py --skip-models     # decode speed only
+    nice -n 10 .venv/bin/python benchmarks/trailer.py --kinds frame_stats_mlp \\
+        "cnn3d:frame_size=32,n_frames=16"
+
+A kind may carry ``make_trailer_model`` keywords after a colon: ``kind:key=value,...``.
+
+No real trailers can be had here, so everything runs on the synthetic trailers of
+``skgenre.datasets.make_movies`` (``--n-movies`` movies, seed 0, trailer modality only:
+64x64 H.264 mp4 files of 12 to 48 frames at 12 fps, ~10 % of movies without one).
+
+Accuracy: each kind of ``make_trailer_model`` is trained on the train+val movies that have
+a trailer and scored on the test ones (micro / macro / samples average precision), next
+to the genre-frequency prior (every movie gets each genre's training frequency). Fit and
+predict wall times are given (no cache: every trailer is decoded in the fit).
+
+Decode speed, in trailer frames per second (all frames of the files / wall time; best of
+``--rounds`` interleaved passes after a warm-up pass), on two sets of files: the
+catalogue's trailers (16 frames sampled at 64x64, what the models use), and
+``--skip-large``-able trailer-like videos (4 files of 640x360, 960 frames: 200 frames
+sampled at 224x224, MovieScope's setting):
+
+- ``bare decode``: the bare PyAV loop, ``for frame in container.decode(stream): pass``,
+  converting nothing: the floor cost of reading a file; also with FFmpeg's frame
+  threading (``stream.thread_type = "AUTO"``). ``x bare`` is relative to the faster
+  of the two.
+- ``plain loop, same frames``: the same loop converting the wanted frames with
+  ``frame.to_ndarray(width=, height=, format="rgb24")``, the plain PyAV way to get the
+  frames FrameSampler returns.
+- ``FrameSampler(n_frames=...)``: the sampler, no cache. Its ratio to the bare decode
+  is the target (>= 0.9).
+- ``bare decode+rgb, all frames`` and ``FrameSampler(every=1)``: every frame decoded and
+  converted (small files only).
+- ``FrameSampler, cached``: the second pass of a sampler with ``memory`` (no decoding).
+
+3D CNN training throughput: training slices per second of the fitted ``cnn3d`` models
+(sum of training batch sizes over all epochs / sum of epoch durations, validation pass
+included in the duration).
+"""
+
+import argparse
+import ast
+import os
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def parse_kind(text):
+    kind, _, rest = text.partition(":")
+    kw = {}
+    for item in filter(None, rest.split(",")):
+        key, _, value = item.partition("=")
+        try:
+            kw[key] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            kw[key] = value
+    return kind, kw
+
+
+def load_catalogue(n_movies, path):
+    from skgenre.datasets import make_movies
+    from skgenre.utils import is_missing
+
+    movies = make_movies(n_movies, modalities=("trailer",), path=path, random_state=0)
+    data, Y = movies.data, movies.target
+    present = ~is_missing(data["trailer"])
+    train = data["split"].isin(["train", "val"]).to_numpy() & present
+    test = (data["split"] == "test").to_numpy() & present
+    trailers = data["trailer"].to_numpy()
+    return trailers, Y, train, test, movies.target_names
+
+
+# ----------------------------------------------------------------------------- decode
+
+
+def bare_decode(files, thread_type=None):
+    import av
+
+    n = 0
+    for file in files:
+        with av.open(file) as container:
+            stream = container.streams.video[0]
+            if thread_type:
+                stream.thread_type = thread_type
+            for _ in container.decode(stream):
+                n += 1
+    return n
+
+
+def bare_sample(files, n_frames, size):
+    """The plain loop giving FrameSampler's frames: decode all, convert the wanted ones
+    with ``frame.to_ndarray(width=, height=, format="rgb24")``."""
+    import av
+
+    n = 0
+    for file in files:
+        with av.open(file) as container:
+            stream = container.streams.video[0]
+            if stream.codec_context.width * stream.codec_context.height >= 320 * 180:
+                stream.thread_type = "AUTO"
+            total = stream.frames
+            wanted = set(((np.arange(n_frames) + 0.5) * total / n_frames).astype(int).tolist())
+            kept = []
+            for i, frame in enumerate(container.decode(stream)):
+                if i in wanted:
+                    kept.append(frame.to_ndarray(width=size, height=size, format="rgb24"))
+                n += 1
+    return n
+
+
+def bare_decode_rgb(files):
+    import av
+
+    n = 0
+    for file in files:
+        with av.open(file) as container:
+            stream = container.streams.video[0]
+            for frame in container.decode(stream):
+                frame.to_ndarray(format="rgb24")
+                n += 1
+    return n
+
+
+def count_frames(files):
+    import av
+
+    total = 0
+    for file in files:
+        with av.open(file) as container:
+            total += container.streams.video[0].frames
+    return total
+
+
+def write_large_videos(folder, n_videos=4, n_frames=960, height=360, width=640):
+    """Trailer-like files: 640x360 H.264, 40 s at 24 fps, a scrolling textured scene."""
+    import av
+
+    rng = np.random.default_rng(0)
+    files = []
+    for v in range(n_videos):
+        scene = rng.integers(0, 255, (height // 8, width // 8 * 3, 3), dtype=np.uint8)
+        scene = np.repeat(np.repeat(scene, 8, axis=0), 8, axis=1)
+        path = os.path.join(folder, f"large_{v}.mp4")
+        with av.open(path, "w") as container:
+            stream = container.add_stream("libx264", rate=24,
+                                          options={"preset": "veryfast"})
+            stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+            for i in range(n_frames):
+                shift = (3 * i) % (scene.shape[1] - width)
+                image = np.ascontiguousarray(scene[:, shift:shift + width])
+                frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+                for packet in stream.encode(frame):
+                    container.mux(packet)
+            for packet in stream.encode():
+                container.mux(packet)
+        files.append(path)
+    return files
+
+
+def decode_speed(title, files, n_frames, size, rounds, cache_dir, every_one=True):
+    from skgenre.video import FrameSampler
+
+    n_total = count_frames(files)
+    cached = FrameSampler(n_frames, size=size, memory=cache_dir)
+    cached.transform(files)  # fill the cache
+    runs = {
+        "bare decode": lambda: bare_decode(files),
+        "bare decode, threads AUTO": lambda: bare_decode(files, "AUTO"),
+        "plain loop, same frames": lambda: bare_sample(files, n_frames, size),
+        f"FrameSampler(n_frames={n_frames})": lambda: FrameSampler(n_frames, size=size)
+        .transform(files),
+    }
+    if every_one:
+        runs["bare decode+rgb, all frames"] = lambda: bare_decode_rgb(files)
+        runs["FrameSampler(every=1)"] = lambda: FrameSampler(every=1, size=size).transform(files)
+    runs["FrameSampler, cached"] = lambda: cached.transform(files)
+    for run in runs.values():  # warm-up: imports, page cache
+        run()
+    best = dict.fromkeys(runs, np.inf)
+    for _ in range(rounds):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            best[name] = min(best[name], time.perf_counter() - start)
+    base = n_total / min(best["bare decode"], best["bare decode, threads AUTO"])
+    print(f"\nDecode speed, {title}: {len(files)} files, {n_total} frames, sampled at "
+          f"{size}x{size} (best of {rounds} passes)")
+    print(f"{'reader':32s} {'frames/s':>10s} {'x bare':>7s} {'s':>7s}")
+    for name, seconds in best.items():
+        speed = n_total / seconds
+        print(f"{name:32s} {speed:10.0f} {speed / base:7.2f} {seconds:7.2f}")
+
+
+# ----------------------------------------------------------------------------- models
+
+
+def cnn_throughput(model):
+    net = getattr(model, "net_", None)
+    if net is None:
+        return None
+    slices = sum(b["train_batch_size"] for epoch in net.history for b in epoch["batches"]
+                 if "train_batch_size" in b)
+    seconds = sum(epoch["dur"] for epoch in net.history)
+    return slices / seconds, len(net.history), model.n_slices_
+
+
+def evaluate(kinds, trailers, Y, train, test, names):
+    from skgenre.metrics import average_precision_report
+    from skgenre.video import make_trailer_model
+
+    Ytr, Yte = Y[train], Y[test]
+    results = {"prior": np.tile(Ytr.mean(axis=0), (len(Yte), 1))}
+    timing, throughput = {}, {}
+    for text in kinds:
+        kind, kw = parse_kind(text)
+        model = make_trailer_model(kind, random_state=0, **kw)
+        start = time.perf_counter()
+        model.fit(trailers[train], Ytr)
+        fitted = time.perf_counter()
+        results[text] = model.predict_proba(trailers[test])
+        timing[text] = (fitted - start, time.perf_counter() - fitted)
+        stats = cnn_throughput(model)
+        if stats is not None:
+            throughput[text] = stats
+        print(f"  {text}: fit {timing[text][0]:.1f} s", flush=True)
+    report = average_precision_report(Yte, results)
+    print(f"\nAverage precision on the {test.sum()} test trailers "
+          f"(trained on {train.sum()}; {len(names)} genres)")
+    table = report.copy()
+    table["fit_s"] = [timing.get(name, (0.0, 0.0))[0] for name in table.index]
+    table["predict_s"] = [timing.get(name, (0.0, 0.0))[1] for name in table.index]
+    print(table.round(3).to_string())
+    if throughput:
+        print("\n3D CNN training throughput")
+        print(f"{'model':40s} {'slices/s':>9s} {'epochs':>7s} {'slices':>7s}")
+        for name, (speed, epochs, n_slices) in throughput.items():
+            print(f"{name:40s} {speed:9.1f} {epochs:7d} {n_slices:7d}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n-movies", type=int, default=600)
+    parser.add_argument("--path", default=None,
+                        help="catalogue folder (default: a temporary one)")
+    parser.add_argument("--kinds", nargs="+",
+                        default=["frame_stats_mlp", "frame_mean_mlp", "cnn3d"])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--skip-models", action="store_true")
+    parser.add_argument("--skip-decode", action="store_true")
+    parser.add_argument("--skip-large", action="store_true",
+                        help="skip the decode test on larger, trailer-like videos")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    torch.set_num_threads(args.threads)
+    warnings.filterwarnings("ignore", category=UserWarning)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.path or os.path.join(tmp, "movies")
+        start = time.perf_counter()
+        trailers, Y, train, test, names = load_catalogue(args.n_movies, path)
+        print(f"make_movies({args.n_movies}): {time.perf_counter() - start:.1f} s; "
+              f"torch threads: {args.threads}; load average: {os.getloadavg()[0]:.1f}")
+        if not args.skip_decode:
+            files = [t for t in trailers[train | test]]
+            decode_speed("make_movies trailers", files, 16, 64, args.rounds,
+                         os.path.join(tmp, "cache"))
+            if not args.skip_large:
+                start = time.perf_counter()
+                large = write_large_videos(tmp)
+                print(f"\n(wrote {len(large)} 640x360 videos in "
+                      f"{time.perf_counter() - start:.1f} s)")
+                decode_speed("640x360 40-second videos", large, 200, 224, args.rounds,
+                             os.path.join(tmp, "cache"), every_one=False)
+        if not args.skip_models:
+            print("\nTraining:")
+            evaluate(args.kinds, trailers, Y, train, test, names)
+        print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

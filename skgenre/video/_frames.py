@@ -1,0 +1,650 @@
+"""Frame sampling from trailers: video files (PyAV), frame folders and ``.npy`` arrays.
+
+A trailer is given as one of
+
+* a video file path (anything PyAV/FFmpeg can open: mp4, webm, mkv, avi, ...);
+* a folder of frame images, read in natural name order (``frame_2.png`` before
+  ``frame_10.png``);
+* a ``.npy`` file: a 4-D (n_frames, height, width, 3) array of frames here, or a 2-D
+  (n_frames, n_features) array of per-frame features for :class:`TrailerEmbedder`;
+* an in-memory (n_frames, height, width, 3) array of frames.
+
+Decoding is the expensive part. A video is decoded once, sequentially (with FFmpeg's
+frame threading from 320x180 up), stopping after the last wanted frame; only the wanted
+frames are converted to RGB, resized by FFmpeg's scaler (``sws_scale``, area averaging)
+in the same step, through one reused scaler context. Results can be cached on disk per
+trailer (:func:`cached_call`), keyed on the file's path, size and
+modification time plus the sampling parameters, so cross-validation folds and grid
+search never decode a trailer twice.
+"""
+
+import logging
+import numbers
+import os
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_memory
+
+from ..utils._sklearn import fit_context
+
+__all__ = [
+    "FrameSampler",
+    "TrailerReadError",
+    "TrailerReadWarning",
+    "cached_call",
+    "check_trailers",
+    "read_trailer",
+    "sample_indices",
+    "write_video",
+]
+
+logger = logging.getLogger(__name__)
+
+# A video decoding to less than this share of the frames its header declares is
+# truncated (an error); a smaller shortfall is an inexact header and is re-sampled.
+TRUNCATED_FRACTION = 0.9
+
+# FFmpeg's frame threading pays off from about this frame size (measured: 320x240 decodes
+# 2.5x faster with it); below, starting its threads for each file costs more than it saves
+# (64x64 and 128x128 decode about 2x slower with it).
+THREADED_MIN_PIXELS = 320 * 180
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
+
+
+class TrailerReadError(ValueError):
+    """A trailer (video file, frame folder or ``.npy``) that cannot be read.
+
+    The message names the file. Subclass of :class:`ValueError`.
+    """
+
+
+class TrailerReadWarning(UserWarning):
+    """A trailer was unreadable and, as asked with ``on_error="missing"``, skipped."""
+
+
+# --------------------------------------------------------------------------- sampling
+
+
+def sample_indices(n_total, n_frames=None, every=None):
+    """Indices of the frames kept from a trailer of ``n_total`` frames.
+
+    Parameters
+    ----------
+    n_total : int
+        Number of frames in the trailer (at least 1).
+    n_frames : int, default=None
+        Keep this many frames spread evenly over the trailer: frame
+        ``floor((i + 0.5) * n_total / n_frames)`` for ``i`` in ``range(n_frames)``, the
+        centre of each of ``n_frames`` equal spans (MovieScope samples 200). A trailer
+        shorter than ``n_frames`` is padded, not dropped: each of its frames is repeated
+        evenly (nearest-frame resampling), so the result always has ``n_frames`` indices.
+    every : int, default=None
+        Keep one frame in ``every``: frames 0, every, 2 * every, ... (the 3D-CNN study
+        keeps one in 100). The number kept varies with the trailer's length, at least 1.
+        Give at most one of ``n_frames`` and ``every``; with neither, all frames are
+        kept.
+
+    Returns
+    -------
+    indices : ndarray of shape (n_kept,), dtype int64
+        Non-decreasing frame indices (repeats only when padding).
+
+    Examples
+    --------
+    >>> from skgenre.video import sample_indices
+    >>> sample_indices(10, n_frames=4).tolist()
+    [1, 3, 6, 8]
+    >>> sample_indices(3, n_frames=6).tolist()
+    [0, 0, 1, 1, 2, 2]
+    >>> sample_indices(250, every=100).tolist()
+    [0, 100, 200]
+    """
+    n_total = int(n_total)
+    if n_total < 1:
+        raise ValueError(f"A trailer needs at least one frame; got n_total={n_total}.")
+    if n_frames is not None and every is not None:
+        raise ValueError("Give n_frames or every, not both.")
+    if n_frames is not None:
+        if n_frames < 1:
+            raise ValueError(f"n_frames must be >= 1; got {n_frames}.")
+        return ((np.arange(n_frames) + 0.5) * n_total / n_frames).astype(np.int64)
+    if every is not None:
+        if every < 1:
+            raise ValueError(f"every must be >= 1; got {every}.")
+        return np.arange(0, n_total, every, dtype=np.int64)
+    return np.arange(n_total, dtype=np.int64)
+
+
+def _natural_key(name):
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
+
+
+def _check_size(size):
+    """``None``, or ``(height, width)`` from an int or a pair of positive ints."""
+    if size is None:
+        return None
+    if isinstance(size, numbers.Integral) and size >= 1:
+        return int(size), int(size)
+    try:
+        height, width = (int(v) for v in size)
+    except (TypeError, ValueError):
+        height = width = 0
+    if height < 1 or width < 1:
+        raise ValueError(f"size must be an int or (height, width); got {size!r}.")
+    return height, width
+
+
+# --------------------------------------------------------------------------- readers
+
+
+def _open_video(path):
+    import av
+
+    try:
+        return av.open(str(path))
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f"Trailer file not found: {path}") from exc
+    except (av.FFmpegError, OSError) as exc:
+        size = os.path.getsize(path) if os.path.isfile(path) else None
+        what = "is empty (0 bytes)" if size == 0 else "is not a readable video"
+        raise TrailerReadError(f"Trailer file {path} {what}: {exc}") from exc
+
+
+def _count_packets(path):
+    """Frames of a video whose header has no count: one demuxed packet per frame."""
+    import av
+
+    with _open_video(path) as container:
+        stream = container.streams.video[0]
+        try:
+            return sum(1 for packet in container.demux(stream) if packet.size)
+        except av.FFmpegError as exc:
+            raise TrailerReadError(f"Trailer file {path} is corrupt: {exc}") from exc
+
+
+def _decode_video(path, n_frames, every, size, n_total=None):
+    """Decode ``path`` once, sequentially, keeping the wanted frames.
+
+    With ``n_frames``, keeps the frames :func:`sample_indices` picks among ``n_total``
+    (default: the header's frame count) and stops decoding after the last of them; else
+    keeps one frame in ``every`` (all frames when ``every`` is None).
+
+    Returns
+    -------
+    frames : list of ndarray or None
+        The kept frames in order; None when they cannot be picked yet: the header has
+        no frame count (then ``n_decoded`` is None too) or the stream held fewer frames
+        than counted.
+    n_decoded : int or None
+        Frames decoded.
+    """
+    import av
+    from av.video.reformatter import VideoReformatter
+
+    reformatter = VideoReformatter()
+    with _open_video(path) as container:
+        if not container.streams.video:
+            raise TrailerReadError(f"Trailer file {path} has no video stream.")
+        stream = container.streams.video[0]
+        context = stream.codec_context
+        if (context.width or 0) * (context.height or 0) >= THREADED_MIN_PIXELS:
+            stream.thread_type = "AUTO"
+        height, width = size if size is not None else (None, None)
+        indices = wanted = last = None
+        header = int(stream.frames or 0)
+        if n_frames is not None:
+            n_total = n_total or int(stream.frames or 0)
+            if n_total <= 0:
+                return None, None  # no count in the header: count packets, then retry
+            indices = sample_indices(n_total, n_frames=n_frames)
+            wanted, last = set(indices.tolist()), int(indices[-1])
+        kept, n_decoded = {}, 0
+        try:
+            for i, frame in enumerate(container.decode(stream)):
+                n_decoded = i + 1
+                if (i in wanted) if wanted is not None else (every is None or i % every == 0):
+                    if height is None or (frame.height, frame.width) == (height, width):
+                        # colour conversion only: about half the cost of a rescale
+                        frame = reformatter.reformat(frame, format="rgb24")
+                    else:
+                        frame = reformatter.reformat(frame, width=width, height=height,
+                                                     format="rgb24", interpolation="AREA")
+                    kept[i] = frame.to_ndarray()
+                    if i == last:
+                        break
+        except av.FFmpegError as exc:
+            raise TrailerReadError(
+                f"Trailer file {path} is corrupt or truncated: decoding failed after "
+                f"{n_decoded} frames: {exc}"
+            ) from exc
+    if n_decoded == 0:
+        raise TrailerReadError(f"Trailer file {path} has no decodable video frames.")
+    stopped_early = last is not None and n_decoded == last + 1
+    if header and not stopped_early and n_decoded < TRUNCATED_FRACTION * header:
+        raise TrailerReadError(
+            f"Trailer file {path} is truncated: its header declares {header} frames but "
+            f"only {n_decoded} decode."
+        )
+    if indices is None:
+        return [kept[i] for i in sorted(kept)], n_decoded
+    if last >= n_decoded:
+        return None, n_decoded  # fewer frames than the header said: re-sample
+    return [kept[int(i)] for i in indices], n_decoded
+
+
+def _read_video(path, n_frames, every, size):
+    frames, n_total = _decode_video(path, n_frames, every, size)
+    if frames is None:
+        if n_total is None:
+            n_total = _count_packets(path)
+            if n_total == 0:
+                raise TrailerReadError(f"Trailer file {path} has no video frames.")
+        else:
+            logger.info("%s: fewer decodable frames (%d) than the header says; re-sampling.",
+                        path, n_total)
+        frames, n_decoded = _decode_video(path, n_frames, every, size, n_total=n_total)
+        if frames is None:  # still short (a packet without a frame): use what decodes
+            frames, _ = _decode_video(path, n_frames, every, size, n_total=n_decoded)
+    return np.stack(frames)
+
+
+def _resize_array(frames, size):
+    if size is None or frames.shape[1:3] == tuple(size):
+        return frames
+    from PIL import Image
+
+    height, width = size
+    return np.stack([
+        np.asarray(Image.fromarray(frame).resize((width, height), Image.BILINEAR))
+        for frame in frames
+    ])
+
+
+def _read_folder(path, n_frames, every, size):
+    from PIL import Image, UnidentifiedImageError
+
+    files = sorted(
+        (f for f in os.listdir(path)
+         if not f.startswith(".") and Path(f).suffix.lower() in IMAGE_SUFFIXES),
+        key=_natural_key,
+    )
+    if not files:
+        raise TrailerReadError(f"Trailer frame folder {path} holds no image files.")
+    indices = sample_indices(len(files), n_frames=n_frames, every=every)
+    loaded = {}
+    for i in np.unique(indices):
+        file = os.path.join(path, files[i])
+        try:
+            with Image.open(file) as image:
+                image = image.convert("RGB")
+                if size is not None:
+                    image = image.resize((size[1], size[0]), Image.BILINEAR)
+                loaded[int(i)] = np.asarray(image)
+        except (OSError, UnidentifiedImageError) as exc:
+            raise TrailerReadError(f"Cannot read frame image {file}: {exc}") from exc
+    shapes = {frame.shape for frame in loaded.values()}
+    if len(shapes) > 1:
+        raise TrailerReadError(
+            f"Frame images in {path} differ in size ({sorted(shapes)[:3]}); pass size=."
+        )
+    return np.stack([loaded[int(i)] for i in indices])
+
+
+def _check_frames_array(frames, source):
+    frames = np.asarray(frames)
+    if frames.ndim == 2:
+        raise TrailerReadError(
+            f"{source} holds per-frame features of shape {frames.shape}, not frames; "
+            "feature arrays are read by TrailerEmbedder."
+        )
+    if frames.ndim != 4 or frames.shape[-1] != 3 or frames.shape[0] == 0:
+        raise TrailerReadError(
+            f"{source} must hold frames of shape (n_frames, height, width, 3); got "
+            f"{frames.shape}."
+        )
+    if frames.dtype != np.uint8:
+        if np.issubdtype(frames.dtype, np.floating) and frames.max(initial=0) <= 1.0:
+            frames = frames * 255.0
+        frames = np.clip(frames, 0, 255).astype(np.uint8)
+    return frames
+
+
+def _read_array(frames, n_frames, every, size, source):
+    frames = _check_frames_array(frames, source)
+    frames = frames[sample_indices(len(frames), n_frames=n_frames, every=every)]
+    return _resize_array(frames, size)
+
+
+def _load_npy(path):
+    try:
+        return np.load(path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise TrailerReadError(f"Cannot read trailer array {path}: {exc}") from exc
+
+
+def read_trailer(trailer, *, n_frames=None, every=None, size=None):
+    """Sampled frames of one trailer, uncached.
+
+    Parameters
+    ----------
+    trailer : str, path-like or ndarray
+        A video file, a folder of frame images, a ``.npy`` file of frames, or an
+        (n_frames, height, width, 3) array.
+    n_frames, every : int, default=None
+        See :func:`sample_indices`.
+    size : int or (height, width), default=None
+        Resize frames to this size; ``None`` keeps the native size.
+
+    Returns
+    -------
+    frames : ndarray of shape (n_kept, height, width, 3), dtype uint8
+
+    Raises
+    ------
+    FileNotFoundError
+        If the path does not exist.
+    TrailerReadError
+        If the file is empty, not a video, corrupt or truncated (the message names it).
+    """
+    size = _check_size(size)
+    if isinstance(trailer, np.ndarray):
+        return _read_array(trailer, n_frames, every, size, "The trailer array")
+    path = os.fspath(trailer)
+    if os.path.isdir(path):
+        return _read_folder(path, n_frames, every, size)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"Trailer file not found: {path}")
+    if path.lower().endswith(".npy"):
+        return _read_array(_load_npy(path), n_frames, every, size, f"Trailer array {path}")
+    return _read_video(path, n_frames, every, size)
+
+
+def write_video(path, frames, *, fps=24, codec="libx264"):
+    """Encode RGB frames into a video file with PyAV (e.g. to make test trailers).
+
+    Parameters
+    ----------
+    path : str or path-like
+        Output file; the container follows its extension (``.mp4``, ``.mkv``, ...).
+    frames : ndarray of shape (n_frames, height, width, 3), dtype uint8
+        Height and width must be even for the default codec (yuv420p).
+    fps : int, default=24
+    codec : str, default="libx264"
+
+    Returns
+    -------
+    path : str
+    """
+    import av
+
+    frames = _check_frames_array(frames, "frames")
+    path = os.fspath(path)
+    with av.open(path, "w") as container:
+        stream = container.add_stream(codec, rate=int(fps))
+        stream.height, stream.width = frames.shape[1:3]
+        stream.pix_fmt = "yuv420p"
+        for frame in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+# --------------------------------------------------------------------------- caching
+
+
+def _file_key(path):
+    """What identifies a trailer's content for the cache: path, size and mtime."""
+    path = os.path.abspath(path)
+    if os.path.isdir(path):
+        entries = sorted(os.scandir(path), key=lambda e: e.name)
+        return path, tuple(
+            (e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.is_file()
+        )
+    stat = os.stat(path)
+    return path, stat.st_size, stat.st_mtime_ns
+
+
+def _call_keyed(func, key, trailer, params, extra):
+    # ``key`` and ``params`` make joblib's hash; ``trailer`` and ``extra`` are ignored.
+    return func(trailer, **params, **extra)
+
+
+def cached_call(memory, func, trailer, ignore=(), **params):
+    """``func(trailer, **params)``, cached on disk per trailer when ``memory`` is set.
+
+    The cache key is the trailer's absolute path, size and modification time (for a
+    folder: each file's name, size and mtime) plus ``func``'s name and the ``params``
+    not named in ``ignore``, so an edited file is recomputed and any estimator sharing
+    the same ``memory`` reuses the result. In-memory arrays are never cached.
+
+    Parameters
+    ----------
+    memory : None, str, path-like or joblib.Memory
+    func : callable
+        A module-level function (joblib keys its cache on its name and code).
+    trailer : str, path-like or ndarray
+    ignore : tuple of str, default=()
+        Parameters left out of the key (large objects such as a backbone, whose
+        identity another parameter already encodes, or ones that do not change the
+        result).
+    **params
+        Keyword arguments of ``func``.
+    """
+    memory = check_memory(os.fspath(memory) if isinstance(memory, os.PathLike) else memory)
+    if isinstance(trailer, np.ndarray) or getattr(memory, "location", None) is None:
+        return func(trailer, **params)
+    path = os.fspath(trailer)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"Trailer file not found: {path}")
+    keyed = {k: v for k, v in params.items() if k not in ignore}
+    extra = {k: v for k, v in params.items() if k in ignore}
+    cached = memory.cache(_call_keyed, ignore=["trailer", "extra"])
+    return cached(func, _file_key(path), path, keyed, extra)
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+def check_trailers(X, name="X"):
+    """Validate a 1-D collection of trailers and return it as a list.
+
+    Accepts a list, tuple, 1-D array, pandas Series or single-column DataFrame of paths
+    (str or path-like) or frame arrays, or a 5-D (n, n_frames, height, width, 3) array.
+    """
+    if hasattr(X, "iloc") and getattr(X, "ndim", 1) == 2:
+        if X.shape[1] != 1:
+            raise ValueError(
+                f"{name} must be 1-D (one trailer per movie); got a DataFrame with "
+                f"{X.shape[1]} columns. Select the trailer column."
+            )
+        X = X.iloc[:, 0]
+    if hasattr(X, "to_numpy"):
+        X = X.to_numpy()
+    if isinstance(X, np.ndarray) and X.dtype != object and X.ndim == 5:
+        return list(X)
+    if isinstance(X, (str, os.PathLike)):
+        raise ValueError(
+            f"{name} must be a 1-D collection of trailers, not a single path; wrap it in a "
+            "list."
+        )
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        if X.ndim != 1:
+            raise ValueError(
+                f"{name} must be 1-D (one trailer per movie) or a 5-D array of frames; got "
+                f"shape {X.shape}."
+            )
+        return X.tolist()
+    items = list(X)
+    for i, item in enumerate(items):
+        if not isinstance(item, (str, os.PathLike, np.ndarray)):
+            raise TypeError(
+                f"{name}[{i}] is a {type(item).__name__}; each trailer must be a path "
+                "(video file, frame folder, .npy) or an array of frames. Missing trailers "
+                "must be left out (MovieGenreStacker does that)."
+            )
+    return items
+
+
+def sampling(n_frames, every):
+    """The effective ``(n_frames, every)``: ``every``, when set, overrides ``n_frames``."""
+    return (None, every) if every is not None else (n_frames, None)
+
+
+def _progress(items, verbose, desc):
+    if verbose and len(items) > 1:
+        from tqdm.auto import tqdm
+
+        return tqdm(items, desc=desc, unit="trailer")
+    return items
+
+
+def _frames_for(trailer, n_frames, every, size):
+    return read_trailer(trailer, n_frames=n_frames, every=every, size=size)
+
+
+def sample_trailers(trailers, *, n_frames, every, size, memory, on_error, verbose,
+                    desc="Sampling frames"):
+    """Frames of many trailers; ``None`` for those skipped under ``on_error="missing"``."""
+    size = _check_size(size)
+    n_frames, every = sampling(n_frames, every)
+    out = []
+    for trailer in _progress(trailers, verbose, desc):
+        try:
+            out.append(cached_call(memory, _frames_for, trailer, n_frames=n_frames,
+                                   every=every, size=size))
+        except (TrailerReadError, FileNotFoundError) as exc:
+            if on_error == "raise":
+                raise
+            warnings.warn(f"{exc} Treated as no trailer.", TrailerReadWarning, stacklevel=3)
+            out.append(None)
+    return out
+
+
+# --------------------------------------------------------------------------- transformer
+
+
+class FrameSampler(TransformerMixin, BaseEstimator):
+    """Sample and resize frames from trailers, with a per-trailer disk cache.
+
+    Parameters
+    ----------
+    n_frames : int or None, default=200
+        Frames kept, spread evenly over each trailer (MovieScope's 200). A shorter
+        trailer is padded by repeating its frames evenly (nearest-frame resampling), so
+        every trailer yields exactly ``n_frames`` frames; it is never dropped.
+    every : int or None, default=None
+        Instead of ``n_frames``, keep one frame in ``every`` (the 3D-CNN study's 100); the
+        number of frames then varies with the trailer's length (at least one). When
+        set, it overrides ``n_frames``; with both ``None`` every frame is kept.
+    size : int, (height, width) or None, default=(64, 64)
+        Output frame size; ``None`` keeps the native size.
+    memory : None, str or joblib.Memory, default=None
+        Disk cache of each trailer's frames, keyed on its path, size and modification
+        time and on ``n_frames``, ``every`` and ``size``: cross-validation folds and grid
+        search never decode a trailer twice.
+    on_error : {"raise", "missing"}, default="raise"
+        An unreadable, empty, corrupt or truncated trailer raises
+        :class:`TrailerReadError` (``FileNotFoundError`` for a missing file) naming the
+        file; with ``"missing"`` it warns (:class:`TrailerReadWarning`) and its entry in
+        the output is ``None``: the movie has no trailer.
+    verbose : int, default=0
+        ``> 0`` shows a progress bar over the trailers.
+
+    Notes
+    -----
+    Inputs: video files (anything FFmpeg decodes), folders of frame images (natural name
+    order), ``.npy`` files of (n_frames, height, width, 3) frames, or such arrays.
+    Videos are decoded once, sequentially, up to the last wanted frame; only the wanted
+    frames are converted and resized (by FFmpeg's scaler, area interpolation).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgenre.video import FrameSampler
+    >>> trailer = np.zeros((30, 32, 32, 3), dtype=np.uint8)
+    >>> frames = FrameSampler(n_frames=8, size=16).fit_transform([trailer])
+    >>> frames[0].shape
+    (8, 16, 16, 3)
+    """
+
+    _parameter_constraints = {
+        "n_frames": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "every": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "size": [Interval(numbers.Integral, 1, None, closed="left"), tuple, list, None],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "on_error": [StrOptions({"raise", "missing"})],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(self, n_frames=200, *, every=None, size=(64, 64), memory=None,
+                 on_error="raise", verbose=0):
+        self.n_frames = n_frames
+        self.every = every
+        self.size = size
+        self.memory = memory
+        self.on_error = on_error
+        self.verbose = verbose
+
+    def _check_params(self):
+        _check_size(self.size)
+
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the parameters; sampling is stateless.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_trailers,)
+            Trailer paths or frame arrays (not read here).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : FrameSampler
+        """
+        self._check_params()
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X):
+        """Sampled frames of each trailer.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_trailers,)
+            Video files, frame folders, ``.npy`` files of frames, or frame arrays.
+
+        Returns
+        -------
+        frames : ndarray of shape (n_trailers,), dtype object
+            Each entry an (n_kept, height, width, 3) uint8 array, or ``None`` for a
+            trailer skipped under ``on_error="missing"``. With ``n_frames`` set and no
+            skipped trailer, ``np.stack(list(frames))`` gives one 5-D array.
+        """
+        self._check_params()
+        trailers = check_trailers(X)
+        frames = sample_trailers(
+            trailers, n_frames=self.n_frames, every=self.every, size=self.size,
+            memory=self.memory, on_error=self.on_error, verbose=self.verbose,
+        )
+        out = np.empty(len(frames), dtype=object)
+        for i, f in enumerate(frames):
+            out[i] = f
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.one_d_array = True
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = False
+        return tags

@@ -1,0 +1,298 @@
+"""Frame sampling: indices, video files, frame folders, .npy, errors and the disk cache."""
+
+import os
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+av = pytest.importorskip("av")
+
+from skgenre.video import (  # noqa: E402
+    FrameSampler,
+    TrailerReadError,
+    TrailerReadWarning,
+    read_trailer,
+    sample_indices,
+    slice_trailer,
+    slice_trailers,
+    write_video,
+)
+
+STEP = 12  # frame i is a flat colour whose red level is STEP * i
+
+
+def index_frames(n, size=32):
+    """Frames whose red level encodes their index (survives lossy H.264)."""
+    frames = np.empty((n, size, size, 3), dtype=np.uint8)
+    for i in range(n):
+        frames[i] = (STEP * i, 255 - STEP * i, 128)
+    return frames
+
+
+def decoded_index(frames):
+    return np.rint(frames[..., 0].reshape(len(frames), -1).mean(axis=1) / STEP).astype(int)
+
+
+@pytest.fixture(scope="module")
+def video(tmp_path_factory):
+    """A 2-second, 32x32, 10 fps trailer (20 frames)."""
+    path = tmp_path_factory.mktemp("videos") / "trailer.mp4"
+    return write_video(path, index_frames(20), fps=10)
+
+
+@pytest.fixture
+def count_opens(monkeypatch):
+    """Count the video files PyAV opens (each open is a decode)."""
+    calls = []
+    real_open = av.open
+
+    def counting_open(*args, **kwargs):
+        calls.append(args[0])
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(av, "open", counting_open)
+    return calls
+
+
+# ----------------------------------------------------------------- indices and slices
+
+
+@pytest.mark.parametrize("n_total, kwargs, expected", [
+    (20, {"n_frames": 5}, [2, 6, 10, 14, 18]),
+    (10, {"n_frames": 10}, list(range(10))),
+    (3, {"n_frames": 7}, [0, 0, 1, 1, 1, 2, 2]),  # short trailer: padded by repetition
+    (1, {"n_frames": 3}, [0, 0, 0]),
+    (250, {"every": 100}, [0, 100, 200]),
+    (50, {"every": 100}, [0]),  # shorter than `every`: still one frame
+    (4, {}, [0, 1, 2, 3]),
+])
+def test_sample_indices(n_total, kwargs, expected):
+    assert sample_indices(n_total, **kwargs).tolist() == expected
+
+
+@pytest.mark.parametrize("args, kwargs, match", [
+    ((0,), {"n_frames": 3}, "at least one frame"),
+    ((10,), {"n_frames": 3, "every": 2}, "not both"),
+    ((10,), {"n_frames": 0}, "n_frames must be >= 1"),
+    ((10,), {"every": 0}, "every must be >= 1"),
+])
+def test_sample_indices_errors(args, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        sample_indices(*args, **kwargs)
+
+
+def test_seven_frames_in_three_slices():
+    frames = np.arange(1, 8, dtype=np.uint8)[:, None, None, None] * np.ones((1, 2, 2, 3), np.uint8)
+    slices = slice_trailer(frames, 3)
+    assert slices.shape == (3, 3, 2, 2, 3)
+    assert slices[:, :, 0, 0, 0].tolist() == [[1, 2, 3], [4, 5, 6], [7, 0, 0]]
+    assert not slices[2, 1:].any()  # the padding is all-zero frames
+    assert slice_trailer(frames, 7).shape == (1, 7, 2, 2, 3)  # divides: no padding
+    one = slice_trailer(frames, 10)  # shorter than a slice: one zero-padded slice
+    assert one.shape == (1, 10, 2, 2, 3) and one[0, 6].any() and not one[0, 7:].any()
+
+
+def test_slice_trailers_owner():
+    trailers = [np.ones((7, 2, 2, 3), np.uint8), np.ones((2, 2, 2, 3), np.uint8),
+                np.ones((6, 2, 2, 3), np.uint8)]
+    slices, owner = slice_trailers(trailers, 3)
+    assert slices.shape == (6, 3, 2, 2, 3)
+    assert owner.tolist() == [0, 0, 0, 1, 2, 2]
+
+
+@pytest.mark.parametrize("frames, length, match", [
+    (np.zeros((0, 2, 2, 3)), 3, "n_frames >= 1"),
+    (np.zeros((4, 2, 2)), 3, "n_frames >= 1"),
+    (np.zeros((4, 2, 2, 3)), 0, "slice_length must be >= 1"),
+])
+def test_slice_trailer_errors(frames, length, match):
+    with pytest.raises(ValueError, match=match):
+        slice_trailer(frames, length)
+
+
+# ----------------------------------------------------------------- input kinds
+
+
+def test_video_file_n_frames(video):
+    frames = read_trailer(video, n_frames=5, size=16)
+    assert frames.shape == (5, 16, 16, 3) and frames.dtype == np.uint8
+    assert decoded_index(frames).tolist() == [2, 6, 10, 14, 18]
+
+
+def test_container_without_frame_count(tmp_path):
+    path = write_video(tmp_path / "trailer.mkv", index_frames(20, size=16), fps=10)
+    with av.open(path) as container:
+        assert container.streams.video[0].frames == 0  # Matroska: counted by demuxing
+    assert decoded_index(read_trailer(path, n_frames=5)).tolist() == [2, 6, 10, 14, 18]
+
+
+def test_video_file_every_and_native_size(video):
+    frames = read_trailer(video, every=7)
+    assert frames.shape == (3, 32, 32, 3)
+    assert decoded_index(frames).tolist() == [0, 7, 14]
+    assert read_trailer(video).shape == (20, 32, 32, 3)
+
+
+def test_short_video_is_padded_not_dropped(video):
+    frames = read_trailer(video, n_frames=30, size=(8, 12))
+    assert frames.shape == (30, 8, 12, 3)
+    index = decoded_index(frames)
+    assert sorted(set(index.tolist())) == list(range(20))  # every frame, in order
+    assert np.all(np.diff(index) >= 0)
+
+
+def test_every_overrides_n_frames(video):
+    frames = FrameSampler(n_frames=200, every=7, size=8).fit_transform([video])[0]
+    assert decoded_index(frames).tolist() == [0, 7, 14]
+
+
+def test_frame_folder_natural_order(tmp_path):
+    from PIL import Image
+
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for i, frame in enumerate(index_frames(12, size=16)):
+        Image.fromarray(frame).save(folder / f"frame_{i}.png")  # frame_10 after frame_9
+    (folder / "notes.txt").write_text("not a frame")
+    frames = FrameSampler(every=5, size=8).fit_transform([str(folder)])[0]
+    assert frames.shape == (3, 8, 8, 3)
+    assert decoded_index(frames).tolist() == [0, 5, 10]
+    all_frames = read_trailer(folder)
+    assert decoded_index(all_frames).tolist() == list(range(12))
+
+
+def test_npy_frames_and_arrays(tmp_path):
+    path = tmp_path / "frames.npy"
+    np.save(path, index_frames(10, size=8))
+    frames = FrameSampler(n_frames=5, size=4).fit_transform([str(path), index_frames(10, 8)])
+    assert frames.dtype == object and len(frames) == 2
+    for f in frames:
+        assert f.shape == (5, 4, 4, 3)
+        assert decoded_index(f).tolist() == [1, 3, 5, 7, 9]
+
+
+def test_npy_features_are_not_frames(tmp_path):
+    path = tmp_path / "features.npy"
+    np.save(path, np.zeros((200, 16), np.float32))
+    with pytest.raises(TrailerReadError, match="per-frame features.*TrailerEmbedder"):
+        FrameSampler().fit_transform([str(path)])
+
+
+def test_five_d_output_stacks(video):
+    frames = FrameSampler(n_frames=4, size=8).fit_transform(np.array([video, video]))
+    assert np.stack(list(frames)).shape == (2, 4, 8, 8, 3)
+
+
+# ----------------------------------------------------------------- errors
+
+
+@pytest.fixture(scope="module")
+def broken_videos(tmp_path_factory, video):
+    folder = tmp_path_factory.mktemp("broken")
+    empty = folder / "empty.mp4"
+    empty.write_bytes(b"")
+    junk = folder / "junk.mp4"
+    junk.write_bytes(b"this is not a video" * 20)
+    data = open(video, "rb").read()
+    cut = folder / "cut.mp4"  # the index (moov atom) is at the end: unreadable when cut
+    cut.write_bytes(data[: len(data) // 2])
+    faststart = folder / "faststart.mp4"
+    with av.open(str(faststart), "w", options={"movflags": "faststart"}) as container:
+        stream = container.add_stream("libx264", rate=10)
+        stream.width = stream.height = 32
+        stream.pix_fmt = "yuv420p"
+        rng = np.random.default_rng(0)
+        for _ in range(40):
+            noise = rng.integers(0, 255, (32, 32, 3), dtype=np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(noise, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    data = faststart.read_bytes()
+    truncated = folder / "truncated.mp4"  # header first: opens, then the data runs out
+    truncated.write_bytes(data[: len(data) // 2])
+    empty_dir = folder / "no_frames"
+    empty_dir.mkdir()
+    bad_image_dir = folder / "bad_images"
+    bad_image_dir.mkdir()
+    (bad_image_dir / "0001.png").write_bytes(b"not a png")
+    return {p.name: str(p) for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("name, error, match", [
+    ("empty.mp4", TrailerReadError, r"empty\.mp4 is empty \(0 bytes\)"),
+    ("junk.mp4", TrailerReadError, r"junk\.mp4 is not a readable video"),
+    ("cut.mp4", TrailerReadError, r"cut\.mp4 is not a readable video"),
+    ("truncated.mp4", TrailerReadError, r"truncated\.mp4 is (corrupt or )?truncated"),
+    ("no_frames", TrailerReadError, r"no_frames holds no image files"),
+    ("bad_images", TrailerReadError, r"Cannot read frame image .*0001\.png"),
+    ("missing.mp4", FileNotFoundError, r"Trailer file not found: .*missing\.mp4"),
+])
+def test_corrupt_trailers_raise_naming_the_file(broken_videos, name, error, match):
+    path = broken_videos.get(name, os.path.join(os.path.dirname(broken_videos["junk.mp4"]), name))
+    with pytest.raises(error, match=match):
+        FrameSampler(n_frames=4, size=8).fit_transform([path])
+    with pytest.raises(error, match=match):  # also in `every` mode (decodes to the end)
+        FrameSampler(every=3, size=8).fit_transform([path])
+
+
+def test_on_error_missing(broken_videos, video):
+    sampler = FrameSampler(n_frames=4, size=8, on_error="missing")
+    with pytest.warns(TrailerReadWarning, match=r"junk\.mp4.*Treated as no trailer"):
+        frames = sampler.fit_transform([video, broken_videos["junk.mp4"]])
+    assert frames[0].shape == (4, 8, 8, 3) and frames[1] is None
+
+
+@pytest.mark.parametrize("params, X, error, match", [
+    ({"size": (8, 8, 3)}, ["a.mp4"], ValueError, "size must be an int or"),
+    ({"on_error": "zero"}, ["a.mp4"], ValueError, "on_error"),
+    ({}, "a.mp4", ValueError, "not a single path"),
+    ({}, [3.5], TypeError, r"X\[0\] is a float"),
+    ({}, np.zeros((2, 3)), ValueError, "must be 1-D"),
+])
+def test_frame_sampler_parameter_errors(params, X, error, match):
+    with pytest.raises(error, match=match):
+        FrameSampler(**params).fit_transform(X)
+
+
+# ----------------------------------------------------------------- cache and progress
+
+
+def test_second_pass_decodes_nothing(tmp_path, video, count_opens):
+    other = write_video(tmp_path / "other.mp4", index_frames(12)[::-1], fps=10)
+    sampler = FrameSampler(n_frames=6, size=8, memory=tmp_path / "cache")
+    first = sampler.fit_transform([video, other])
+    assert len(count_opens) >= 2
+    count_opens.clear()
+    again = clone(sampler).fit_transform([other, video])  # a clone, another order
+    assert count_opens == []
+    np.testing.assert_array_equal(again[0], first[1])
+    np.testing.assert_array_equal(again[1], first[0])
+    # other sampling parameters are another cache entry
+    clone(sampler).set_params(n_frames=3).fit_transform([video])
+    assert len(count_opens) >= 1
+    # an edited file (new mtime and size) is decoded again
+    count_opens.clear()
+    write_video(other, index_frames(14), fps=10)
+    os.utime(other, ns=(1, 1))
+    changed = clone(sampler).fit_transform([other])[0]
+    assert len(count_opens) >= 1
+    assert decoded_index(changed).tolist() == [1, 3, 5, 8, 10, 12]
+
+
+def test_progress_bar_only_when_verbose(video, capsys):
+    FrameSampler(n_frames=2, size=8).fit_transform([video, video])
+    assert capsys.readouterr().err == ""
+    FrameSampler(n_frames=2, size=8, verbose=1).fit_transform([video, video])
+    assert "Sampling frames" in capsys.readouterr().err
+
+
+def test_frame_sampler_is_a_transformer(video):
+    sampler = FrameSampler(n_frames=3, size=8)
+    assert clone(sampler).get_params() == sampler.get_params()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = sampler.transform([video])  # stateless: no fit needed
+    assert out[0].shape == (3, 8, 8, 3)
