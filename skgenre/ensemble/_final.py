@@ -23,6 +23,13 @@ class PerGenreClassifier(MultilabelClassifierMixin, BaseEstimator):
     ----------
     estimator : classifier with ``predict_proba``, default=None
         ``None`` means ``LogisticRegression(C=1.0, max_iter=1000)``.
+    features : {"all", "own_genre"}, default="all"
+        ``"all"``: each genre's classifier sees every column. ``"own_genre"``: for
+        stacked input laid out as :class:`MovieGenreStacker` makes it (per base model,
+        one column per genre then a missing indicator; extra passthrough columns last),
+        each genre's classifier sees only that genre's column of each base model, the
+        missing indicators and the passthrough columns: far fewer weights, so it does
+        not overfit small catalogues.
     threshold : float, default=0.5
     n_jobs : int, default=None
         Unused; kept for API symmetry with ``MultiOutputClassifier``.
@@ -41,8 +48,9 @@ class PerGenreClassifier(MultilabelClassifierMixin, BaseEstimator):
     array([1.])
     """
 
-    def __init__(self, estimator=None, *, threshold=0.5, n_jobs=None):
+    def __init__(self, estimator=None, *, features="all", threshold=0.5, n_jobs=None):
         self.estimator = estimator
+        self.features = features
         self.threshold = threshold
         self.n_jobs = n_jobs
 
@@ -60,14 +68,23 @@ class PerGenreClassifier(MultilabelClassifierMixin, BaseEstimator):
         """
         X = validate_data(self, X, accept_sparse="csr")
         Y = check_multilabel_target(Y)
+        if self.features not in ("all", "own_genre"):
+            raise ValueError(f"features must be 'all' or 'own_genre'; got {self.features!r}.")
         base = self.estimator if self.estimator is not None else LogisticRegression(max_iter=1000)
+        k = Y.shape[1]
+        if self.features == "own_genre" and X.shape[1] < k + 1:
+            raise ValueError(
+                f"features='own_genre' needs stacked input with at least n_genres + 1 = {k + 1} "
+                f"columns per base model; X has {X.shape[1]}."
+            )
+        self.columns_ = [self._genre_columns(j, k, X.shape[1]) for j in range(k)]
         self.estimators_ = []
-        for j in range(Y.shape[1]):
+        for j in range(k):
             y = Y[:, j]
             if y.min() == y.max():
                 self.estimators_.append(float(y[0]))
             else:
-                self.estimators_.append(clone(base).fit(X, y))
+                self.estimators_.append(clone(base).fit(X[:, self.columns_[j]], y))
         self.classes_ = multilabel_classes(Y.shape[1])
         return self
 
@@ -76,10 +93,20 @@ class PerGenreClassifier(MultilabelClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False)
         columns = [
-            np.full(X.shape[0], est) if isinstance(est, float) else est.predict_proba(X)[:, 1]
-            for est in self.estimators_
+            np.full(X.shape[0], est) if isinstance(est, float)
+            else est.predict_proba(X[:, cols])[:, 1]
+            for est, cols in zip(self.estimators_, self.columns_)
         ]
         return np.column_stack(columns)
+
+    def _genre_columns(self, j, n_genres, n_features):
+        if self.features == "all":
+            return np.arange(n_features)
+        block = n_genres + 1
+        n_stacked = (n_features // block) * block
+        stacked = np.arange(n_stacked)
+        own = stacked[(stacked % block == j) | (stacked % block == n_genres)]
+        return np.concatenate([own, np.arange(n_stacked, n_features)])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
