@@ -14,7 +14,7 @@ _LAZY = {
     "make_movies": "skgenre.datasets",
 }
 _SUBPACKAGES = [
-    "datasets", "ensemble", "metadata", "metrics", "model_selection", "nn", "text", "utils",
+    "datasets", "ensemble", "metadata", "metrics", "model_selection", "nn", "report", "text", "utils",
     "video", "vision",
 ]
 

@@ -56,6 +56,10 @@ def _scores_dict(Y_score, n_movies, n_genres):
     for name, scores in Y_score.items():
         if isinstance(scores, pd.DataFrame):
             scores = scores.to_numpy()
+        if isinstance(scores, (list, tuple)) and not all(
+            isinstance(s, np.ndarray) and s.ndim == 2 for s in scores
+        ):  # nested lists of rows; a list of (n, 2) arrays is a forest's output
+            scores = np.asarray(scores, dtype=float)
         scores = np.asarray(positive_proba(scores), dtype=float)
         if scores.shape != (n_movies, n_genres):
             raise ValueError(
@@ -178,22 +182,27 @@ class AveragePrecisionDisplay:
             self.bars_[model] = ax.barh(
                 y + offset, ap[model].to_numpy(), height=height, color=colors[i], label=model
             )
+        n_entries = n_models
         if plot_chance_level and self.prevalence is not None:
             prevalence = self.prevalence.reindex(ap.index).to_numpy()
             ax.scatter(
                 prevalence, y, marker="|", s=220, color="black", linewidths=1.5,
                 label="chance (prevalence)", zorder=3,
             )
+            n_entries += 1
         ax.set_yticks(y, [str(g) for g in ap.index])
         ax.set_xlim(0, 1)
         ax.set_ylim(-0.6, n_genres - 0.4)
         ax.set_xlabel("Average precision")
         ax.grid(axis="x", alpha=0.3)
         ax.set_axisbelow(True)
-        # Above the axes, so the legend never hides a bar.
+        # Above the axes, so the legend never hides a bar; models first, chance last.
+        handles, labels = ax.get_legend_handles_labels()
+        order = sorted(range(len(labels)), key=lambda i: labels[i] == "chance (prevalence)")
         ax.legend(
-            loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(n_models + 1, 5),
-            fontsize="small", frameon=False,
+            [handles[i] for i in order], [labels[i] for i in order], loc="lower center",
+            bbox_to_anchor=(0.5, 1.0), ncols=min(n_entries, 6), fontsize="small",
+            frameon=False, columnspacing=1.2, handlelength=1.5,
         )
         self.ax_ = ax
         self.figure_ = ax.figure
@@ -365,7 +374,9 @@ class GenrePrecisionRecallDisplay:
         ax.set_ylim(-0.01, 1.01)
         ax.set_xlabel("Recall")
         ax.set_ylabel("Precision")
-        ax.set_title(f"Genre: {self.genre}" if self.genre is not None else "Micro-averaged over genres")
+        ax.set_title(
+            f"Genre: {self.genre}" if self.genre is not None else "Micro-averaged over genres"
+        )
         ax.grid(alpha=0.3)
         if legend:
             ax.legend(loc="upper right", fontsize="small")
@@ -407,7 +418,9 @@ class GenrePrecisionRecallDisplay:
         if genre is not None:
             if isinstance(genre, (int, np.integer)) and not isinstance(genre, bool):
                 if not 0 <= genre < len(genre_names):
-                    raise ValueError(f"genre={genre} is out of range for {len(genre_names)} genres.")
+                    raise ValueError(
+                        f"genre={genre} is out of range for {len(genre_names)} genres."
+                    )
                 column = int(genre)
             elif str(genre) in genre_names:
                 column = genre_names.index(str(genre))
@@ -445,7 +458,7 @@ class GenrePrecisionRecallDisplay:
         cls, estimator, X, Y, *, genre=None, genre_names=None, ax=None, plot_chance_level=True,
         colors=None, legend=True,
     ):
-        """Precision-recall curves of a fitted estimator; each modality and the fusion for a stacker.
+        """Precision-recall curves of a fitted estimator (of each modality and the fusion).
 
         Parameters
         ----------

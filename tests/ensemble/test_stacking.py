@@ -365,3 +365,17 @@ def test_model_fitted_on_gpu_loads_and_predicts_on_cpu(split, tmp_path):
         loaded = joblib.load(tmp_path / "gpu.joblib")
     assert str(loaded.named_estimators_["text"][-1].net_.device) == "cpu"
     np.testing.assert_allclose(loaded.predict_proba(X_test), expected, rtol=1e-6)
+
+
+def test_per_genre_classifier_own_genre_columns(split):
+    X_train, X_test, Y_train, Y_test = split
+    stacker = MovieGenreStacker(base_estimators(), PerGenreClassifier(features="own_genre"),
+                                cv=3, passthrough=["year"], random_state=0).fit(X_train, Y_train)
+    final = stacker.final_estimator_
+    names = stacker.get_feature_names_out()
+    assert list(names[final.columns_[0]]) == [
+        "text__genre_0", "text__missing",
+        "cast__genre_0", "cast__missing", "passthrough__year"]
+    assert average_precision(Y_test, stacker.predict_proba(X_test)) > 0.6
+    with pytest.raises(ValueError, match="own_genre"):
+        PerGenreClassifier(features="own_genre").fit(np.zeros((4, 2)), np.eye(4, 3, dtype=int))
