@@ -1,1 +1,33 @@
-"""(in progress)"""
+"""Poster modality: image loading, CNN backbones, frozen embedder and fine-tuned CNN."""
+
+from ._backbones import (
+    Backbone,
+    ColorStats,
+    SmallCNN,
+    VGG16,
+    WeightsError,
+    load_backbone,
+    load_weights,
+)
+from ._cnn import PosterCNN, PosterNetModule
+from ._embedder import PosterEmbedder, PosterLoadWarning
+from ._images import ImageLoadError, load_image, preprocess_images
+from ._models import make_poster_model
+
+__all__ = [
+    "Backbone",
+    "ColorStats",
+    "ImageLoadError",
+    "SmallCNN",
+    "VGG16",
+    "WeightsError",
+    "PosterCNN",
+    "PosterEmbedder",
+    "PosterNetModule",
+    "PosterLoadWarning",
+    "load_backbone",
+    "load_image",
+    "load_weights",
+    "make_poster_model",
+    "preprocess_images",
+]

@@ -1,0 +1,278 @@
+"""PosterEmbedder: a frozen backbone over poster images, batched and cached per image."""
+
+import copy
+import logging
+import numbers
+import os
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._sklearn import fit_context
+from ._backbones import load_backbone, state_fingerprint
+from ._cache import FeatureCache, cache_location
+from ._images import image_key, load_images_uint8, normalize_uint8
+
+__all__ = ["PosterEmbedder", "PosterLoadWarning", "check_images"]
+
+logger = logging.getLogger(__name__)
+
+
+class PosterLoadWarning(UserWarning):
+    """Some poster files could not be read and were given zero features."""
+
+
+def check_images(X):
+    """Turn a poster column into a list of images (paths, PIL images or arrays).
+
+    Accepts a 1-D sequence, array or Series; a one-column DataFrame or (n, 1) array
+    (as ``ColumnTransformer`` passes); or a 4-D ``(n, H, W, 3)`` uint8 array.
+    """
+    if isinstance(X, pd.DataFrame):
+        if X.shape[1] != 1:
+            raise ValueError(
+                f"Expected one column of poster paths; got a DataFrame with {X.shape[1]} columns."
+            )
+        return list(X.iloc[:, 0])
+    if isinstance(X, pd.Series):
+        return list(X)
+    if isinstance(X, np.ndarray):
+        if X.ndim == 4:
+            return list(X)
+        if X.ndim == 2 and X.shape[1] == 1:
+            return list(X[:, 0])
+        if X.ndim != 1:
+            raise ValueError(
+                f"Expected a 1-D array of poster paths or images; got shape {X.shape}."
+            )
+        return list(X)
+    if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
+        raise TypeError(
+            "X must be a 1-D sequence of poster paths or images (a single path is not "
+            f"accepted; wrap it in a list); got {type(X).__name__}."
+        )
+    return list(X)
+
+
+class PosterEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Penultimate features of a frozen CNN for each poster, batched and cached per image.
+
+    Images are loaded with Pillow, resized to the backbone's square input and
+    ImageNet-normalised (see :func:`preprocess_images`); the next batch is decoded in
+    a background thread while the current one runs through the network. With
+    ``memory``, each image's vector is stored on disk under a key made of the file's
+    path, size and modification time (or a hash of the pixels for in-memory images)
+    and the backbone's identity (class, configuration, a digest of all its weights,
+    input size), so cross-validation folds and grid search never compute an image
+    twice.
+
+    Parameters
+    ----------
+    backbone : {"vgg16", "small", "color"} or torch.nn.Module, default="vgg16"
+        See :func:`load_backbone`. ``"vgg16"`` gives the study's 4096 fc7 features.
+        A module is deep-copied in ``fit``.
+    weights : str or path-like, default=None
+        A state-dict file for the backbone (e.g. torchvision's ``vgg16-397923af.pth``).
+        Without it the network keeps a random initialisation seeded by
+        ``random_state``.
+    input_size : int, default=None
+        Square input side; default the backbone's (224 for VGG-16, 64 for the others).
+    batch_size : int, default=32
+    device : str, default="cpu"
+    memory : None, str, path-like or joblib.Memory, default=None
+        Folder of the per-image feature cache.
+    on_error : {"raise", "zero"}, default="raise"
+        A missing or corrupt image file raises :class:`ImageLoadError` naming it, or,
+        with ``"zero"``, gets an all-zero feature vector (the movie is treated as having
+        no poster) and a :class:`PosterLoadWarning` lists the files. Failures are not
+        cached.
+    random_state : int or None, default=None
+        Seed of the backbone's random initialisation when no ``weights`` are given.
+        Set it when caching a randomly initialised backbone, or each fit draws new
+        weights (and so new cache entries).
+    verbose : int, default=0
+        ``> 0`` shows a tqdm progress bar over the images to compute.
+
+    Attributes
+    ----------
+    backbone_ : Backbone
+        The frozen network, in eval mode.
+    n_features_out_ : int
+    backbone_id_ : str
+        Digest identifying the backbone and input size in the cache.
+
+    See Also
+    --------
+    load_backbone : the backbones.
+    PosterCNN : trains a CNN end to end instead of freezing it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgenre.vision import PosterEmbedder
+    >>> posters = [np.full((24, 16, 3), v, dtype=np.uint8) for v in (0, 128, 255)]
+    >>> emb = PosterEmbedder("color", input_size=16).fit(posters)
+    >>> emb.transform(posters).shape
+    (3, 416)
+    """
+
+    _parameter_constraints = {
+        "backbone": [StrOptions({"vgg16", "small", "color"}), torch.nn.Module],
+        "weights": [str, os.PathLike, None],
+        "input_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "device": [str, torch.device],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "on_error": [StrOptions({"raise", "zero"})],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        backbone="vgg16",
+        *,
+        weights=None,
+        input_size=None,
+        batch_size=32,
+        device="cpu",
+        memory=None,
+        on_error="raise",
+        random_state=None,
+        verbose=0,
+    ):
+        self.backbone = backbone
+        self.weights = weights
+        self.input_size = input_size
+        self.batch_size = batch_size
+        self.device = device
+        self.memory = memory
+        self.on_error = on_error
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X=None, y=None):
+        """Build the frozen backbone (no image is read).
+
+        Parameters
+        ----------
+        X : ignored
+        y : ignored
+
+        Returns
+        -------
+        self : PosterEmbedder
+        """
+        cache_location(self.memory)  # type check early
+        seed = self.random_state
+        if isinstance(seed, np.random.RandomState):
+            seed = int(seed.randint(np.iinfo(np.int32).max))
+        backbone = self.backbone
+        if isinstance(backbone, torch.nn.Module):  # eval(), .to(device): not on the user's
+            backbone = copy.deepcopy(backbone)
+        self.backbone_ = load_backbone(
+            backbone, weights=self.weights, input_size=self.input_size,
+            device=self.device, random_state=seed,
+        )
+        for parameter in self.backbone_.parameters():
+            parameter.requires_grad_(False)
+        self.n_features_out_ = self.backbone_.n_features
+        self._n_features_out = self.n_features_out_
+        self.backbone_id_ = (
+            f"{state_fingerprint(self.backbone_.model)}:{self.backbone_.input_size}"
+        )
+        return self
+
+    def _load(self, items):
+        return load_images_uint8(items, self.backbone_.input_size, on_error=self.on_error)
+
+    def _forward(self, pixels):
+        with torch.inference_mode():
+            batch = normalize_uint8(torch.from_numpy(pixels).to(self.device))
+            return self.backbone_(batch).float().cpu().numpy()
+
+    def _compute(self, items, out, rows, done=None):
+        """Fill ``out[rows]`` with the features of ``items``; return the failed rows.
+
+        ``done(chunk_rows, failed_mask)`` is called after each batch (to cache it).
+        """
+        from tqdm.auto import tqdm
+
+        size = self.batch_size
+        chunks = [(rows[i:i + size], items[i:i + size]) for i in range(0, len(items), size)]
+        failed_rows = []
+        bar = tqdm(total=len(items), disable=self.verbose <= 0, desc="posters", unit="img")
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(self._load, chunks[0][1]) if chunks else None
+            for i, (chunk_rows, _) in enumerate(chunks):
+                pixels, failed = pending.result()
+                if i + 1 < len(chunks):  # decode the next batch while this one runs
+                    pending = pool.submit(self._load, chunks[i + 1][1])
+                out[chunk_rows] = self._forward(pixels)
+                out[chunk_rows[failed]] = 0.0
+                failed_rows.extend(chunk_rows[failed].tolist())
+                if done is not None:
+                    done(chunk_rows, failed)
+                bar.update(len(chunk_rows))
+        bar.close()
+        return failed_rows
+
+    def transform(self, X):
+        """Features of each poster.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_movies,)
+            Poster file paths, PIL images or (H, W, 3) uint8 arrays.
+
+        Returns
+        -------
+        features : ndarray of shape (n_movies, n_features_out_), dtype float32
+        """
+        check_is_fitted(self)
+        items = check_images(X)
+        out = np.zeros((len(items), self.n_features_out_), dtype=np.float32)
+        cache = FeatureCache(self.memory, self.backbone_id_)
+        keys = [image_key(item) for item in items] if cache.enabled else None
+        todo = []
+        for i in range(len(items)):
+            vector = cache.get(keys[i]) if cache.enabled else None
+            if vector is not None and vector.shape == (self.n_features_out_,):
+                out[i] = vector
+            else:
+                todo.append(i)
+        if cache.enabled:
+            logger.info("%d of %d posters found in the cache", len(items) - len(todo), len(items))
+
+        def store(chunk_rows, failed):
+            for i in chunk_rows[~failed]:
+                cache.put(keys[i], out[i])
+
+        if todo:
+            rows = np.asarray(todo)
+            failed = self._compute([items[i] for i in todo], out, rows,
+                                   store if cache.enabled else None)
+            if failed:
+                names = [str(items[i]) for i in failed[:5]]
+                warnings.warn(
+                    f"{len(failed)} poster(s) could not be read and got zero features "
+                    f"(on_error='zero'): {', '.join(names)}"
+                    + (" ..." if len(failed) > 5 else ""),
+                    PosterLoadWarning,
+                    stacklevel=2,
+                )
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = True
+        return tags

@@ -1,0 +1,227 @@
+"""Image loading and preprocessing with Pillow: posters (and trailer frames) to tensors.
+
+Every image, whatever its origin (a file path, a PIL image or an ``(H, W, 3)`` uint8
+array), is converted to RGB, resized to ``size x size`` (the whole image is squeezed
+into the square, nothing is cropped away: a poster's title and credits stay in view),
+and normalised with the ImageNet mean and standard deviation that torchvision's
+pretrained backbones expect.
+"""
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "IMAGENET_MEAN",
+    "IMAGENET_STD",
+    "ImageLoadError",
+    "image_key",
+    "load_image",
+    "load_images_uint8",
+    "normalize_uint8",
+    "preprocess_images",
+]
+
+IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
+IMAGENET_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
+
+
+class ImageLoadError(ValueError):
+    """An image file is missing, unreadable or not an image; the message names it."""
+
+
+def _describe(item):
+    if isinstance(item, (str, os.PathLike)):
+        return f"{os.fspath(item)!r}"
+    return f"an object of type {type(item).__name__}"
+
+
+def load_image(item, size=None):
+    """Read one image as an RGB PIL image.
+
+    Parameters
+    ----------
+    item : str, path-like, PIL.Image.Image or ndarray of shape (H, W, 3) or (H, W)
+        A file path, a PIL image, or a uint8 array (grey arrays are repeated to RGB).
+    size : int, default=None
+        When given, JPEG files are decoded directly at a reduced scale that is still
+        at least ``size`` pixels on each side (Pillow's ``draft`` mode), which makes
+        decoding several times faster for small targets. The result is not resized.
+
+    Returns
+    -------
+    image : PIL.Image.Image in mode ``"RGB"``
+
+    Raises
+    ------
+    ImageLoadError
+        If the file does not exist or cannot be decoded; the message names the file.
+    TypeError
+        If ``item`` is of an unsupported type.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(item, (str, os.PathLike)):
+        path = os.fspath(item)
+        if not os.path.isfile(path):
+            raise ImageLoadError(f"Image file not found: {path!r}.")
+        try:
+            with Image.open(path) as image:
+                if size is not None and image.format == "JPEG":
+                    image.draft("RGB", (size, size))
+                image = image.convert("RGB")
+                image.load()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise ImageLoadError(f"Cannot read image file {path!r}: {exc}") from exc
+        return image
+    if isinstance(item, Image.Image):
+        return item if item.mode == "RGB" else item.convert("RGB")
+    if isinstance(item, np.ndarray):
+        array = item
+        if array.ndim == 2:
+            array = np.repeat(array[:, :, None], 3, axis=2)
+        if array.ndim != 3 or array.shape[2] not in (3, 4):
+            raise ImageLoadError(
+                f"Image arrays must have shape (H, W, 3) (or (H, W) / (H, W, 4)); "
+                f"got {item.shape}."
+            )
+        if array.dtype != np.uint8:
+            if np.issubdtype(array.dtype, np.floating) and array.size and array.max() <= 1.0:
+                array = array * 255.0
+            array = np.clip(array, 0, 255).astype(np.uint8)
+        return Image.fromarray(np.ascontiguousarray(array[:, :, :3]), mode="RGB")
+    raise TypeError(
+        f"Cannot read an image from {_describe(item)}; expected a file path, a PIL image "
+        "or an (H, W, 3) uint8 array."
+    )
+
+
+def _to_uint8(item, size):
+    from PIL import Image
+
+    image = load_image(item, size=size)
+    if image.size != (size, size):
+        image = image.resize((size, size), Image.Resampling.BILINEAR)
+    return np.asarray(image, dtype=np.uint8)
+
+
+def load_images_uint8(images, size, *, on_error="raise"):
+    """Load and resize images to a ``(n, 3, size, size)`` uint8 array.
+
+    Parameters
+    ----------
+    images : sequence of str, path-like, PIL images or (H, W, 3) arrays
+    size : int
+        Side of the square output.
+    on_error : {"raise", "zero"}, default="raise"
+        ``"raise"`` raises :class:`ImageLoadError` naming the first missing or corrupt
+        file; ``"zero"`` leaves its slot black (all zeros) and flags it in ``failed``.
+
+    Returns
+    -------
+    pixels : ndarray of shape (n, 3, size, size), dtype uint8
+    failed : ndarray of shape (n,), dtype bool
+        Which images could not be read (always all False with ``on_error="raise"``).
+    """
+    size = int(size)
+    out = np.zeros((len(images), 3, size, size), dtype=np.uint8)
+    failed = np.zeros(len(images), dtype=bool)
+    for i, item in enumerate(images):
+        try:
+            out[i] = _to_uint8(item, size).transpose(2, 0, 1)
+        except ImageLoadError:
+            if on_error == "raise":
+                raise
+            failed[i] = True
+    return out, failed
+
+
+def normalize_uint8(pixels):
+    """ImageNet-normalise a ``(n, 3, S, S)`` uint8 array or tensor to a float32 tensor.
+
+    Parameters
+    ----------
+    pixels : ndarray or torch.Tensor of shape (n, 3, S, S), dtype uint8
+
+    Returns
+    -------
+    tensor : torch.Tensor of shape (n, 3, S, S), dtype float32
+    """
+    import torch
+
+    tensor = torch.as_tensor(pixels)
+    mean = torch.as_tensor(IMAGENET_MEAN * 255.0, device=tensor.device).view(1, 3, 1, 1)
+    scale = torch.as_tensor(1.0 / (IMAGENET_STD * 255.0), device=tensor.device).view(1, 3, 1, 1)
+    return (tensor.to(torch.float32) - mean) * scale
+
+
+def preprocess_images(images, size, *, on_error="raise"):
+    """Load, resize and ImageNet-normalise images into one float32 batch tensor.
+
+    Parameters
+    ----------
+    images : sequence of str, path-like, PIL images or (H, W, 3) uint8 arrays
+        A single path or image is not accepted: wrap it in a list.
+    size : int
+        Side of the square model input (224 for VGG-16).
+    on_error : {"raise", "zero"}, default="raise"
+        What to do with a missing or corrupt file: raise :class:`ImageLoadError`
+        naming it, or give it an all-black image (ImageNet-normalised zeros).
+
+    Returns
+    -------
+    batch : torch.Tensor of shape (n, 3, size, size), dtype float32
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgenre.vision import preprocess_images
+    >>> image = np.zeros((40, 30, 3), dtype=np.uint8)
+    >>> preprocess_images([image, image], size=32).shape
+    torch.Size([2, 3, 32, 32])
+    """
+    if isinstance(images, (str, os.PathLike)) or not hasattr(images, "__len__"):
+        raise TypeError("images must be a sequence (e.g. a list) of images or file paths.")
+    if on_error not in ("raise", "zero"):
+        raise ValueError(f"on_error must be 'raise' or 'zero'; got {on_error!r}.")
+    pixels, _ = load_images_uint8(list(images), size, on_error=on_error)
+    return normalize_uint8(pixels)
+
+
+def image_key(item):
+    """A string that changes whenever the image does: path, size and mtime, or a pixel hash.
+
+    Parameters
+    ----------
+    item : str, path-like, PIL image or ndarray
+
+    Returns
+    -------
+    key : str
+    """
+    if isinstance(item, (str, os.PathLike)):
+        path = Path(item)
+        try:
+            stat = path.stat()
+        except OSError:
+            return f"missing:{path.resolve()}"
+        return f"file:{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    if isinstance(item, np.ndarray):
+        array = np.ascontiguousarray(item)
+        digest = hashlib.blake2b(array.tobytes(), digest_size=16)
+        digest.update(f"{array.shape}{array.dtype}".encode())
+        return f"array:{digest.hexdigest()}"
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover
+        Image = None
+    if Image is not None and isinstance(item, Image.Image):
+        digest = hashlib.blake2b(item.tobytes(), digest_size=16)
+        digest.update(f"{item.size}{item.mode}".encode())
+        return f"pil:{digest.hexdigest()}"
+    raise TypeError(
+        f"Cannot read an image from {_describe(item)}; expected a file path, a PIL image "
+        "or an (H, W, 3) uint8 array."
+    )

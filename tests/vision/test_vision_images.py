@@ -1,0 +1,101 @@
+"""Image loading and preprocessing: paths, PIL images, arrays, errors naming the file."""
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from skgenre.vision import ImageLoadError, load_image, preprocess_images
+from skgenre.vision._images import IMAGENET_MEAN, IMAGENET_STD, image_key, load_images_uint8
+
+
+@pytest.fixture
+def png(tmp_path):
+    rng = np.random.default_rng(0)
+    array = rng.integers(0, 256, size=(24, 16, 3), dtype=np.uint8)
+    path = tmp_path / "poster.png"
+    Image.fromarray(array).save(path)
+    return path, array
+
+
+def test_same_tensor_from_path_pil_and_array(png):
+    path, array = png
+    from_path = preprocess_images([path], 16)
+    from_pil = preprocess_images([Image.fromarray(array)], 16)
+    from_array = preprocess_images([array], 16)
+    assert from_path.shape == (1, 3, 16, 16) and from_path.dtype == torch.float32
+    torch.testing.assert_close(from_path, from_pil, rtol=0, atol=0)
+    torch.testing.assert_close(from_path, from_array, rtol=0, atol=0)
+
+
+def test_imagenet_normalisation_and_resize():
+    white = np.full((40, 30, 3), 255, dtype=np.uint8)
+    batch = preprocess_images([white, np.zeros((10, 10, 3), np.uint8)], 8)
+    expected_white = (1 - IMAGENET_MEAN) / IMAGENET_STD
+    expected_black = -IMAGENET_MEAN / IMAGENET_STD
+    np.testing.assert_allclose(batch[0].mean(dim=(1, 2)).numpy(), expected_white, rtol=1e-5)
+    np.testing.assert_allclose(batch[1].mean(dim=(1, 2)).numpy(), expected_black, rtol=1e-5)
+    assert batch.shape == (2, 3, 8, 8)
+
+
+def test_grey_rgba_and_float_arrays():
+    grey = np.full((5, 5), 255, dtype=np.uint8)
+    rgba = np.full((5, 5, 4), 255, dtype=np.uint8)
+    floats = np.ones((5, 5, 3), dtype=np.float32)
+    pixels, failed = load_images_uint8([grey, rgba, floats], 4)
+    assert (pixels == 255).all() and not failed.any()
+
+
+def test_jpeg_draft_decoding_keeps_size(tmp_path):
+    path = tmp_path / "big.jpg"
+    Image.new("RGB", (200, 300), (200, 10, 10)).save(path, quality=95)
+    image = load_image(path, size=32)
+    assert min(image.size) >= 32 and image.size[0] < 200  # decoded at a reduced scale
+    pixels, _ = load_images_uint8([path], 32)
+    assert pixels.shape == (1, 3, 32, 32)
+    assert abs(int(pixels[0, 0].mean()) - 200) < 6
+
+
+def _corrupt(tmp_path):
+    path = tmp_path / "corrupt.jpg"
+    path.write_bytes(b"this is not a jpeg")
+    return path
+
+
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (lambda tmp: [tmp / "missing.jpg"], ImageLoadError, "not found: .*missing.jpg"),
+        (lambda tmp: [_corrupt(tmp)], ImageLoadError, "Cannot read image file .*corrupt.jpg"),
+        (lambda tmp: [np.zeros((4, 4, 2), np.uint8)], ImageLoadError, r"shape \(H, W, 3\)"),
+        (lambda tmp: [42], TypeError, "type int"),
+        (lambda tmp: str(tmp / "a.jpg"), TypeError, "sequence"),
+    ],
+)
+def test_errors(tmp_path, make, error, match):
+    with pytest.raises(error, match=match):
+        preprocess_images(make(tmp_path), 8)
+
+
+def test_on_error_zero_gives_black_image_and_flag(tmp_path, png):
+    path, _ = png
+    pixels, failed = load_images_uint8([path, tmp_path / "missing.jpg"], 8, on_error="zero")
+    assert failed.tolist() == [False, True]
+    assert (pixels[1] == 0).all() and pixels[0].any()
+    batch = preprocess_images([tmp_path / "missing.jpg"], 8, on_error="zero")
+    np.testing.assert_allclose(batch[0, :, 0, 0].numpy(), -IMAGENET_MEAN / IMAGENET_STD,
+                               rtol=1e-5)
+    with pytest.raises(ValueError, match="on_error"):
+        preprocess_images([path], 8, on_error="skip")
+
+
+def test_image_key_tracks_file_changes(png, tmp_path):
+    path, array = png
+    key = image_key(path)
+    assert image_key(str(path)) == key
+    Image.fromarray(array[:12]).save(path)
+    assert image_key(path) != key
+    assert image_key(array) == image_key(array.copy()) != image_key(array[::-1])
+    pil = Image.fromarray(array)
+    assert image_key(pil) == image_key(Image.fromarray(array.copy()))
+    assert image_key(tmp_path / "nope.jpg").startswith("missing:")
