@@ -21,9 +21,11 @@ resize, normalise, forward; no cache) against the *bare forward*: the same backb
 object called under ``torch.inference_mode`` on the same batches already decoded,
 resized and normalised into float32 tensors in memory (preprocessing excluded, so the
 bare figure is an upper bound for the embedder). Each figure is the best of
-``--rounds`` timed passes after one warm-up batch; each mode runs twice, interleaved,
-in fresh subprocesses (the best is kept), whose peak resident memory (ru_maxrss) is
-reported with the embedder's resident memory after setup (imports, model) beside it.
+``--rounds`` passes after one warm-up batch, bare and embedder passes alternating in
+one fresh process (so load from other processes hits both alike); the ratio is the
+median of the paired pass ratios. Peak memory (ru_maxrss) comes from two more fresh
+processes that each run only one kind on two batches; "setup MB" is the resident
+memory after imports, backbone and warm-up.
 On a CPU the embedder decodes the next batch in a thread while the current one runs,
 but both compete for the same cores: with a cheap backbone, JPEG decoding (~0.5 ms
 per poster with Pillow) bounds the ratio, whatever the overlap.
@@ -64,6 +66,12 @@ def _rss_mb():
 
 
 def _throughput_worker(mode, backbone, size, paths, batch_size, rounds, queue):
+    """Time bare forward and embedder passes, interleaved, in this fresh process.
+
+    ``mode="timing"`` alternates one bare pass and one embedder pass ``rounds`` times
+    (so load from other processes hits both alike); ``"bare"`` / ``"embedder"`` run
+    one pass of that kind only, to read the peak memory it needs.
+    """
     import torch
 
     from skgenre.vision import PosterEmbedder
@@ -71,49 +79,69 @@ def _throughput_worker(mode, backbone, size, paths, batch_size, rounds, queue):
 
     emb = PosterEmbedder(backbone, input_size=size, batch_size=batch_size,
                          random_state=0).fit()
-    if mode == "bare":
+    model = emb.backbone_
+    batches = None
+    if mode in ("timing", "bare"):
         pixels, _ = load_images_uint8(paths, size)
         batches = [normalize_uint8(pixels[i:i + batch_size])
                    for i in range(0, len(paths), batch_size)]
-        model = emb.backbone_
+        del pixels
 
-        def run():
-            with torch.inference_mode():
-                for batch in batches:
-                    model(batch)
-
+    def bare():
         with torch.inference_mode():
-            model(batches[0])  # warm-up
-    else:
-        def run():
-            emb.transform(paths)
+            for batch in batches:
+                model(batch)
 
-        emb.transform(paths[:batch_size])  # warm-up
-    setup_rss = _rss_mb()
-    times = []
-    for _ in range(rounds):
+    def embed():
+        emb.transform(paths)
+
+    def timed(run):
         start = time.perf_counter()
         run()
-        times.append(time.perf_counter() - start)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put({"images_per_s": len(paths) / min(times), "times": times,
-               "setup_rss_mb": setup_rss, "peak_rss_mb": peak})
+        return time.perf_counter() - start
+
+    with torch.inference_mode():  # warm-up, one batch each
+        model(normalize_uint8(load_images_uint8(paths[:batch_size], size)[0]))
+    emb.transform(paths[:batch_size])
+    setup_rss = _rss_mb()
+    result = {"setup_rss_mb": setup_rss}
+    if mode == "timing":
+        pairs = [(timed(bare), timed(embed)) for _ in range(rounds)]
+        result["bare_s"] = [b for b, _ in pairs]
+        result["embedder_s"] = [e for _, e in pairs]
+    else:
+        timed(bare if mode == "bare" else embed)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put(result)
+
+
+def _run_worker(*args):
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_throughput_worker, args=(*args, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
 
 
 def measure_throughput(backbone, size, paths, batch_size, rounds):
-    ctx = mp.get_context("spawn")
-    out = {}
-    for mode in ("bare", "embedder", "bare", "embedder"):  # interleaved: load drifts
-        queue = ctx.Queue()
-        proc = ctx.Process(target=_throughput_worker,
-                           args=(mode, backbone, size, list(paths), batch_size, rounds, queue))
-        proc.start()
-        result = queue.get()
-        proc.join()
-        best = out.get(mode)
-        if best is None or result["images_per_s"] > best["images_per_s"]:
-            out[mode] = result
-    return out
+    """Images/s of bare forward and embedder (best pass each, median paired ratio),
+    and the peak memory of a process doing only one or the other."""
+    paths = list(paths)
+    timing = _run_worker("timing", backbone, size, paths, batch_size, rounds)
+    n_mem = min(len(paths), 2 * batch_size)
+    bare_mem = _run_worker("bare", backbone, size, paths[:n_mem], batch_size, 1)
+    emb_mem = _run_worker("embedder", backbone, size, paths[:n_mem], batch_size, 1)
+    bare_s, emb_s = np.array(timing["bare_s"]), np.array(timing["embedder_s"])
+    return {
+        "bare img/s": len(paths) / bare_s.min(),
+        "embedder img/s": len(paths) / emb_s.min(),
+        "ratio (median of pairs)": float(np.median(bare_s / emb_s)),
+        "bare peak MB": bare_mem["peak_rss_mb"],
+        "embedder peak MB": emb_mem["peak_rss_mb"],
+        "setup MB": emb_mem["setup_rss_mb"],
+    }
 
 
 def accuracy(paths, Y, split, kinds, vgg_size, cache, seed, verbose):
@@ -162,7 +190,7 @@ def main(argv=None):
                                                             "color:64:512"],
                         help="backbone:size:n_images entries")
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--verbose", type=int, default=0)
     args = parser.parse_args(argv)
 
@@ -188,17 +216,11 @@ def main(argv=None):
             backbone, size, n = entry.split(":")
             res = measure_throughput(backbone, int(size), test_paths[:int(n)],
                                      args.batch_size, args.rounds)
-            bare, emb = res["bare"], res["embedder"]
-            rows.append({
-                "backbone": f"{backbone}@{size}", "images": int(n),
-                "bare img/s": bare["images_per_s"], "embedder img/s": emb["images_per_s"],
-                "ratio": emb["images_per_s"] / bare["images_per_s"],
-                "bare peak MB": bare["peak_rss_mb"], "embedder peak MB": emb["peak_rss_mb"],
-                "embedder setup MB": emb["setup_rss_mb"],
-            })
+            rows.append({"backbone": f"{backbone}@{size}", "images": int(n), **res})
             print(json.dumps(rows[-1]), flush=True)
-        print(f"\nEmbedding throughput (batch {args.batch_size}, best of {args.rounds} passes x 2 "
-              "processes; bare = backbone forward on pre-normalised in-memory tensors)")
+        print(f"\nEmbedding throughput (batch {args.batch_size}, best of {args.rounds} interleaved "
+              "passes; bare = backbone forward on pre-normalised in-memory tensors; peak MB = "
+              f"max RSS of a process doing {2 * args.batch_size} images of one kind only)")
         print(pd.DataFrame(rows).round(2).to_string(index=False))
     return 0
 

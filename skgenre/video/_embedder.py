@@ -11,6 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._device import PortableBackboneMixin
 from ..utils._sklearn import fit_context
 from ._frames import (
     TrailerReadError,
@@ -90,7 +91,9 @@ def _embed_trailer(trailer, *, fingerprint, n_frames, every, size, pooling, batc
     return _pool(total, total_sq, len(frames), pooling)
 
 
-class TrailerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class TrailerEmbedder(
+    PortableBackboneMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
     """Frozen-backbone features of a trailer's sampled frames, pooled into one vector.
 
     Each trailer's frames are sampled (:class:`FrameSampler`'s rules) at the backbone's

@@ -15,7 +15,8 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn import fit_context
-from ._backbones import load_backbone, state_fingerprint
+from ..utils._device import PortableBackboneMixin
+from ._backbones import load_backbone, module_device, state_fingerprint
 from ._cache import FeatureCache, cache_location
 from ._images import image_key, load_images_uint8, normalize_uint8
 
@@ -60,7 +61,9 @@ def check_images(X):
     return list(X)
 
 
-class PosterEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class PosterEmbedder(
+    PortableBackboneMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
     """Penultimate features of a frozen CNN for each poster, batched and cached per image.
 
     Images are loaded with Pillow, resized to the backbone's square input and
@@ -195,7 +198,7 @@ class PosterEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
 
     def _forward(self, pixels):
         with torch.inference_mode():
-            batch = normalize_uint8(torch.from_numpy(pixels).to(self.device))
+            batch = normalize_uint8(torch.from_numpy(pixels).to(module_device(self.backbone_)))
             return self.backbone_(batch).float().cpu().numpy()
 
     def _compute(self, items, out, rows, done=None):
