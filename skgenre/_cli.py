@@ -152,9 +152,7 @@ def _format_table(table):
 
 def _report_probas(stacker, X):
     """Each modality's probabilities and the fusion's, for the report."""
-    probas = dict(stacker.predict_modalities(X))
-    probas["fusion"] = stacker.predict_proba(X)
-    return probas
+    return dict(stacker.predict_modalities(X, fusion=True))
 
 
 def _write_report(out, stacker, X, Y, genre_names, *, threshold, facts, say):

@@ -236,8 +236,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
 
     def _resolve_estimators(self, X, seed):
         if self.estimators is None:
-            memory = self.memory if self.memory is not None else None
-            estimators = default_estimators(X, random_state=seed, memory=memory)
+            estimators = default_estimators(X, random_state=seed, memory=self.memory)
             if not estimators:
                 raise ValueError(
                     "X has none of the modality columns ('plot', 'poster', 'trailer', "
@@ -399,19 +398,26 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
             blocks.append(X[self.passthrough_columns_].to_numpy(dtype=float))
         return np.hstack(blocks)
 
-    def predict_modalities(self, X):
+    def predict_modalities(self, X, *, fusion=False):
         """Each base model's probabilities, NaN rows where a movie lacks the modality.
 
         Parameters
         ----------
         X : DataFrame of shape (n_movies, n_columns)
+        fusion : bool, default=False
+            Also return ``"fusion"``, the :meth:`predict_proba` output, computed from the
+            same base predictions (each base model runs once).
 
         Returns
         -------
         probas : dict of str to ndarray of shape (n_movies, n_genres)
         """
         check_is_fitted(self)
-        return self._predict_modalities(self._check_X(X))
+        X = self._check_X(X)
+        probas = self._predict_modalities(X)
+        if fusion:
+            probas["fusion"] = self._fuse(self._stack(probas, X))
+        return probas
 
     def transform(self, X):
         """Stacked base probabilities and missing indicators: the final estimator's input.
@@ -445,7 +451,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         -------
         proba : ndarray of shape (n_movies, n_genres)
         """
-        Z = self.transform(X)
+        return self._fuse(self.transform(X))
+
+    def _fuse(self, Z):
         return positive_proba(self.final_estimator_.predict_proba(Z),
                               getattr(self.final_estimator_, "classes_", None))
 

@@ -79,12 +79,9 @@ def _scores_dict(Y_score, n_movies, n_genres):
 
 def _estimator_scores(estimator, X):
     """Each modality's and the fused probabilities of a stacker, or one estimator's."""
-    proba = positive_proba(estimator.predict_proba(X))
     if hasattr(estimator, "predict_modalities"):
-        scores = dict(estimator.predict_modalities(X))
-        scores["fusion"] = proba
-        return scores
-    return {type(estimator).__name__: proba}
+        return dict(estimator.predict_modalities(X, fusion=True))
+    return {type(estimator).__name__: positive_proba(estimator.predict_proba(X))}
 
 
 def _estimator_genre_names(estimator, Y, genre_names):

@@ -31,7 +31,9 @@ def modality_report(stacker, X, Y, *, averages=AVERAGES):
     Y = check_multilabel_target(Y, n_genres=stacker.n_genres_)
     rows = {}
     counts = {}
-    for name, proba in stacker.predict_modalities(X).items():
+    probas = stacker.predict_modalities(X, fusion=True)
+    fused = probas.pop("fusion")
+    for name, proba in probas.items():
         have = ~np.isnan(proba[:, 0])
         counts[name] = int(have.sum())
         rows[name] = [
@@ -39,7 +41,6 @@ def modality_report(stacker, X, Y, *, averages=AVERAGES):
             if have.any() else np.nan
             for a in averages
         ]
-    fused = stacker.predict_proba(X)
     rows["fusion"] = [
         average_precision(Y, fused, average=a, genre_names=stacker.genre_names_) for a in averages
     ]

@@ -95,8 +95,11 @@ class _FakeStacker:
     def __init__(self, scores):
         self.scores = scores
 
-    def predict_modalities(self, X):
-        return {"plot": self.scores["plot"]}
+    def predict_modalities(self, X, *, fusion=False):  # MovieGenreStacker's interface
+        out = {"plot": self.scores["plot"]}
+        if fusion:
+            out["fusion"] = self.scores["fusion"]
+        return out
 
     def predict_proba(self, X):
         return self.scores["fusion"]
