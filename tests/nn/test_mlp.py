@@ -206,11 +206,12 @@ def test_multilabel_net_with_custom_module(multilabel_data):
 
     X, Y = multilabel_data
     net = MultilabelNet(torch.nn.Linear, module__in_features=X.shape[1],
-                        module__out_features=Y.shape[1], max_epochs=20, lr=0.01,
+                        module__out_features=Y.shape[1], max_epochs=50, lr=0.01,
                         optimizer=torch.optim.Adam, train_split=None, verbose=0)
     net.fit(X, Y.astype(np.float32))
     assert net.predict_proba(X).shape == Y.shape
     assert len(net.classes_) == Y.shape[1]
-    # The genre-frequency prior's macro AP is about 0.2 here.
+    # The genre-frequency prior's macro AP is about 0.2 here; 50 epochs reach 0.36 to 0.42
+    # over 20 torch seeds (20 epochs gave 0.23 to 0.32: too close to the floor).
     assert cross_val_score(net, X, Y.astype(np.float32), scoring="average_precision",
                            cv=MultilabelStratifiedKFold(2)).mean() > 0.25
