@@ -199,6 +199,8 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
         An unreadable trailer raises :class:`TrailerReadError` naming the file; with
         ``"missing"`` it warns, is left out of training, and is predicted with the
         training genre frequencies.
+    n_jobs : int or None, default=None
+        Trailers read at once, in threads (see :class:`FrameSampler`).
     device : str, default="cpu"
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, batch order and the validation split.
@@ -261,6 +263,7 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
         "memory": [None, str, os.PathLike, HasMethods(["cache"])],
         "on_error": [StrOptions({"raise", "missing"})],
+        "n_jobs": [None, numbers.Integral],
         "device": [str],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -288,6 +291,7 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
         threshold=0.5,
         memory=None,
         on_error="raise",
+        n_jobs=None,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -311,6 +315,7 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
         self.threshold = threshold
         self.memory = memory
         self.on_error = on_error
+        self.n_jobs = n_jobs
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -327,6 +332,7 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
         return sample_trailers(
             items, n_frames=self.n_frames, every=self.every, size=_check_size(self.frame_size),
             memory=self.memory, on_error=self.on_error, verbose=self.verbose,
+            n_jobs=self.n_jobs,
         )
 
     def _slices(self, frames, reset):

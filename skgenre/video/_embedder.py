@@ -3,7 +3,6 @@
 import itertools
 import numbers
 import os
-import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
@@ -15,11 +14,9 @@ from ..utils._device import PortableBackboneMixin
 from ..utils._sklearn import fit_context
 from ._frames import (
     TrailerReadError,
-    TrailerReadWarning,
     _load_npy,
-    _progress,
-    cached_call,
     check_trailers,
+    map_trailers,
     read_trailer,
     sampling,
 )
@@ -138,6 +135,8 @@ class TrailerEmbedder(
         An unreadable trailer raises :class:`TrailerReadError` (``FileNotFoundError``
         for a missing file) naming the file; with ``"missing"`` it warns
         (:class:`TrailerReadWarning`) and its row is all zeros.
+    n_jobs : int or None, default=None
+        Trailers read at once, in threads (see :class:`FrameSampler`).
     random_state : int, RandomState instance or None, default=0
         Seed of the backbone's random initialisation (no effect with ``weights`` or
         ``"color"``). Fixed by default so that features are reproducible and cacheable.
@@ -175,13 +174,14 @@ class TrailerEmbedder(
         "device": [str],
         "memory": [None, str, os.PathLike, HasMethods(["cache"])],
         "on_error": [StrOptions({"raise", "missing"})],
+        "n_jobs": [None, numbers.Integral],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
 
     def __init__(self, backbone="color", *, weights=None, input_size=None, n_frames=16,
                  every=None, pooling="mean", batch_size=64, device="cpu", memory=None,
-                 on_error="raise", random_state=0, verbose=0):
+                 on_error="raise", n_jobs=None, random_state=0, verbose=0):
         self.backbone = backbone
         self.weights = weights
         self.input_size = input_size
@@ -192,6 +192,7 @@ class TrailerEmbedder(
         self.device = device
         self.memory = memory
         self.on_error = on_error
+        self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
 
@@ -257,22 +258,13 @@ class TrailerEmbedder(
         trailers = check_trailers(X)
         size = None if self.backbone_ is None else self.backbone_.input_size
         n_frames, every = sampling(self.n_frames, self.every)
-        rows, failed = [], []
-        for i, trailer in enumerate(_progress(trailers, self.verbose, "Embedding trailers")):
-            try:
-                rows.append(cached_call(
-                    self.memory, _embed_trailer, trailer, fingerprint=self.fingerprint_,
-                    n_frames=n_frames, every=every, size=size,
-                    pooling=self.pooling, batch_size=self.batch_size, backbone=self.backbone_,
-                    ignore=("backbone", "batch_size"),
-                ))
-            except (TrailerReadError, FileNotFoundError) as exc:
-                if self.on_error == "raise":
-                    raise
-                warnings.warn(f"{exc} Treated as no trailer (a row of zeros).",
-                              TrailerReadWarning, stacklevel=2)
-                rows.append(None)
-                failed.append(i)
+        rows = map_trailers(
+            _embed_trailer, trailers, memory=self.memory, on_error=self.on_error,
+            verbose=self.verbose, n_jobs=self.n_jobs, desc="Embedding trailers",
+            skipped="Treated as no trailer (a row of zeros).", ignore=("backbone", "batch_size"),
+            fingerprint=self.fingerprint_, n_frames=n_frames, every=every, size=size,
+            pooling=self.pooling, batch_size=self.batch_size, backbone=self.backbone_,
+        )
         widths = {len(r) for r in rows if r is not None}
         if self.n_features_out_ is not None:
             widths.add(self.n_features_out_)

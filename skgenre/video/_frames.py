@@ -9,23 +9,30 @@ A trailer is given as one of
   (n_frames, n_features) array of per-frame features for :class:`TrailerEmbedder`;
 * an in-memory (n_frames, height, width, 3) array of frames.
 
-Decoding is the expensive part. A video is decoded once, sequentially (with FFmpeg's
-frame threading from 320x180 up), stopping after the last wanted frame; only the wanted
-frames are converted to RGB, resized by FFmpeg's scaler (``sws_scale``, area averaging)
-in the same step, through one reused scaler context. Results can be cached on disk per
-trailer (:func:`cached_call`), keyed on the file's path, size and
-modification time plus the sampling parameters, so cross-validation folds and grid
-search never decode a trailer twice.
+Decoding is the expensive part. A video is decoded once, sequentially, by one thread,
+stopping after the last wanted frame. Packets of unwanted frames that no other frame
+references (B-frames, about half of a typical H.264 trailer) are not decoded at all;
+frames are then named by their timestamps, and a video whose timestamps cannot name them
+(variable frame rate, no frame count) is decoded frame by frame instead. Only the wanted
+frames are converted to RGB and resized by FFmpeg's scaler (``sws_scale``, area
+averaging) in the same step, through one scaler context per thread reused across videos.
+Many trailers are decoded in parallel threads (``n_jobs``) rather than one video by
+FFmpeg's frame threading, which was slower at every size measured (64x64 to 1280x720) on
+two cores. Results can be cached on disk per trailer (:func:`cached_call`), keyed on the
+file's path, size and modification time plus the sampling parameters, so
+cross-validation folds and grid search never decode a trailer twice.
 """
 
 import logging
 import numbers
 import os
 import re
+import threading
 import warnings
 from pathlib import Path
 
 import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_memory
@@ -49,10 +56,10 @@ logger = logging.getLogger(__name__)
 # truncated (an error); a smaller shortfall is an inexact header and is re-sampled.
 TRUNCATED_FRACTION = 0.9
 
-# FFmpeg's frame threading pays off from about this frame size (measured: 320x240 decodes
-# 2.5x faster with it); below, starting its threads for each file costs more than it saves
-# (64x64 and 128x128 decode about 2x slower with it).
-THREADED_MIN_PIXELS = 320 * 180
+# One FFmpeg scaler per thread, reused across videos: building a scaler context costs
+# about 1.4 ms (swscale 9), as much as decoding twenty 64x64 frames, and the scaler
+# re-initialises itself only when the frame format or size changes.
+_SCALERS = threading.local()
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"})
 
@@ -156,6 +163,15 @@ def _open_video(path):
         raise TrailerReadError(f"Trailer file {path} {what}: {exc}") from exc
 
 
+def _reformatter():
+    reformatter = getattr(_SCALERS, "reformatter", None)
+    if reformatter is None:
+        from av.video.reformatter import VideoReformatter
+
+        reformatter = _SCALERS.reformatter = VideoReformatter()
+    return reformatter
+
+
 def _count_packets(path):
     """Frames of a video whose header has no count: one demuxed packet per frame."""
     import av
@@ -166,6 +182,99 @@ def _count_packets(path):
             return sum(1 for packet in container.demux(stream) if packet.size)
         except av.FFmpegError as exc:
             raise TrailerReadError(f"Trailer file {path} is corrupt: {exc}") from exc
+
+
+def _to_rgb(frame, reformatter, size):
+    """A decoded frame as an RGB array, resized to ``size`` by FFmpeg's scaler (area)."""
+    if size is None or (frame.height, frame.width) == tuple(size):
+        # colour conversion only: about half the cost of a rescale
+        return reformatter.reformat(frame, format="rgb24").to_ndarray()
+    height, width = size
+    return reformatter.reformat(frame, width=width, height=height, format="rgb24",
+                                interpolation="AREA").to_ndarray()
+
+
+def _frame_indexer(stream):
+    """A function from a timestamp (pts) to the frame's index in presentation order.
+
+    ``None`` when the stream has no frame rate or time base to compute it; the
+    function returns ``None`` for a timestamp that is missing, negative or not on the
+    frame grid (a variable frame rate).
+    """
+    rate, time_base = stream.average_rate, stream.time_base
+    if not rate or not time_base:
+        return None
+    step = float(1 / (rate * time_base))  # timestamp units per frame
+    start = stream.start_time or 0
+
+    def index(pts):
+        if pts is None:
+            return None
+        position = (pts - start) / step
+        i = round(position)
+        return i if i >= 0 and abs(position - i) < 0.05 else None
+
+    return index
+
+
+def _decode_sparse(path, n_frames, every, size):
+    """The wanted frames of a video, decoding only the packets they depend on.
+
+    A packet holding an unwanted frame that no other frame references (a B-frame in
+    most H.264/HEVC trailers, about half of all frames) is not decoded at all
+    (``skip_frame="NONREF"`` while it is fed to the decoder), so sampling a trailer can
+    cost less than decoding it. Frames are named by their timestamps. Returns ``None``
+    whenever that is not certain (no frame count in the header for ``n_frames``, no
+    frame rate, a timestamp off the frame grid or repeated, a wanted frame not found,
+    a decoding error): :func:`_decode_video` then decodes every frame and gives the
+    precise error.
+    """
+    import av
+
+    with _open_video(path) as container:
+        if not container.streams.video:
+            return None
+        stream = container.streams.video[0]
+        index = _frame_indexer(stream)
+        header = int(stream.frames or 0)
+        if index is None or (n_frames is not None and header <= 0):
+            return None
+        if n_frames is not None:
+            indices = sample_indices(header, n_frames=n_frames)
+            remaining = set(indices.tolist())
+            is_wanted = remaining.__contains__
+        else:
+            indices = remaining = None
+            is_wanted = (lambda i: i % every == 0)  # noqa: E731
+        context, reformatter = stream.codec_context, _reformatter()
+        kept, seen, skipping = {}, set(), False
+        try:
+            for packet in container.demux(stream):
+                if packet.size:
+                    i = index(packet.pts)
+                    if i is None or i in seen:
+                        return None
+                    seen.add(i)
+                    if skipping == is_wanted(i):  # switch only when it changes
+                        skipping = not skipping
+                        context.skip_frame = "NONREF" if skipping else "DEFAULT"
+                for frame in context.decode(packet):
+                    i = index(frame.pts)
+                    if i is None:
+                        return None
+                    if is_wanted(i) and i not in kept:
+                        kept[i] = _to_rgb(frame, reformatter, size)
+                        if remaining is not None:
+                            remaining.discard(i)
+                            if not remaining:
+                                return [kept[int(j)] for j in indices]
+        except av.FFmpegError:
+            return None
+    if remaining is not None or not kept:
+        return None  # a wanted frame never came out
+    if seen != set(range(len(seen))) or set(kept) != {i for i in seen if i % every == 0}:
+        return None
+    return [kept[i] for i in sorted(kept)]
 
 
 def _decode_video(path, n_frames, every, size, n_total=None):
@@ -185,17 +294,12 @@ def _decode_video(path, n_frames, every, size, n_total=None):
         Frames decoded.
     """
     import av
-    from av.video.reformatter import VideoReformatter
 
-    reformatter = VideoReformatter()
+    reformatter = _reformatter()
     with _open_video(path) as container:
         if not container.streams.video:
             raise TrailerReadError(f"Trailer file {path} has no video stream.")
         stream = container.streams.video[0]
-        context = stream.codec_context
-        if (context.width or 0) * (context.height or 0) >= THREADED_MIN_PIXELS:
-            stream.thread_type = "AUTO"
-        height, width = size if size is not None else (None, None)
         indices = wanted = last = None
         header = int(stream.frames or 0)
         if n_frames is not None:
@@ -209,13 +313,7 @@ def _decode_video(path, n_frames, every, size, n_total=None):
             for i, frame in enumerate(container.decode(stream)):
                 n_decoded = i + 1
                 if (i in wanted) if wanted is not None else (every is None or i % every == 0):
-                    if height is None or (frame.height, frame.width) == (height, width):
-                        # colour conversion only: about half the cost of a rescale
-                        frame = reformatter.reformat(frame, format="rgb24")
-                    else:
-                        frame = reformatter.reformat(frame, width=width, height=height,
-                                                     format="rgb24", interpolation="AREA")
-                    kept[i] = frame.to_ndarray()
+                    kept[i] = _to_rgb(frame, reformatter, size)
                     if i == last:
                         break
         except av.FFmpegError as exc:
@@ -239,6 +337,10 @@ def _decode_video(path, n_frames, every, size, n_total=None):
 
 
 def _read_video(path, n_frames, every, size):
+    if n_frames is not None or (every or 1) > 1:
+        frames = _decode_sparse(path, n_frames, every, size)
+        if frames is not None:
+            return np.stack(frames)
     frames, n_total = _decode_video(path, n_frames, every, size)
     if frames is None:
         if n_total is None:
@@ -498,11 +600,11 @@ def sampling(n_frames, every):
     return (None, every) if every is not None else (n_frames, None)
 
 
-def _progress(items, verbose, desc):
-    if verbose and len(items) > 1:
+def _progress(items, verbose, desc, total=None):
+    if verbose and (total if total is not None else len(items)) > 1:
         from tqdm.auto import tqdm
 
-        return tqdm(items, desc=desc, unit="trailer")
+        return tqdm(items, desc=desc, unit="trailer", total=total)
     return items
 
 
@@ -510,22 +612,50 @@ def _frames_for(trailer, n_frames, every, size):
     return read_trailer(trailer, n_frames=n_frames, every=every, size=size)
 
 
-def sample_trailers(trailers, *, n_frames, every, size, memory, on_error, verbose,
-                    desc="Sampling frames"):
-    """Frames of many trailers; ``None`` for those skipped under ``on_error="missing"``."""
-    size = _check_size(size)
-    n_frames, every = sampling(n_frames, every)
+def _call_or_error(memory, func, trailer, ignore, params):
+    try:
+        return cached_call(memory, func, trailer, ignore=ignore, **params)
+    except (TrailerReadError, FileNotFoundError) as exc:
+        return exc  # raised or warned about in input order by map_trailers
+
+
+def map_trailers(func, trailers, *, memory=None, on_error="raise", verbose=0, n_jobs=None,
+                 desc="Reading trailers", skipped="Treated as no trailer.", ignore=(),
+                 **params):
+    """``func(trailer, **params)`` for each trailer, in order, cached per trailer.
+
+    Trailers are read in ``n_jobs`` threads (joblib's threading backend): PyAV releases
+    the GIL while it decodes and converts frames, so each thread decodes its own video.
+    An unreadable trailer raises (``on_error="raise"``, the first failing one in input
+    order) or, with ``on_error="missing"``, warns (:class:`TrailerReadWarning`, the
+    message ending with ``skipped``) and gives ``None``.
+    """
+    n_jobs = effective_n_jobs(n_jobs)
+    if n_jobs == 1 or len(trailers) < 2:
+        results = (_call_or_error(memory, func, t, ignore, params) for t in trailers)
+    else:
+        results = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
+            delayed(_call_or_error)(memory, func, t, ignore, params)
+            for t in trailers
+        )
     out = []
-    for trailer in _progress(trailers, verbose, desc):
-        try:
-            out.append(cached_call(memory, _frames_for, trailer, n_frames=n_frames,
-                                   every=every, size=size))
-        except (TrailerReadError, FileNotFoundError) as exc:
+    for result in _progress(results, verbose, desc, total=len(trailers)):
+        if isinstance(result, Exception):
             if on_error == "raise":
-                raise
-            warnings.warn(f"{exc} Treated as no trailer.", TrailerReadWarning, stacklevel=3)
-            out.append(None)
+                raise result
+            warnings.warn(f"{result} {skipped}", TrailerReadWarning, stacklevel=3)
+            result = None
+        out.append(result)
     return out
+
+
+def sample_trailers(trailers, *, n_frames, every, size, memory, on_error, verbose,
+                    n_jobs=None, desc="Sampling frames"):
+    """Frames of many trailers; ``None`` for those skipped under ``on_error="missing"``."""
+    n_frames, every = sampling(n_frames, every)
+    return map_trailers(_frames_for, trailers, memory=memory, on_error=on_error,
+                        verbose=verbose, n_jobs=n_jobs, desc=desc, n_frames=n_frames,
+                        every=every, size=_check_size(size))
 
 
 # --------------------------------------------------------------------------- transformer
@@ -557,13 +687,19 @@ class FrameSampler(TransformerMixin, BaseEstimator):
         the output is ``None``: the movie has no trailer.
     verbose : int, default=0
         ``> 0`` shows a progress bar over the trailers.
+    n_jobs : int or None, default=None
+        Trailers decoded at once, in threads (PyAV decodes without holding the GIL).
+        ``None`` means 1 unless in a :func:`joblib.parallel_config` context; ``-1`` uses
+        every core. Each video is decoded by one thread (``benchmarks/trailer.py``:
+        FFmpeg's own frame threading was slower on every size measured on two cores).
 
     Notes
     -----
     Inputs: video files (anything FFmpeg decodes), folders of frame images (natural name
     order), ``.npy`` files of (n_frames, height, width, 3) frames, or such arrays.
-    Videos are decoded once, sequentially, up to the last wanted frame; only the wanted
-    frames are converted and resized (by FFmpeg's scaler, area interpolation).
+    Videos are decoded once, sequentially, up to the last wanted frame, skipping the
+    unwanted frames nothing else references (B-frames); only the wanted frames are
+    converted and resized (by FFmpeg's scaler, area interpolation).
 
     Examples
     --------
@@ -582,16 +718,18 @@ class FrameSampler(TransformerMixin, BaseEstimator):
         "memory": [None, str, os.PathLike, HasMethods(["cache"])],
         "on_error": [StrOptions({"raise", "missing"})],
         "verbose": ["verbose"],
+        "n_jobs": [None, numbers.Integral],
     }
 
     def __init__(self, n_frames=200, *, every=None, size=(64, 64), memory=None,
-                 on_error="raise", verbose=0):
+                 on_error="raise", verbose=0, n_jobs=None):
         self.n_frames = n_frames
         self.every = every
         self.size = size
         self.memory = memory
         self.on_error = on_error
         self.verbose = verbose
+        self.n_jobs = n_jobs
 
     def _check_params(self):
         _check_size(self.size)
@@ -635,6 +773,7 @@ class FrameSampler(TransformerMixin, BaseEstimator):
         frames = sample_trailers(
             trailers, n_frames=self.n_frames, every=self.every, size=self.size,
             memory=self.memory, on_error=self.on_error, verbose=self.verbose,
+            n_jobs=self.n_jobs,
         )
         out = np.empty(len(frames), dtype=object)
         for i, f in enumerate(frames):

@@ -296,3 +296,91 @@ def test_frame_sampler_is_a_transformer(video):
         warnings.simplefilter("error")
         out = sampler.transform([video])  # stateless: no fit needed
     assert out[0].shape == (3, 8, 8, 3)
+
+
+# ----------------------------------------------------------------- parallel decoding
+
+
+def test_threads_give_the_same_frames_in_order(tmp_path, video):
+    files = [write_video(tmp_path / f"t{i}.mp4", index_frames(10 + 3 * i), fps=10)
+             for i in range(5)] + [video]
+    serial = FrameSampler(n_frames=4, size=16).fit_transform(files)
+    threaded = FrameSampler(n_frames=4, size=16, n_jobs=2).fit_transform(files)
+    for a, b in zip(serial, threaded):
+        np.testing.assert_array_equal(a, b)
+    # each output holds its own trailer's frames, in input order
+    lengths = [10, 13, 16, 19, 22, 20]
+    assert [decoded_index(f).tolist() for f in threaded] == [
+        sample_indices(n, n_frames=4).tolist() for n in lengths]
+
+
+def test_threads_raise_the_first_broken_trailer_in_input_order(broken_videos, video):
+    files = [video, broken_videos["junk.mp4"], video, broken_videos["empty.mp4"]]
+    with pytest.raises(TrailerReadError, match=r"junk\.mp4"):
+        FrameSampler(n_frames=4, size=8, n_jobs=2).fit_transform(files)
+    with pytest.warns(TrailerReadWarning) as record:
+        frames = FrameSampler(n_frames=4, size=8, n_jobs=2,
+                              on_error="missing").fit_transform(files)
+    assert ["junk.mp4" in str(w.message) for w in record] == [True, False]
+    assert [f is None for f in frames] == [False, True, False, True]
+
+
+# ----------------------------------------------------------------- sparse decoding
+
+
+def _encode(path, frames, fps=10, options=None, pts=None):
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.height, stream.width = frames.shape[1:3]
+        stream.pix_fmt = "yuv420p"
+        stream.options = options or {}
+        for i, frame in enumerate(frames):
+            frame = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            if pts is not None:
+                frame.pts = pts[i]
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def b_frame_video(tmp_path_factory):
+    """21 frames in H.264 with B-frames (x264's medium preset, like most trailers)."""
+    frames = index_frames(21).astype(np.int16)
+    texture = np.random.default_rng(0).integers(-6, 7, frames.shape[1:], dtype=np.int16)
+    frames = np.clip(frames + texture, 0, 255).astype(np.uint8)
+    path = _encode(tmp_path_factory.mktemp("bframes") / "trailer.mp4", frames,
+                   options={"preset": "medium"})
+    with av.open(path) as container:  # some frames are not references: skippable
+        stream = container.streams.video[0]
+        stream.codec_context.skip_frame = "NONREF"
+        assert sum(1 for _ in container.decode(stream)) < 21
+    return path
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"n_frames": 8}, {"n_frames": 8, "size": (16, 16)}, {"n_frames": 30}, {"every": 3},
+])
+def test_skipping_unwanted_b_frames_keeps_the_same_frames(b_frame_video, kwargs):
+    from skgenre.video._frames import _decode_sparse, _decode_video
+
+    kwargs = {"n_frames": None, "every": None, "size": None, **kwargs}
+    sparse = _decode_sparse(b_frame_video, **kwargs)
+    assert sparse is not None  # this file's timestamps name its frames
+    full, n_decoded = _decode_video(b_frame_video, **kwargs)
+    assert n_decoded is not None and len(sparse) == len(full)
+    for a, b in zip(sparse, full):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(read_trailer(b_frame_video, **kwargs), np.stack(full))
+
+
+def test_off_grid_timestamps_decode_every_frame(tmp_path):
+    from skgenre.video._frames import _decode_sparse
+
+    # variable frame rate: timestamps with gaps, so they cannot name frame indices
+    pts = [0, 1, 2, 4, 5, 7, 8, 9, 12, 13, 14, 16, 17, 18, 20, 21, 23, 24, 26, 27]
+    path = _encode(tmp_path / "vfr.mp4", index_frames(20), pts=pts)
+    assert _decode_sparse(path, 5, None, None) is None
+    assert decoded_index(read_trailer(path, n_frames=5)).tolist() == [2, 6, 10, 14, 18]
