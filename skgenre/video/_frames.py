@@ -217,8 +217,8 @@ def _frame_indexer(stream):
     return index
 
 
-def _decode_sparse(path, n_frames, every, size):
-    """The wanted frames of a video, decoding only the packets they depend on.
+def _decode_sparse(container, stream, n_frames, every, size):
+    """The wanted frames of an open video, decoding only the packets they depend on.
 
     A packet holding an unwanted frame that no other frame references (a B-frame in
     most H.264/HEVC trailers, about half of all frames) is not decoded at all
@@ -226,50 +226,46 @@ def _decode_sparse(path, n_frames, every, size):
     cost less than decoding it. Frames are named by their timestamps. Returns ``None``
     whenever that is not certain (no frame count in the header for ``n_frames``, no
     frame rate, a timestamp off the frame grid or repeated, a wanted frame not found,
-    a decoding error): :func:`_decode_video` then decodes every frame and gives the
+    a decoding error): the video is then decoded frame by frame, which also gives the
     precise error.
     """
     import av
 
-    with _open_video(path) as container:
-        if not container.streams.video:
-            return None
-        stream = container.streams.video[0]
-        index = _frame_indexer(stream)
-        header = int(stream.frames or 0)
-        if index is None or (n_frames is not None and header <= 0):
-            return None
-        if n_frames is not None:
-            indices = sample_indices(header, n_frames=n_frames)
-            remaining = set(indices.tolist())
-            is_wanted = remaining.__contains__
-        else:
-            indices = remaining = None
-            is_wanted = (lambda i: i % every == 0)  # noqa: E731
-        context, reformatter = stream.codec_context, _reformatter()
-        kept, seen, skipping = {}, set(), False
-        try:
-            for packet in container.demux(stream):
-                if packet.size:
-                    i = index(packet.pts)
-                    if i is None or i in seen:
-                        return None
-                    seen.add(i)
-                    if skipping == is_wanted(i):  # switch only when it changes
-                        skipping = not skipping
-                        context.skip_frame = "NONREF" if skipping else "DEFAULT"
-                for frame in context.decode(packet):
-                    i = index(frame.pts)
-                    if i is None:
-                        return None
-                    if is_wanted(i) and i not in kept:
-                        kept[i] = _to_rgb(frame, reformatter, size)
-                        if remaining is not None:
-                            remaining.discard(i)
-                            if not remaining:
-                                return [kept[int(j)] for j in indices]
-        except av.FFmpegError:
-            return None
+    index = _frame_indexer(stream)
+    header = int(stream.frames or 0)
+    if index is None or (n_frames is not None and header <= 0):
+        return None
+    if n_frames is not None:
+        indices = sample_indices(header, n_frames=n_frames)
+        remaining = set(indices.tolist())
+        is_wanted = remaining.__contains__
+    else:
+        indices = remaining = None
+        is_wanted = (lambda i: i % every == 0)  # noqa: E731
+    context, reformatter = stream.codec_context, _reformatter()
+    kept, seen, skipping = {}, set(), False
+    try:
+        for packet in container.demux(stream):
+            if packet.size:
+                i = index(packet.pts)
+                if i is None or i in seen:
+                    return None
+                seen.add(i)
+                if skipping == is_wanted(i):  # switch only when it changes
+                    skipping = not skipping
+                    context.skip_frame = "NONREF" if skipping else "DEFAULT"
+            for frame in context.decode(packet):
+                i = index(frame.pts)
+                if i is None:
+                    return None
+                if is_wanted(i) and i not in kept:
+                    kept[i] = _to_rgb(frame, reformatter, size)
+                    if remaining is not None:
+                        remaining.discard(i)
+                        if not remaining:
+                            return [kept[int(j)] for j in indices]
+    except av.FFmpegError:
+        return None
     if remaining is not None or not kept:
         return None  # a wanted frame never came out
     if seen != set(range(len(seen))) or set(kept) != {i for i in seen if i % every == 0}:
@@ -277,12 +273,14 @@ def _decode_sparse(path, n_frames, every, size):
     return [kept[i] for i in sorted(kept)]
 
 
-def _decode_video(path, n_frames, every, size, n_total=None):
+def _decode_video(path, n_frames, every, size, n_total=None, sparse=True):
     """Decode ``path`` once, sequentially, keeping the wanted frames.
 
     With ``n_frames``, keeps the frames :func:`sample_indices` picks among ``n_total``
     (default: the header's frame count) and stops decoding after the last of them; else
-    keeps one frame in ``every`` (all frames when ``every`` is None).
+    keeps one frame in ``every`` (all frames when ``every`` is None). With ``sparse``, a
+    video with B-frames is read by :func:`_decode_sparse` when not every frame is
+    wanted, and decoded again frame by frame only if that fails.
 
     Returns
     -------
@@ -291,36 +289,47 @@ def _decode_video(path, n_frames, every, size, n_total=None):
         no frame count (then ``n_decoded`` is None too) or the stream held fewer frames
         than counted.
     n_decoded : int or None
-        Frames decoded.
+        Frames decoded (None after a sparse read).
     """
-    import av
-
-    reformatter = _reformatter()
     with _open_video(path) as container:
         if not container.streams.video:
             raise TrailerReadError(f"Trailer file {path} has no video stream.")
         stream = container.streams.video[0]
-        indices = wanted = last = None
-        header = int(stream.frames or 0)
-        if n_frames is not None:
-            n_total = n_total or int(stream.frames or 0)
-            if n_total <= 0:
-                return None, None  # no count in the header: count packets, then retry
-            indices = sample_indices(n_total, n_frames=n_frames)
-            wanted, last = set(indices.tolist()), int(indices[-1])
-        kept, n_decoded = {}, 0
-        try:
-            for i, frame in enumerate(container.decode(stream)):
-                n_decoded = i + 1
-                if (i in wanted) if wanted is not None else (every is None or i % every == 0):
-                    kept[i] = _to_rgb(frame, reformatter, size)
-                    if i == last:
-                        break
-        except av.FFmpegError as exc:
-            raise TrailerReadError(
-                f"Trailer file {path} is corrupt or truncated: decoding failed after "
-                f"{n_decoded} frames: {exc}"
-            ) from exc
+        if not (sparse and n_total is None and stream.codec_context.has_b_frames
+                and (n_frames is not None or (every or 1) > 1)):
+            return _decode_frames(container, stream, path, n_frames, every, size, n_total)
+        frames = _decode_sparse(container, stream, n_frames, every, size)
+    if frames is not None:
+        return frames, None
+    return _decode_video(path, n_frames, every, size, sparse=False)
+
+
+def _decode_frames(container, stream, path, n_frames, every, size, n_total):
+    """:func:`_decode_video` frame by frame: frames are named by their decoding order."""
+    import av
+
+    indices = wanted = last = None
+    header = int(stream.frames or 0)
+    if n_frames is not None:
+        n_total = n_total or header
+        if n_total <= 0:
+            return None, None  # no count in the header: count packets, then retry
+        indices = sample_indices(n_total, n_frames=n_frames)
+        wanted, last = set(indices.tolist()), int(indices[-1])
+    reformatter = _reformatter()
+    kept, n_decoded = {}, 0
+    try:
+        for i, frame in enumerate(container.decode(stream)):
+            n_decoded = i + 1
+            if (i in wanted) if wanted is not None else (every is None or i % every == 0):
+                kept[i] = _to_rgb(frame, reformatter, size)
+                if i == last:
+                    break
+    except av.FFmpegError as exc:
+        raise TrailerReadError(
+            f"Trailer file {path} is corrupt or truncated: decoding failed after "
+            f"{n_decoded} frames: {exc}"
+        ) from exc
     if n_decoded == 0:
         raise TrailerReadError(f"Trailer file {path} has no decodable video frames.")
     stopped_early = last is not None and n_decoded == last + 1
@@ -337,10 +346,6 @@ def _decode_video(path, n_frames, every, size, n_total=None):
 
 
 def _read_video(path, n_frames, every, size):
-    if n_frames is not None or (every or 1) > 1:
-        frames = _decode_sparse(path, n_frames, every, size)
-        if frames is not None:
-            return np.stack(frames)
     frames, n_total = _decode_video(path, n_frames, every, size)
     if frames is None:
         if n_total is None:

@@ -345,6 +345,13 @@ def _encode(path, frames, fps=10, options=None, pts=None):
     return str(path)
 
 
+def _decode_sparse(path, n_frames=None, every=None, size=None):
+    from skgenre.video._frames import _decode_sparse
+
+    with av.open(path) as container:
+        return _decode_sparse(container, container.streams.video[0], n_frames, every, size)
+
+
 @pytest.fixture(scope="module")
 def b_frame_video(tmp_path_factory):
     """21 frames in H.264 with B-frames (x264's medium preset, like most trailers)."""
@@ -364,23 +371,22 @@ def b_frame_video(tmp_path_factory):
     {"n_frames": 8}, {"n_frames": 8, "size": (16, 16)}, {"n_frames": 30}, {"every": 3},
 ])
 def test_skipping_unwanted_b_frames_keeps_the_same_frames(b_frame_video, kwargs):
-    from skgenre.video._frames import _decode_sparse, _decode_video
+    from skgenre.video._frames import _decode_video
 
     kwargs = {"n_frames": None, "every": None, "size": None, **kwargs}
     sparse = _decode_sparse(b_frame_video, **kwargs)
     assert sparse is not None  # this file's timestamps name its frames
-    full, n_decoded = _decode_video(b_frame_video, **kwargs)
+    full, n_decoded = _decode_video(b_frame_video, **kwargs, sparse=False)
     assert n_decoded is not None and len(sparse) == len(full)
     for a, b in zip(sparse, full):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(read_trailer(b_frame_video, **kwargs), np.stack(full))
+    assert _decode_video(b_frame_video, **kwargs)[1] is None  # the sparse read was used
 
 
 def test_off_grid_timestamps_decode_every_frame(tmp_path):
-    from skgenre.video._frames import _decode_sparse
-
     # variable frame rate: timestamps with gaps, so they cannot name frame indices
     pts = [0, 1, 2, 4, 5, 7, 8, 9, 12, 13, 14, 16, 17, 18, 20, 21, 23, 24, 26, 27]
     path = _encode(tmp_path / "vfr.mp4", index_frames(20), pts=pts)
-    assert _decode_sparse(path, 5, None, None) is None
+    assert _decode_sparse(path, n_frames=5) is None
     assert decoded_index(read_trailer(path, n_frames=5)).tolist() == [2, 6, 10, 14, 18]
