@@ -98,8 +98,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         ``"metadata"`` on the metadata columns.
     final_estimator : estimator, default=None
         Fitted on the stacked (n_movies, n_base x (n_genres + 1)) out-of-fold features;
-        ``None`` means :func:`~skgenre.ensemble.make_final_estimator` ``("default")``, a
-        per-genre logistic regression.
+        ``None`` means :func:`~skgenre.ensemble.make_final_estimator` ``("default")``:
+        per genre, a logistic regression on that genre's probability from each base
+        model and the missing-modality indicators.
     cv : int, cross-validation generator, iterable or "prefit", default=5
         Folds for the out-of-fold predictions. An int means a shuffled
         :class:`~skgenre.model_selection.MultilabelStratifiedKFold`. ``"prefit"`` uses

@@ -379,3 +379,18 @@ def test_per_genre_classifier_own_genre_columns(split):
     assert average_precision(Y_test, stacker.predict_proba(X_test)) > 0.6
     with pytest.raises(ValueError, match="own_genre"):
         PerGenreClassifier(features="own_genre").fit(np.zeros((4, 2)), np.eye(4, 3, dtype=int))
+
+
+def test_make_final_estimator_kinds():
+    default = make_final_estimator()
+    assert isinstance(default, PerGenreClassifier) and default.features == "own_genre"
+    assert default.estimator.C == 3.0
+    assert repr(make_final_estimator("own_genre")) == repr(default)
+    assert make_final_estimator("logistic").features == "all"
+    # own_genre: each genre's model sees its own column of each base model + indicators
+    rng = np.random.default_rng(0)
+    Y = rng.integers(0, 2, (60, 3))
+    Z = np.hstack([Y + rng.normal(0, 0.3, Y.shape), np.zeros((60, 1))] * 2)
+    fitted = clone(default).fit(Z, Y)
+    assert [c.tolist() for c in fitted.columns_] == [[0, 3, 4, 7], [1, 3, 5, 7], [2, 3, 6, 7]]
+    assert average_precision(Y, fitted.predict_proba(Z)) > 0.9
