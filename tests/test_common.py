@@ -13,7 +13,6 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skgenre.ensemble import PerGenreClassifier
 from skgenre.metadata import GenreForestClassifier, MetadataEncoder, MultilabelProbaClassifier
 from skgenre.nn import GenreMLP
-from skgenre.text import OneVsRestGenreClassifier
 
 # Checks that fit a 1-D binary/multiclass/continuous y: a multilabel-only estimator
 # rejects it by design (check_multilabel_target raises ValueError naming the expected shape).
@@ -85,7 +84,6 @@ _EXTRA = {
         "check_classifiers_multilabel_representation_invariance":
             "default wrapped forest is not seeded",
     },
-    OneVsRestGenreClassifier: {"check_complex_data": _ONE_D_TARGET},
 }
 
 
@@ -100,7 +98,6 @@ def _expected_failed_checks(estimator):
 ESTIMATORS = [
     GenreMLP(hidden_layer_sizes=(8,), max_epochs=3, random_state=0),
     PerGenreClassifier(),
-    OneVsRestGenreClassifier(),
     GenreForestClassifier(n_estimators=5, random_state=0),
     MultilabelProbaClassifier(),
     MetadataEncoder(),

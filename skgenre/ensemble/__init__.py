@@ -1,7 +1,13 @@
 """Stacking the modalities: MovieGenreStacker and its final estimators."""
 
 from ._defaults import default_estimators
-from ._final import PerGenreClassifier, make_final_estimator
+from ._final import ConstantGenreWarning, PerGenreClassifier, make_final_estimator
 from ._stacking import MovieGenreStacker
 
-__all__ = ["MovieGenreStacker", "PerGenreClassifier", "default_estimators", "make_final_estimator"]
+__all__ = [
+    "ConstantGenreWarning",
+    "MovieGenreStacker",
+    "PerGenreClassifier",
+    "default_estimators",
+    "make_final_estimator",
+]

@@ -3,20 +3,16 @@
 from ._glove import EMBEDDED_VECTORS, WordVectors, load_word_vectors
 from ._models import (
     TEXT_MODEL_KINDS,
-    ConstantGenreWarning,
     GenreProbabilityAverage,
-    OneVsRestGenreClassifier,
     make_text_model,
 )
 from ._vectorizer import GloVeVectorizer, LowCoverageWarning
 
 __all__ = [
     "EMBEDDED_VECTORS",
-    "ConstantGenreWarning",
     "GenreProbabilityAverage",
     "GloVeVectorizer",
     "LowCoverageWarning",
-    "OneVsRestGenreClassifier",
     "TEXT_MODEL_KINDS",
     "WordVectors",
     "load_word_vectors",

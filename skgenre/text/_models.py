@@ -1,159 +1,21 @@
 """Plot-text genre models: per-genre logistic regression and the ``make_text_model`` factory."""
 
 import numbers
-import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import MultilabelClassifierMixin, check_multilabel_target, multilabel_classes
+from ..utils._per_genre import PerGenreClassifier
 from ..utils._sklearn import fit_context
 
 __all__ = [
-    "ConstantGenreWarning",
     "GenreProbabilityAverage",
-    "OneVsRestGenreClassifier",
     "TEXT_MODEL_KINDS",
     "make_text_model",
 ]
-
-
-class ConstantGenreWarning(UserWarning):
-    """A genre is constant in the training data; it gets a constant probability."""
-
-
-class _ConstantProbability:
-    """Stands in for the classifier of a genre that was constant in training."""
-
-    def __init__(self, value):
-        self.value = float(value)
-
-    def predict_proba(self, X):
-        return np.column_stack([np.full(X.shape[0], 1 - self.value),
-                                np.full(X.shape[0], self.value)])
-
-
-def _fit_binary(estimator, X, y):
-    return clone(estimator).fit(X, y)
-
-
-class OneVsRestGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEstimator):
-    """One binary classifier per genre, with skgenre's multilabel outputs.
-
-    Like :class:`~sklearn.multiclass.OneVsRestClassifier` on an indicator matrix, but
-    ``predict_proba`` is always an (n_movies, n_genres) array of positive-class
-    probabilities (also for a single genre) and ``classes_`` is one ``array([0, 1])``
-    per genre, so that scikit-learn's scorers (``scoring="average_precision"``) and
-    skgenre's stacker read it as multilabel. A genre constant in training gets that
-    constant as its probability, with a :class:`ConstantGenreWarning`.
-
-    Parameters
-    ----------
-    estimator : estimator with ``fit`` and ``predict_proba``, default=None
-        The binary classifier, cloned once per genre; ``None`` means
-        ``LogisticRegression(max_iter=1000)``.
-    n_jobs : int, default=None
-        Genres fitted in parallel (joblib).
-    threshold : float, default=0.5
-        Decision threshold of ``predict``.
-
-    Attributes
-    ----------
-    estimators_ : list of estimators
-        One fitted classifier per genre (a constant stand-in for a constant genre).
-    classes_ : list of ndarray
-        ``array([0, 1])`` per genre.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import make_multilabel_classification
-    >>> from skgenre.text import OneVsRestGenreClassifier
-    >>> X, Y = make_multilabel_classification(n_samples=50, n_classes=3, random_state=0)
-    >>> clf = OneVsRestGenreClassifier().fit(X, Y)
-    >>> clf.predict_proba(X[:2]).shape
-    (2, 3)
-    """
-
-    _parameter_constraints = {
-        "estimator": [HasMethods(["fit", "predict_proba"]), None],
-        "n_jobs": [numbers.Integral, None],
-        "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
-    }
-
-    def __init__(self, estimator=None, *, n_jobs=None, threshold=0.5):
-        self.estimator = estimator
-        self.n_jobs = n_jobs
-        self.threshold = threshold
-
-    @fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, Y):
-        """Fit one classifier per genre.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_movies, n_features)
-        Y : array-like of shape (n_movies, n_genres)
-            0/1 genre indicators.
-
-        Returns
-        -------
-        self : OneVsRestGenreClassifier
-        """
-        from joblib import Parallel, delayed
-        from sklearn.linear_model import LogisticRegression
-
-        Y = check_multilabel_target(Y)
-        n_movies = X.shape[0] if hasattr(X, "shape") else len(X)
-        if Y.shape[0] != n_movies:
-            raise ValueError(f"X has {n_movies} movies but Y has {Y.shape[0]}.")
-        base = LogisticRegression(max_iter=1000) if self.estimator is None else self.estimator
-        constant = Y.min(axis=0) == Y.max(axis=0)
-        if constant.any():
-            warnings.warn(
-                f"Genres {np.flatnonzero(constant).tolist()} are constant in the training data; "
-                "they get a constant probability.", ConstantGenreWarning, stacklevel=2,
-            )
-        fitted = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_binary)(base, X, Y[:, j]) for j in np.flatnonzero(~constant)
-        )
-        fitted = iter(fitted)
-        self.estimators_ = [
-            _ConstantProbability(Y[0, j]) if constant[j] else next(fitted)
-            for j in range(Y.shape[1])
-        ]
-        self.classes_ = multilabel_classes(Y.shape[1])
-        first = next((e for e in self.estimators_ if hasattr(e, "n_features_in_")), None)
-        if first is not None:
-            self.n_features_in_ = first.n_features_in_
-        return self
-
-    def predict_proba(self, X):
-        """Probability that each genre is present.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_movies, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_movies, n_genres)
-        """
-        check_is_fitted(self)
-        if not hasattr(X, "shape"):
-            X = np.asarray(X)
-        columns = []
-        for estimator in self.estimators_:
-            proba = np.asarray(estimator.predict_proba(X), dtype=np.float64)
-            classes = getattr(estimator, "classes_", np.array([0, 1]))
-            columns.append(proba[:, list(classes).index(1)])
-        return np.column_stack(columns)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
 
 
 class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEstimator):
@@ -179,11 +41,12 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
     Examples
     --------
     >>> from sklearn.datasets import make_multilabel_classification
-    >>> from skgenre.text import GenreProbabilityAverage, OneVsRestGenreClassifier
+    >>> from skgenre.ensemble import PerGenreClassifier
+    >>> from skgenre.text import GenreProbabilityAverage
     >>> from sklearn.naive_bayes import GaussianNB
     >>> X, Y = make_multilabel_classification(n_samples=50, n_classes=3, random_state=0)
     >>> avg = GenreProbabilityAverage(
-    ...     [("lr", OneVsRestGenreClassifier()), ("nb", OneVsRestGenreClassifier(GaussianNB()))],
+    ...     [("lr", PerGenreClassifier()), ("nb", PerGenreClassifier(GaussianNB()))],
     ...     weights=[0.7, 0.3]).fit(X, Y)
     >>> avg.predict_proba(X[:2]).shape
     (2, 3)
@@ -306,7 +169,7 @@ def make_text_model(kind="default", *, random_state=None, **kw):
           per-genre positive weights).
         - ``"tfidf_logreg"``: TF-IDF of words and word pairs (sublinear tf, terms in at
           least two plots) into one class-balanced logistic regression per genre
-          (``C=3``, liblinear; :class:`OneVsRestGenreClassifier`).
+          (``C=3``, liblinear; :class:`~skgenre.ensemble.PerGenreClassifier`).
         - ``"combined"``: the average of the two models' probabilities, weighted 3:1
           for ``"tfidf_logreg"``.
         - ``"default"``: an alias of the kind measured best by macro average precision
@@ -380,7 +243,7 @@ def make_text_model(kind="default", *, random_state=None, **kw):
 def _tfidf_logreg(random_state):
     from sklearn.pipeline import make_pipeline
 
-    return make_pipeline(_tfidf(), OneVsRestGenreClassifier(_logreg(3.0, random_state)))
+    return make_pipeline(_tfidf(), PerGenreClassifier(_logreg(3.0, random_state)))
 
 
 def _glove_mlp(random_state):

@@ -9,7 +9,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from skgenre import MovieGenreStacker
-from skgenre.ensemble import PerGenreClassifier, make_final_estimator
+from skgenre.ensemble import ConstantGenreWarning, PerGenreClassifier, make_final_estimator
 from skgenre.metrics import average_precision, confident_genres, get_scorer, modality_report
 from skgenre.model_selection import MultilabelStratifiedKFold, multilabel_train_test_split
 
@@ -333,7 +333,8 @@ def test_linear_layer_final_estimator(split):
 def test_per_genre_classifier_constant_genre():
     X = np.arange(8.0).reshape(-1, 1)
     Y = np.column_stack([[0, 0, 0, 0, 1, 1, 1, 1], np.zeros(8, int)])
-    clf = PerGenreClassifier().fit(X, Y)
+    with pytest.warns(ConstantGenreWarning, match=r"Genres \[1\] are constant"):
+        clf = PerGenreClassifier().fit(X, Y)
     proba = clf.predict_proba(X)
     assert (proba[:, 1] == 0).all() and proba[-1, 0] > proba[0, 0]
 

@@ -10,12 +10,11 @@ from sklearn.model_selection import KFold, cross_val_score
 from sklearn.naive_bayes import GaussianNB
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from skgenre.ensemble import ConstantGenreWarning, PerGenreClassifier
 from skgenre.text import (
     TEXT_MODEL_KINDS,
-    ConstantGenreWarning,
     GenreProbabilityAverage,
     GloVeVectorizer,
-    OneVsRestGenreClassifier,
     _glove,
     make_text_model,
 )
@@ -159,19 +158,19 @@ def test_factory_errors(kind, kw, error, match):
         make_text_model(kind, **kw)
 
 
-def test_one_vs_rest_genre_classifier(plots):
+def test_per_genre_classifier_on_sparse_tfidf(plots):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts, Y = plots
     X = TfidfVectorizer().fit_transform(texts)
-    clf = OneVsRestGenreClassifier().fit(X, Y)
+    clf = PerGenreClassifier().fit(X, Y)
     assert clf.predict_proba(X).shape == (90, 3) and len(clf.estimators_) == 3
-    single = OneVsRestGenreClassifier(GaussianNB()).fit(X.toarray(), Y[:, :1])
+    single = PerGenreClassifier(GaussianNB()).fit(X.toarray(), Y[:, :1])
     assert single.predict_proba(X.toarray()).shape == (90, 1)
     with pytest.raises(ValueError, match="X has 90 movies but Y has 10"):
-        OneVsRestGenreClassifier().fit(X, Y[:10])
+        PerGenreClassifier().fit(X, Y[:10])
     with pytest.raises(ValueError, match="0/1"):
-        OneVsRestGenreClassifier().fit(X, Y * 2)
+        PerGenreClassifier().fit(X, Y * 2)
 
 
 def test_probability_average(plots):
@@ -180,8 +179,8 @@ def test_probability_average(plots):
     from sklearn.pipeline import make_pipeline
 
     texts, Y = plots
-    a = make_pipeline(TfidfVectorizer(), OneVsRestGenreClassifier())
-    b = make_pipeline(TfidfVectorizer(), OneVsRestGenreClassifier(LogisticRegression(C=0.1)))
+    a = make_pipeline(TfidfVectorizer(), PerGenreClassifier())
+    b = make_pipeline(TfidfVectorizer(), PerGenreClassifier(LogisticRegression(C=0.1)))
     avg = GenreProbabilityAverage([("a", a), ("b", b)], weights=[3, 1]).fit(texts, Y)
     pa = clone(a).fit(texts, Y).predict_proba(texts)
     pb = clone(b).fit(texts, Y).predict_proba(texts)

@@ -1,0 +1,173 @@
+"""One binary classifier per genre: the text models' and the stacker's final estimator.
+
+Lives here, not in :mod:`skgenre.ensemble` (its public home) or :mod:`skgenre.text`
+(which uses it), so that neither imports the other.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._multilabel import MultilabelClassifierMixin, check_multilabel_target, multilabel_classes
+from ._sklearn import fit_context, validate_data
+
+__all__ = ["ConstantGenreWarning", "PerGenreClassifier"]
+
+
+class ConstantGenreWarning(UserWarning):
+    """A genre is constant in the training data; it gets a constant probability."""
+
+
+def _fit_binary(estimator, X, y):
+    return clone(estimator).fit(X, y)
+
+
+class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """One clone of a binary classifier per genre, returning (n, n_genres) probabilities.
+
+    Like :class:`~sklearn.multioutput.MultiOutputClassifier` (or
+    :class:`~sklearn.multiclass.OneVsRestClassifier` on an indicator matrix), but
+    ``predict_proba`` is always one (n_movies, n_genres) array of probabilities of
+    presence (also for a single genre) and ``classes_`` is one ``array([0, 1])`` per
+    genre, so that scikit-learn's scorers (``scoring="average_precision"``) and the
+    stacker read it as multilabel. A genre constant in the training data (a rare genre
+    in a cross-validation fold) gets that constant as its probability, with a
+    :class:`ConstantGenreWarning`, instead of failing the whole fit.
+
+    Parameters
+    ----------
+    estimator : classifier with ``fit`` and ``predict_proba``, default=None
+        The binary classifier, cloned once per genre; ``None`` means
+        ``LogisticRegression(max_iter=1000)``.
+    features : {"all", "own_genre"}, default="all"
+        ``"all"``: each genre's classifier sees every column. ``"own_genre"``: for
+        stacked input laid out as :class:`~skgenre.MovieGenreStacker` makes it (per base
+        model, one column per genre then a missing indicator; extra passthrough columns
+        last), each genre's classifier sees only that genre's column of each base model,
+        the missing indicators and the passthrough columns: far fewer weights.
+    n_jobs : int, default=None
+        Genres fitted in parallel (joblib).
+    threshold : float, default=0.5
+        Decision threshold of ``predict``.
+
+    Attributes
+    ----------
+    estimators_ : list of estimator or float
+        Fitted classifier per genre, or the constant probability of a constant genre.
+    columns_ : list of ndarray
+        Columns of ``X`` each genre's classifier sees.
+    classes_ : list of ndarray
+        ``array([0, 1])`` per genre.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgenre.ensemble import PerGenreClassifier
+    >>> X = np.array([[0.], [1.], [2.], [3.]]); Y = np.array([[0, 1], [0, 1], [1, 1], [1, 1]])
+    >>> PerGenreClassifier().fit(X, Y).predict_proba([[3.]])[:, 1]
+    array([1.])
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "features": [StrOptions({"all", "own_genre"})],
+        "n_jobs": [numbers.Integral, None],
+        "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
+    }
+
+    def __init__(self, estimator=None, *, features="all", n_jobs=None, threshold=0.5):
+        self.estimator = estimator
+        self.features = features
+        self.n_jobs = n_jobs
+        self.threshold = threshold
+
+    @fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, Y):
+        """Fit one classifier per genre.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_movies, n_features)
+        Y : array-like of shape (n_movies, n_genres)
+            0/1 genre indicators.
+
+        Returns
+        -------
+        self : PerGenreClassifier
+        """
+        X = validate_data(self, X, accept_sparse="csr")
+        Y = check_multilabel_target(Y)
+        if Y.shape[0] != X.shape[0]:
+            raise ValueError(f"X has {X.shape[0]} movies but Y has {Y.shape[0]}.")
+        k = Y.shape[1]
+        if self.features == "own_genre" and X.shape[1] < k + 1:
+            raise ValueError(
+                f"features='own_genre' needs stacked input with at least n_genres + 1 = {k + 1} "
+                f"columns per base model; X has {X.shape[1]}."
+            )
+        if self.estimator is None:
+            from sklearn.linear_model import LogisticRegression
+
+            base = LogisticRegression(max_iter=1000)
+        else:
+            base = self.estimator
+        constant = Y.min(axis=0) == Y.max(axis=0)
+        if constant.any():
+            warnings.warn(
+                f"Genres {np.flatnonzero(constant).tolist()} are constant in the training data; "
+                "they get a constant probability.", ConstantGenreWarning, stacklevel=3,
+            )
+        self.columns_ = [self._genre_columns(j, k, X.shape[1]) for j in range(k)]
+        fitted = iter(Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_binary)(base, self._columns(X, j), Y[:, j])
+            for j in np.flatnonzero(~constant)
+        ))
+        self.estimators_ = [float(Y[0, j]) if constant[j] else next(fitted) for j in range(k)]
+        self.classes_ = multilabel_classes(k)
+        return self
+
+    def predict_proba(self, X):
+        """Probability that each genre is present.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_movies, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_movies, n_genres)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", reset=False)
+        columns = []
+        for j, estimator in enumerate(self.estimators_):
+            if isinstance(estimator, float):
+                columns.append(np.full(X.shape[0], estimator))
+            else:
+                proba = np.asarray(estimator.predict_proba(self._columns(X, j)), dtype=float)
+                columns.append(proba[:, list(estimator.classes_).index(1)])
+        return np.column_stack(columns)
+
+    def _columns(self, X, j):
+        # "all" passes X itself: indexing a large sparse TF-IDF matrix would copy it.
+        return X if self.features == "all" else X[:, self.columns_[j]]
+
+    def _genre_columns(self, j, n_genres, n_features):
+        if self.features == "all":
+            return np.arange(n_features)
+        block = n_genres + 1
+        n_stacked = (n_features // block) * block
+        stacked = np.arange(n_stacked)
+        own = stacked[(stacked % block == j) | (stacked % block == n_genres)]
+        return np.concatenate([own, np.arange(n_stacked, n_features)])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
