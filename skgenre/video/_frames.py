@@ -270,6 +270,8 @@ def _decode_sparse(container, stream, n_frames, every, size):
         return None  # a wanted frame never came out
     if seen != set(range(len(seen))) or set(kept) != {i for i in seen if i % every == 0}:
         return None
+    if len(seen) < TRUNCATED_FRACTION * header:
+        return None  # truncated: the frame-by-frame decode raises, naming the file
     return [kept[i] for i in sorted(kept)]
 
 

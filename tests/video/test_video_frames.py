@@ -328,8 +328,8 @@ def test_threads_raise_the_first_broken_trailer_in_input_order(broken_videos, vi
 # ----------------------------------------------------------------- sparse decoding
 
 
-def _encode(path, frames, fps=10, options=None, pts=None):
-    with av.open(str(path), "w") as container:
+def _encode(path, frames, fps=10, options=None, pts=None, container_options=None):
+    with av.open(str(path), "w", options=container_options or {}) as container:
         stream = container.add_stream("libx264", rate=fps)
         stream.height, stream.width = frames.shape[1:3]
         stream.pix_fmt = "yuv420p"
@@ -390,3 +390,25 @@ def test_off_grid_timestamps_decode_every_frame(tmp_path):
     path = _encode(tmp_path / "vfr.mp4", index_frames(20), pts=pts)
     assert _decode_sparse(path, n_frames=5) is None
     assert decoded_index(read_trailer(path, n_frames=5)).tolist() == [2, 6, 10, 14, 18]
+
+
+def test_truncated_b_frame_video_still_raises(tmp_path):
+    frames = np.repeat(index_frames(20), 3, axis=0)  # 60 frames
+    texture = np.random.default_rng(1).integers(-6, 7, frames.shape[1:], dtype=np.int16)
+    frames = np.clip(frames.astype(np.int16) + texture, 0, 255).astype(np.uint8)
+    full = _encode(tmp_path / "full.mp4", frames, options={"preset": "medium"},
+                   container_options={"movflags": "faststart"})
+    with av.open(full) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.has_b_frames  # read by the sparse path
+        packets = [(p.pos, p.size) for p in container.demux(stream) if p.size]
+    # the header (60 frames) first, the data cut cleanly after the 28th packet. Packets
+    # come in decoding order (a P-frame before the B-frames shown ahead of it); after the
+    # 28th they hold exactly frames 0-27, so demuxing ends without an error, the
+    # timestamps are consistent, and only the header's frame count shows the truncation
+    pos, size = packets[27]
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(open(full, "rb").read()[: pos + size])
+    for kwargs in ({"every": 4}, {"n_frames": 8}):
+        with pytest.raises(TrailerReadError, match=r"cut\.mp4 is truncated: .* 60 frames"):
+            read_trailer(str(cut), **kwargs)
