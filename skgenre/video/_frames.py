@@ -626,6 +626,15 @@ def _call_or_error(memory, func, trailer, ignore, params):
         return exc  # raised or warned about in input order by map_trailers
 
 
+def _stop(results):
+    """Cancel the reads still running: closed here, in the thread that started them,
+    without joblib's warnings that their results go unused (the point of stopping)."""
+    if hasattr(results, "close"):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module="joblib")
+            results.close()
+
+
 def map_trailers(func, trailers, *, memory=None, on_error="raise", verbose=0, n_jobs=None,
                  desc="Reading trailers", skipped="Treated as no trailer.", ignore=(),
                  **params):
@@ -649,6 +658,7 @@ def map_trailers(func, trailers, *, memory=None, on_error="raise", verbose=0, n_
     for result in _progress(results, verbose, desc, total=len(trailers)):
         if isinstance(result, Exception):
             if on_error == "raise":
+                _stop(results)
                 raise result
             warnings.warn(f"{result} {skipped}", TrailerReadWarning, stacklevel=3)
             result = None
