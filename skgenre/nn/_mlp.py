@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils import MultilabelClassifierMixin, check_multilabel_target
 from ..utils._sklearn import fit_context, validate_data
-from ._net import MultilabelNet, MultilabelValidSplit, balanced_pos_weight
+from ._net import MultilabelNet, MultilabelValidSplit, resolve_pos_weight
 
 __all__ = ["GenreMLP", "MLPModule"]
 
@@ -159,18 +159,6 @@ class GenreMLP(MultilabelClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _pos_weight(self, Y):
-        if isinstance(self.pos_weight, (bool, np.bool_)):
-            if self.pos_weight:
-                return balanced_pos_weight(Y)
-            return np.ones(Y.shape[1], dtype=np.float32)
-        weight = np.asarray(self.pos_weight, dtype=np.float32)
-        if weight.shape != (Y.shape[1],):
-            raise ValueError(
-                f"pos_weight has shape {weight.shape}; expected ({Y.shape[1]},), one per genre."
-            )
-        return weight
-
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, Y):
         """Train the MLP.
@@ -193,7 +181,7 @@ class GenreMLP(MultilabelClassifierMixin, BaseEstimator):
             raise ValueError(f"X has {X.shape[0]} movies but Y has {Y.shape[0]}.")
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(np.iinfo(np.int32).max))
-        self.pos_weight_ = self._pos_weight(Y)
+        self.pos_weight_ = resolve_pos_weight(self.pos_weight, Y)
 
         n_valid = int(round(self.validation_fraction * X.shape[0]))
         early_stop = self.validation_fraction > 0 and n_valid >= 2 and X.shape[0] - n_valid >= 2

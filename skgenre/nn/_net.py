@@ -34,6 +34,22 @@ def balanced_pos_weight(Y):
     return np.maximum(weight, 1e-3).astype(np.float32)
 
 
+def resolve_pos_weight(pos_weight, Y):
+    """An estimator's ``pos_weight`` parameter as one float32 weight per genre.
+
+    ``True``: :func:`balanced_pos_weight` of ``Y``; ``False``: ones; an array-like: checked
+    to hold one weight per genre.
+    """
+    if isinstance(pos_weight, (bool, np.bool_)):
+        return balanced_pos_weight(Y) if pos_weight else np.ones(Y.shape[1], dtype=np.float32)
+    weight = np.asarray(pos_weight, dtype=np.float32)
+    if weight.shape != (Y.shape[1],):
+        raise ValueError(
+            f"pos_weight has shape {weight.shape}; expected ({Y.shape[1]},), one per genre."
+        )
+    return weight
+
+
 class MultilabelValidSplit:
     """skorch ``train_split`` holding out a multilabel-stratified validation fraction.
 

@@ -13,7 +13,8 @@ from torch import nn
 from torch.utils.data import Subset
 
 from ..model_selection import MultilabelStratifiedShuffleSplit
-from ..nn import MultilabelNet, balanced_pos_weight
+from ..nn import MultilabelNet
+from ..nn._net import resolve_pos_weight
 from ..utils import MultilabelClassifierMixin, check_multilabel_target
 from ..utils._sklearn import fit_context
 from ._frames import _check_frames_array, _check_size, check_trailers, sample_trailers
@@ -356,16 +357,6 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fit / predict
 
-    def _pos_weight(self, Y):
-        if isinstance(self.pos_weight, (bool, np.bool_)):
-            return balanced_pos_weight(Y) if self.pos_weight else np.ones(Y.shape[1], np.float32)
-        weight = np.asarray(self.pos_weight, dtype=np.float32)
-        if weight.shape != (Y.shape[1],):
-            raise ValueError(
-                f"pos_weight has shape {weight.shape}; expected ({Y.shape[1]},), one per genre."
-            )
-        return weight
-
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, Y):
         """Sample (or take) each trailer's frames, slice them and train the 3D CNN.
@@ -396,7 +387,7 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
         seed = int(rng.randint(np.iinfo(np.int32).max))
         Y_present = Y[present]
         self.prior_ = Y_present.mean(axis=0).astype(np.float64)
-        self.pos_weight_ = self._pos_weight(Y_present)
+        self.pos_weight_ = resolve_pos_weight(self.pos_weight, Y_present)
 
         kept = np.flatnonzero(present)
         n_valid = int(round(self.validation_fraction * len(kept)))

@@ -12,7 +12,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ..nn import MultilabelNet, MultilabelValidSplit, balanced_pos_weight
+from ..nn import MultilabelNet, MultilabelValidSplit
+from ..nn._net import resolve_pos_weight
 from ..utils import MultilabelClassifierMixin, check_multilabel_target
 from ..utils._sklearn import fit_context
 from ._backbones import load_backbone
@@ -280,7 +281,7 @@ class PosterCNN(MultilabelClassifierMixin, BaseEstimator):
 
         n_valid = int(round(self.validation_fraction * len(items)))
         early_stop = self.validation_fraction > 0 and n_valid >= 2 and len(items) - n_valid >= 2
-        pos_weight = balanced_pos_weight(Y) if self.pos_weight else np.ones(Y.shape[1], "f4")
+        pos_weight = resolve_pos_weight(self.pos_weight, Y)
         self.net_ = MultilabelNet(
             module,
             criterion__pos_weight=torch.as_tensor(pos_weight),
