@@ -9,16 +9,17 @@ A trailer is given as one of
   (n_frames, n_features) array of per-frame features for :class:`TrailerEmbedder`;
 * an in-memory (n_frames, height, width, 3) array of frames.
 
-Decoding is the expensive part. A video is decoded once, sequentially, by one thread,
-stopping after the last wanted frame. Packets of unwanted frames that no other frame
-references (B-frames, about half of a typical H.264 trailer) are not decoded at all;
-frames are then named by their timestamps, and a video whose timestamps cannot name them
-(variable frame rate, no frame count) is decoded frame by frame instead. Only the wanted
-frames are converted to RGB and resized by FFmpeg's scaler (``sws_scale``, area
-averaging) in the same step, through one scaler context per thread reused across videos.
-Many trailers are decoded in parallel threads (``n_jobs``) rather than one video by
-FFmpeg's frame threading, which was slower at every size measured (64x64 to 1280x720) on
-two cores. Results can be cached on disk per trailer (:func:`cached_call`), keyed on the
+Decoding is the expensive part. A video is decoded once, sequentially, stopping after
+the last wanted frame. Packets of unwanted frames that no other frame references
+(B-frames, about half of a typical H.264 trailer) are not decoded at all; frames are then
+named by their timestamps, and a video whose timestamps cannot name them (variable frame
+rate, no frame count) is decoded frame by frame instead. Only the wanted frames are
+converted to RGB and resized by FFmpeg's scaler (area averaging), in batches, through
+one scaler context per thread reused across videos. Small videos (up to 160x160) are
+decoded and converted by one FFmpeg thread, larger ones with FFmpeg's default slice
+threads; FFmpeg's frame threading was slower at every size measured (64x64 to
+1280x720) on two cores, and many trailers are decoded in parallel threads (``n_jobs``)
+instead. Results can be cached on disk per trailer (:func:`cached_call`), keyed on the
 file's path, size and modification time plus the sampling parameters, so
 cross-validation folds and grid search never decode a trailer twice.
 """
@@ -150,11 +151,25 @@ def _check_size(size):
 # --------------------------------------------------------------------------- readers
 
 
+# Demuxers named by file extension: naming one skips FFmpeg's probe of every demuxer
+# (~90 us a file, 30 % of opening a short 64x64 trailer). A file that is not what its
+# name says is opened again, probed.
+_DEMUXERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska",
+             ".webm": "webm", ".avi": "avi"}
+
+
 def _open_video(path):
     import av
 
+    path = str(path)
+    demuxer = _DEMUXERS.get(os.path.splitext(path)[1].lower())
+    if demuxer is not None:
+        try:
+            return av.open(path, format=demuxer)
+        except (av.FFmpegError, OSError, ValueError):
+            pass  # not that format, or unreadable: probe, which gives the error
     try:
-        return av.open(str(path))
+        return av.open(path)
     except FileNotFoundError as exc:
         raise FileNotFoundError(f"Trailer file not found: {path}") from exc
     except (av.FFmpegError, OSError) as exc:
@@ -184,14 +199,98 @@ def _count_packets(path):
             raise TrailerReadError(f"Trailer file {path} is corrupt: {exc}") from exc
 
 
-def _to_rgb(frame, reformatter, size):
-    """A decoded frame as an RGB array, resized to ``size`` by FFmpeg's scaler (area)."""
+# Frames of at most this many pixels are "small": FFmpeg's threads cost more than they
+# save on them, so a small video is decoded, and a small frame converted to a small
+# one, by one thread (``benchmarks/trailer.py``; trailers are parallel over files with
+# ``n_jobs`` instead). Measured here, 30-frame H.264 files, per file: decoding with
+# FFmpeg's default slice threads vs one thread 1,343 vs 1,192 us at 64x64 and 2,370 vs
+# 2,079 at 160x120, but 3,155 vs 3,713 at 320x180 and 8,125 vs 11,463 at 640x360;
+# converting a 64x64 frame to RGB 23 vs 4 us (PyAV >= 17's scaler starts its threads
+# on every call), but a 640x360 one to 224x224 234 vs 319 us.
+_SMALL_FRAME_PIXELS = 160 * 160
+
+# Whether this PyAV's VideoReformatter.reformat takes ``threads`` (added with its
+# sws_scale_frame scaler; older versions scale in one thread anyway).
+_SCALER_THREADS = [True]
+
+# Decoded frames wait, as FFmpeg frames, until this many bytes of them are held, then
+# are converted in one go: converting each right after decoding it ran ~2x slower at
+# 64x64 (the decoder evicts the scaler's tables from the CPU caches between two
+# frames). A 64x64 trailer converts once at the end; a 1080p one each frame at once.
+_PENDING_BYTES = 4 << 20
+
+
+def _is_small(height, width):
+    return (height or 0) * (width or 0) <= _SMALL_FRAME_PIXELS
+
+
+def _to_rgb(frame, reformatter, size, one_thread=False):
+    """A decoded frame as an RGB array, resized to ``size`` by FFmpeg's scaler (area).
+
+    The array may be a read-only view of the converted FFmpeg frame (no copy); the
+    caller stacks the frames, which copies them.
+    """
     if size is None or (frame.height, frame.width) == tuple(size):
         # colour conversion only: about half the cost of a rescale
-        return reformatter.reformat(frame, format="rgb24").to_ndarray()
-    height, width = size
-    return reformatter.reformat(frame, width=width, height=height, format="rgb24",
-                                interpolation="AREA").to_ndarray()
+        options = {"format": "rgb24"}
+    else:
+        height, width = size
+        options = {"width": width, "height": height, "format": "rgb24",
+                   "interpolation": "AREA"}
+    if one_thread and _SCALER_THREADS[0]:
+        try:
+            rgb = reformatter.reformat(frame, threads=1, **options)
+        except TypeError:  # PyAV < 17: no ``threads``, one thread anyway
+            _SCALER_THREADS[0] = False
+            rgb = reformatter.reformat(frame, **options)
+    else:
+        rgb = reformatter.reformat(frame, **options)
+    plane = rgb.planes[0]
+    if plane.line_size != 3 * rgb.width:  # padded rows
+        return rgb.to_ndarray()
+    return np.frombuffer(plane, np.uint8, count=3 * rgb.width * rgb.height).reshape(
+        rgb.height, rgb.width, 3)
+
+
+class _KeptFrames:
+    """The wanted frames of one video by index, converted to RGB in batches.
+
+    Frames are held as decoded until ``_PENDING_BYTES`` of them wait, then converted
+    together (see ``_PENDING_BYTES``).
+    """
+
+    def __init__(self, stream, size):
+        self.size, self.reformatter = size, _reformatter()
+        context = stream.codec_context
+        frame_bytes = max(1, (context.width or 0) * (context.height or 0) * 3 // 2)
+        self.batch = max(1, _PENDING_BYTES // frame_bytes)
+        self.one_thread = _is_small(context.height, context.width) and (
+            size is None or _is_small(*size))
+        self.pending, self.done = {}, {}
+
+    def add(self, i, frame):
+        self.pending[i] = frame
+        if len(self.pending) >= self.batch:
+            self._flush()
+
+    def _flush(self):
+        for i, frame in self.pending.items():
+            self.done[i] = _to_rgb(frame, self.reformatter, self.size, self.one_thread)
+        self.pending.clear()
+
+    def __contains__(self, i):
+        return i in self.done or i in self.pending
+
+    def __len__(self):
+        return len(self.done) + len(self.pending)
+
+    def indices(self):
+        return set(self.done) | set(self.pending)
+
+    def frames(self, order):
+        """The RGB frames at the indices in ``order`` (repeats allowed)."""
+        self._flush()
+        return [self.done[int(i)] for i in order]
 
 
 def _frame_indexer(stream):
@@ -242,8 +341,8 @@ def _decode_sparse(container, stream, n_frames, every, size):
     else:
         indices = remaining = None
         is_wanted = (lambda i: i % every == 0)  # noqa: E731
-    context, reformatter = stream.codec_context, _reformatter()
-    kept, seen, skipping = {}, set(), False
+    context = stream.codec_context
+    kept, seen, skipping = _KeptFrames(stream, size), set(), False
     try:
         for packet in container.demux(stream):
             if packet.size:
@@ -259,20 +358,20 @@ def _decode_sparse(container, stream, n_frames, every, size):
                 if i is None:
                     return None
                 if is_wanted(i) and i not in kept:
-                    kept[i] = _to_rgb(frame, reformatter, size)
+                    kept.add(i, frame)
                     if remaining is not None:
                         remaining.discard(i)
                         if not remaining:
-                            return [kept[int(j)] for j in indices]
+                            return kept.frames(indices)
     except av.FFmpegError:
         return None
     if remaining is not None or not kept:
         return None  # a wanted frame never came out
-    if seen != set(range(len(seen))) or set(kept) != {i for i in seen if i % every == 0}:
+    if seen != set(range(len(seen))) or kept.indices() != {i for i in seen if i % every == 0}:
         return None
     if len(seen) < TRUNCATED_FRACTION * header:
         return None  # truncated: the frame-by-frame decode raises, naming the file
-    return [kept[i] for i in sorted(kept)]
+    return kept.frames(sorted(kept.indices()))
 
 
 def _decode_video(path, n_frames, every, size, n_total=None, sparse=True):
@@ -297,6 +396,9 @@ def _decode_video(path, n_frames, every, size, n_total=None, sparse=True):
         if not container.streams.video:
             raise TrailerReadError(f"Trailer file {path} has no video stream.")
         stream = container.streams.video[0]
+        context = stream.codec_context
+        if _is_small(context.height, context.width):
+            context.thread_count = 1  # see _SMALL_FRAME_PIXELS
         if not (sparse and n_total is None and stream.codec_context.has_b_frames
                 and (n_frames is not None or (every or 1) > 1)):
             return _decode_frames(container, stream, path, n_frames, every, size, n_total)
@@ -318,13 +420,12 @@ def _decode_frames(container, stream, path, n_frames, every, size, n_total):
             return None, None  # no count in the header: count packets, then retry
         indices = sample_indices(n_total, n_frames=n_frames)
         wanted, last = set(indices.tolist()), int(indices[-1])
-    reformatter = _reformatter()
-    kept, n_decoded = {}, 0
+    kept, n_decoded = _KeptFrames(stream, size), 0
     try:
         for i, frame in enumerate(container.decode(stream)):
             n_decoded = i + 1
             if (i in wanted) if wanted is not None else (every is None or i % every == 0):
-                kept[i] = _to_rgb(frame, reformatter, size)
+                kept.add(i, frame)
                 if i == last:
                     break
     except av.FFmpegError as exc:
@@ -341,10 +442,10 @@ def _decode_frames(container, stream, path, n_frames, every, size, n_total):
             f"only {n_decoded} decode."
         )
     if indices is None:
-        return [kept[i] for i in sorted(kept)], n_decoded
+        return kept.frames(sorted(kept.indices())), n_decoded
     if last >= n_decoded:
         return None, n_decoded  # fewer frames than the header said: re-sample
-    return [kept[int(i)] for i in indices], n_decoded
+    return kept.frames(indices), n_decoded
 
 
 def _read_video(path, n_frames, every, size):
@@ -707,8 +808,8 @@ class FrameSampler(TransformerMixin, BaseEstimator):
     n_jobs : int or None, default=None
         Trailers decoded at once, in threads (PyAV decodes without holding the GIL).
         ``None`` means 1 unless in a :func:`joblib.parallel_config` context; ``-1`` uses
-        every core. Each video is decoded by one thread (``benchmarks/trailer.py``:
-        FFmpeg's own frame threading was slower on every size measured on two cores).
+        every core. FFmpeg's own frame threading is not used (``benchmarks/trailer.py``:
+        slower on every size measured on two cores).
 
     Notes
     -----

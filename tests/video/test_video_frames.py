@@ -420,3 +420,92 @@ def test_truncated_b_frame_video_still_raises(tmp_path):
     for kwargs in ({"every": 4}, {"n_frames": 8}):
         with pytest.raises(TrailerReadError, match=r"cut\.mp4 is truncated: .* 60 frames"):
             read_trailer(str(cut), **kwargs)
+
+
+# ----------------------------------------------------------------- conversion and opening
+
+
+def _textured(n, height, width, seed=0):
+    rng = np.random.default_rng(seed)
+    frames = index_frames(n, size=1).astype(np.int16)
+    frames = np.broadcast_to(frames, (n, height, width, 3))
+    texture = rng.integers(-20, 21, (n, height, width, 3), dtype=np.int16)
+    return np.clip(frames + texture, 0, 255).astype(np.uint8)
+
+
+def _plain_pyav(path, size):
+    """Every frame converted the plain PyAV way (FFmpeg's defaults, one call a frame)."""
+    out = []
+    with av.open(path) as container:
+        for frame in container.decode(video=0):
+            if size is None:
+                out.append(frame.to_ndarray(format="rgb24"))
+            else:
+                out.append(frame.reformat(width=size[1], height=size[0], format="rgb24",
+                                          interpolation="AREA").to_ndarray())
+    return np.stack(out)
+
+
+@pytest.mark.parametrize("shape", [(32, 32), (176, 192)])  # one scaler thread; FFmpeg's
+@pytest.mark.parametrize("size", [None, (16, 24)])
+@pytest.mark.parametrize("pending_bytes", [None, 1])  # converted in one go; each at once
+def test_frames_equal_plain_pyav_conversion(tmp_path, monkeypatch, shape, size,
+                                            pending_bytes):
+    from skgenre.video import _frames
+
+    if pending_bytes is not None:
+        monkeypatch.setattr(_frames, "_PENDING_BYTES", pending_bytes)
+    path = write_video(tmp_path / "t.mp4", _textured(9, *shape), fps=10)
+    expected = _plain_pyav(path, size)
+    frames = read_trailer(path, size=size)
+    np.testing.assert_array_equal(frames, expected)
+    assert frames.flags.writeable and frames.flags.owndata  # not a view of FFmpeg memory
+    np.testing.assert_array_equal(read_trailer(path, n_frames=4, size=size),
+                                  expected[[1, 3, 5, 7]])
+
+
+def test_b_frame_conversion_equals_plain_pyav(b_frame_video, monkeypatch):
+    from skgenre.video import _frames
+
+    expected = _plain_pyav(b_frame_video, (16, 16))
+    for pending_bytes in (1, 4 << 20):
+        monkeypatch.setattr(_frames, "_PENDING_BYTES", pending_bytes)
+        frames = read_trailer(b_frame_video, every=3, size=16)  # the sparse path
+        np.testing.assert_array_equal(frames, expected[::3])
+
+
+@pytest.mark.parametrize("written, named", [("t.mkv", "t.mp4"), ("t.mp4", "t.avi"),
+                                             ("t.mp4", "t.webm")])
+def test_container_misnamed_by_its_extension(tmp_path, written, named):
+    frames = index_frames(12)
+    path = write_video(tmp_path / written, frames, fps=10)
+    os.replace(path, tmp_path / named)
+    out = read_trailer(tmp_path / named, n_frames=4)
+    assert decoded_index(out).tolist() == [1, 4, 7, 10]
+
+
+def test_scaler_without_threads_keyword(video, monkeypatch):
+    """PyAV < 17's reformat has no ``threads``: the frames come out all the same."""
+    from av.video.reformatter import VideoReformatter
+
+    from skgenre.video import _frames
+
+    calls = []
+
+    class OldReformatter:
+        def __init__(self):
+            self._real = VideoReformatter()
+
+        def reformat(self, frame, **kwargs):
+            calls.append(sorted(kwargs))
+            if "threads" in kwargs:
+                raise TypeError("reformat() got an unexpected keyword argument 'threads'")
+            return self._real.reformat(frame, **kwargs)
+
+    expected = read_trailer(video, n_frames=5, size=8)
+    monkeypatch.setattr(_frames._SCALERS, "reformatter", OldReformatter(), raising=False)
+    monkeypatch.setattr(_frames, "_SCALER_THREADS", [True])
+    np.testing.assert_array_equal(read_trailer(video, n_frames=5, size=8), expected)
+    assert _frames._SCALER_THREADS == [False]
+    assert calls[0] == ["format", "height", "interpolation", "threads", "width"]
+    assert all("threads" not in c for c in calls[1:]) and len(calls) == 6
