@@ -227,7 +227,7 @@ def _is_small(height, width):
 def _to_rgb(frame, reformatter, size, one_thread=False):
     """A decoded frame as an RGB array, resized to ``size`` by FFmpeg's scaler (area).
 
-    The array may be a read-only view of the converted FFmpeg frame (no copy); the
+    The array may be a view of the converted FFmpeg frame's memory (no copy); the
     caller stacks the frames, which copies them.
     """
     if size is None or (frame.height, frame.width) == tuple(size):
@@ -399,7 +399,7 @@ def _decode_video(path, n_frames, every, size, n_total=None, sparse=True):
         context = stream.codec_context
         if _is_small(context.height, context.width):
             context.thread_count = 1  # see _SMALL_FRAME_PIXELS
-        if not (sparse and n_total is None and stream.codec_context.has_b_frames
+        if not (sparse and n_total is None and context.has_b_frames
                 and (n_frames is not None or (every or 1) > 1)):
             return _decode_frames(container, stream, path, n_frames, every, size, n_total)
         frames = _decode_sparse(container, stream, n_frames, every, size)
