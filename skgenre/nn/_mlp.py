@@ -75,6 +75,15 @@ class GenreMLP(MultilabelClassifierMixin, BaseEstimator):
     pos_weight : bool or array-like of shape (n_genres,), default=True
         ``True`` weighs each genre's positives by negatives/positives (the study),
         ``False`` weighs all movies alike, an array gives the weights.
+    correct_pos_weight : bool, default=False
+        Subtract ``log(pos_weight)`` from the logits in ``predict_proba``. Weighting a
+        genre's positives by ``w`` multiplies the odds the net learns for it by about
+        ``w``, which inflates rare genres' probabilities; the correction puts them back
+        on the data's scale, which is what micro and samples averages (and one
+        ``threshold`` for all genres) compare across genres. Each genre's ranking of
+        the movies, hence its average precision and the macro average, is unchanged.
+        The weighting then only balances the gradients. ``False`` (the study) returns
+        the weighted net's probabilities.
     threshold : float, default=0.5
         Decision threshold of ``predict``.
     device : str, default="cpu"
@@ -120,6 +129,7 @@ class GenreMLP(MultilabelClassifierMixin, BaseEstimator):
         "patience": [Interval(numbers.Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
         "pos_weight": ["boolean", "array-like"],
+        "correct_pos_weight": ["boolean"],
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
         "device": [str],
         "random_state": ["random_state"],
@@ -139,6 +149,7 @@ class GenreMLP(MultilabelClassifierMixin, BaseEstimator):
         patience=5,
         validation_fraction=0.1,
         pos_weight=True,
+        correct_pos_weight=False,
         threshold=0.5,
         device="cpu",
         random_state=None,
@@ -154,6 +165,7 @@ class GenreMLP(MultilabelClassifierMixin, BaseEstimator):
         self.patience = patience
         self.validation_fraction = validation_fraction
         self.pos_weight = pos_weight
+        self.correct_pos_weight = correct_pos_weight
         self.threshold = threshold
         self.device = device
         self.random_state = random_state
@@ -210,6 +222,7 @@ class GenreMLP(MultilabelClassifierMixin, BaseEstimator):
             callbacks=callbacks,
             iterator_train__shuffle=True,
             threshold=self.threshold,
+            correct_pos_weight=self.correct_pos_weight,
             device=self.device,
             verbose=self.verbose,
         )

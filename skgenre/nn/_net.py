@@ -91,6 +91,9 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
         Must return logits of shape (batch, n_genres).
     threshold : float, default=0.5
         Decision threshold of ``predict``.
+    correct_pos_weight : bool, default=False
+        Subtract ``log(pos_weight)`` of the criterion from the logits in
+        ``predict_proba`` (see :class:`GenreMLP`).
     **kwargs
         Any :class:`skorch.NeuralNet` parameter. ``criterion`` defaults to
         ``BCEWithLogitsLoss`` and ``train_split`` to a 10 % multilabel-stratified split.
@@ -103,10 +106,12 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
         criterion=torch.nn.BCEWithLogitsLoss,
         train_split=MultilabelValidSplit(0.1),
         threshold=0.5,
+        correct_pos_weight=False,
         **kwargs,
     ):
         super().__init__(module, *args, criterion=criterion, train_split=train_split, **kwargs)
         self.threshold = threshold
+        self.correct_pos_weight = correct_pos_weight
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = y_true.to(device=y_pred.device, dtype=y_pred.dtype)
@@ -119,9 +124,15 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
 
     def predict_proba(self, X):
         """Probabilities of presence, shape (n, n_genres)."""
+        offset = None
+        pos_weight = getattr(self.criterion_, "pos_weight", None)
+        if self.correct_pos_weight and pos_weight is not None:
+            offset = torch.log(pos_weight)
         chunks = []
         for logits in self.forward_iter(X, training=False):
             logits = logits[0] if isinstance(logits, tuple) else logits
+            if offset is not None:
+                logits = logits - offset.to(logits.device)
             chunks.append(torch.sigmoid(logits).cpu().numpy())
         return np.concatenate(chunks).astype(np.float64)
 

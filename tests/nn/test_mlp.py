@@ -95,6 +95,27 @@ def test_pos_weight_balanced_and_switchable(multilabel_data):
     assert weighted > plain
 
 
+def test_correct_pos_weight_undoes_the_weighting_of_the_odds(multilabel_data):
+    X, Y = multilabel_data
+    raw_clf = small_mlp().fit(X, Y)
+    fixed_clf = small_mlp(correct_pos_weight=True).fit(X, Y)
+    raw, fixed = raw_clf.predict_proba(X), fixed_clf.predict_proba(X)
+    # the same net (same seed, the flag only acts in predict_proba), odds divided by w
+    odds = raw / (1 - raw) / raw_clf.pos_weight_
+    np.testing.assert_allclose(fixed, odds / (1 + odds), rtol=1e-5, atol=1e-7)
+    # each genre's ranking (hence macro AP) is kept; rare genres are no longer inflated
+    assert average_precision(Y, fixed, average="macro") == pytest.approx(
+        average_precision(Y, raw, average="macro"), abs=1e-9)
+    frequency = Y.mean(0)
+    assert (np.abs(fixed.mean(0) - frequency).mean()
+            < np.abs(raw.mean(0) - frequency).mean() / 2)
+    # no weighting, nothing to correct
+    plain = small_mlp(pos_weight=False).fit(X, Y).predict_proba(X)
+    np.testing.assert_array_equal(
+        small_mlp(pos_weight=False, correct_pos_weight=True).fit(X, Y).predict_proba(X),
+        plain)
+
+
 def test_balanced_pos_weight_handles_genre_without_positives():
     Y = np.array([[1, 0], [0, 0], [1, 0], [0, 0]])
     np.testing.assert_allclose(balanced_pos_weight(Y), [1.0, 1.0])
