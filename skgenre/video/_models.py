@@ -3,6 +3,8 @@
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from ..utils._params import set_routed_params
+
 __all__ = ["TRAILER_KINDS", "make_trailer_model"]
 
 # Measured with benchmarks/trailer.py on make_movies trailers: see make_trailer_model.
@@ -97,15 +99,4 @@ def make_trailer_model(kind="default", *, random_state=None, memory=None, **kwar
         ("scaler", StandardScaler()),
         ("head", GenreMLP((256,), pos_weight=False, random_state=random_state)),
     ])
-    params = {}
-    for key, value in kwargs.items():
-        routed = False
-        if key in _EMBEDDER_KW:
-            params[f"embedder__{key}"] = value
-            routed = True
-        if key in _HEAD_KW:
-            params[f"head__{key}"] = value
-            routed = True
-        if not routed:
-            params[key] = value
-    return model.set_params(**params)
+    return set_routed_params(model, kwargs, {"embedder": _EMBEDDER_KW, "head": _HEAD_KW})

@@ -3,6 +3,8 @@
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from ..utils._params import set_routed_params
+
 __all__ = ["POSTER_KINDS", "make_poster_model"]
 
 # Measured with benchmarks/poster.py on the 958 test posters of movielens_wiki.csv
@@ -117,16 +119,4 @@ def make_poster_model(kind="default", *, random_state=None, memory=None, **kwarg
         ("scaler", StandardScaler()),
         ("head", GenreMLP(hidden, pos_weight=pos_weight, random_state=random_state)),
     ])
-    params = {}
-    for key, value in kwargs.items():
-        routed = False
-        if key in _EMBEDDER_KW:
-            params[f"embedder__{key}"] = value
-            routed = True
-        if key in _HEAD_KW:
-            params[f"head__{key}"] = value
-            routed = True
-        if not routed:
-            params[key] = value
-    model.set_params(**params)
-    return model
+    return set_routed_params(model, kwargs, {"embedder": _EMBEDDER_KW, "head": _HEAD_KW})
