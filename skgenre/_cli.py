@@ -313,21 +313,19 @@ def _cmd_fit(args, say):
 
 
 def _keep_modalities(X, modalities):
-    """Drop the columns of the modalities not asked for (``--modalities text,metadata``)."""
-    from .ensemble._defaults import MODALITIES
+    """Drop the columns of the modalities not asked for (``--modalities text,metadata``).
 
-    columns = {
-        name: [cols] if isinstance(cols, str) else list(cols)
-        for name, (cols, _) in MODALITIES.items()
-    }
-    wanted = [m.strip() for m in modalities.split(",") if m.strip()]
-    unknown = [m for m in wanted if m not in columns]
-    if unknown or not wanted:
-        raise CLIError(
-            f"bad --modalities {modalities!r}: choose among {', '.join(columns)} "
-            "(comma-separated)"
-        )
-    drop = [c for m, cols in columns.items() if m not in wanted for c in cols if c in X]
+    Names and aliases come from the modality registry, so every name ``--help`` lists
+    (and a modality's main column, e.g. ``plot``) is accepted.
+    """
+    from .datasets import MODALITY_REGISTRY, resolve_modalities
+
+    try:
+        wanted = resolve_modalities(modalities)
+    except ValueError as exc:
+        raise CLIError(f"bad --modalities {modalities!r}: {_one_line(exc)}") from exc
+    drop = [c for name, m in MODALITY_REGISTRY.items() if name not in wanted
+            for c in m.columns if c in X]
     return X.drop(columns=drop)
 
 
@@ -417,6 +415,7 @@ def _json_value(value):
 
 def _build_parser():
     from . import __version__
+    from .datasets._modalities import MODALITIES
 
     parser = argparse.ArgumentParser(
         prog="skgenre",
@@ -474,8 +473,9 @@ def _build_parser():
         "--set tune_thresholds=True; values are Python literals, else strings",
     )
     fit.add_argument("--modalities", default=None,
-                     help="use only these modalities, comma-separated (plot,poster,trailer,"
-                     "metadata); default: every modality present")
+                     help="use only these modalities, comma-separated ("
+                     f"{','.join(MODALITIES)}; a modality's column such as plot also "
+                     "works); default: every modality present")
     fit.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     fit.add_argument("--missing-files", choices=["raise", "mark_missing", "drop"],
                      default="raise", help=missing_help)

@@ -284,3 +284,46 @@ def test_round_trip_on_real_data(movielens_csv, tmp_path, capsys):
                  "--format", "json", "--output", str(tmp_path / "p.json"), "-q"]) == 0
     movies = json.loads((tmp_path / "p.json").read_text())["movies"]
     assert len(movies) == 100 and movies[0]["title"] == test["title"].iloc[0]
+
+
+def _help_modality_names():
+    """The modality names ``skgenre fit --help`` lists for ``--modalities``."""
+    import re
+
+    from skgenre._cli import _build_parser
+
+    fit = _build_parser()._subparsers._group_actions[0].choices["fit"]
+    text = " ".join(fit.format_help().split())
+    listed = re.search(r"comma-separated \(([a-z,]+);", text).group(1)
+    return listed.split(",")
+
+
+def test_help_lists_the_registry_modalities():
+    from skgenre.datasets import MODALITIES
+
+    assert _help_modality_names() == list(MODALITIES)
+
+
+@pytest.mark.parametrize("names", [
+    *_help_modality_names(), "plot", "plot,metadata", "text,credits", "vision,video",
+])
+def test_every_listed_modality_name_is_accepted(names):
+    """Every name ``--help`` lists, and the column aliases, select their columns."""
+    from skgenre._cli import _keep_modalities
+    from skgenre.datasets import MODALITY_REGISTRY, resolve_modalities
+
+    X = pd.DataFrame({c: ["x"] for m in MODALITY_REGISTRY.values() for c in m.columns})
+    kept = _keep_modalities(X, names)
+    wanted = resolve_modalities(names)
+    expected = [c for m in wanted for c in MODALITY_REGISTRY[m].columns]
+    assert sorted(kept.columns) == sorted(expected)
+
+
+def test_fit_with_column_alias_modalities(catalogue, tmp_path):
+    """``--modalities plot,metadata`` (a column name as alias) fits; it was refused."""
+    folder, _ = catalogue
+    out = tmp_path / "m.joblib"
+    args = ["fit", "--data", str(folder / "train.csv"), "--out", str(out), "-q",
+            "--set", "cv=2", "--modalities", "plot,metadata"]
+    assert main(args) == 0
+    assert joblib.load(out)["stacker"].modalities_ == ["text", "metadata"]

@@ -19,7 +19,14 @@ from ._format import (
 )
 from ._load import MissingMediaWarning, load_movies, parse_genres
 from ._mmimdb import MMIMDB_GENRES, fetch_mmimdb, read_mmimdb
-from ._synthetic import MODALITIES, make_movies
+from ._modalities import (
+    MODALITIES,
+    MODALITY_REGISTRY,
+    Modality,
+    get_modality,
+    resolve_modalities,
+)
+from ._synthetic import make_movies
 
 __all__ = [
     "ChecksumMismatchError",
@@ -28,6 +35,8 @@ __all__ = [
     "METADATA_COLUMNS",
     "MMIMDB_GENRES",
     "MODALITIES",
+    "MODALITY_REGISTRY",
+    "Modality",
     "MissingMediaWarning",
     "PLOT_COLUMN",
     "POSTER_COLUMN",
@@ -39,8 +48,10 @@ __all__ = [
     "clear_data_home",
     "fetch_mmimdb",
     "get_data_home",
+    "get_modality",
     "load_movies",
     "make_movies",
     "parse_genres",
     "read_mmimdb",
+    "resolve_modalities",
 ]

@@ -21,6 +21,7 @@ from ._format import (
     TRAILER_COLUMN,
 )
 from ._load import load_movies
+from ._modalities import MODALITIES, get_modality, resolve_modalities
 from ._synthetic_media import draw_poster, draw_trailer, write_video
 from ._synthetic_profiles import (
     DEFAULT_GENRE_ORDER,
@@ -31,12 +32,14 @@ from ._synthetic_profiles import (
     people_pools,
 )
 
-__all__ = ["MODALITIES", "make_movies"]
+__all__ = ["make_movies"]
 
 logger = logging.getLogger(__name__)
 
-#: The four modalities of a catalogue, in the order ``make_movies`` draws them.
-MODALITIES = ("plot", "poster", "trailer", "metadata")
+# The four parts of a catalogue, in the order ``make_movies`` draws them; the registry's
+# modality names (and their aliases) map onto them at the entry of ``make_movies``.
+_PARTS = ("plot", "poster", "trailer", "metadata")
+_PART_OF = {"text": "plot", "poster": "poster", "trailer": "trailer", "metadata": "metadata"}
 #: Bump when the generator's output changes, so cached catalogues are rebuilt.
 GENERATOR_VERSION = 2
 MARKER = ".make_movies.json"
@@ -118,9 +121,11 @@ def make_movies(
         is given.
     genres : list of str, default=None
         Built-in genre names to use instead, in this order.
-    modalities : sequence of {"plot", "poster", "trailer", "metadata"}, default=all four
-        Modalities to generate; the others' columns are left out of the manifest. A
-        modality's content does not depend on which other modalities are generated.
+    modalities : sequence of {"text", "poster", "trailer", "metadata"}, default=all four
+        Modalities to generate (names of :data:`~skgenre.datasets.MODALITIES` or their
+        aliases, e.g. ``"plot"`` for ``"text"``); the others' columns are left out of
+        the manifest. A modality's content does not depend on which other modalities
+        are generated.
     missing_rate : float or dict, default=0.1
         Share of movies lacking each modality, or a ``{modality: rate}`` dict
         (modalities left out of the dict are never missing).
@@ -226,13 +231,10 @@ def _check_params(
             )
     if isinstance(modalities, str):
         modalities = (modalities,)
-    modalities = tuple(modalities)
-    bad = [m for m in modalities if m not in MODALITIES]
-    if bad or not modalities or len(set(modalities)) != len(modalities):
-        raise ValueError(
-            f"modalities must be distinct names among {MODALITIES}; got {modalities!r}."
-        )
-    modalities = tuple(m for m in MODALITIES if m in modalities)
+    try:
+        modalities = tuple(_PART_OF[m] for m in resolve_modalities(tuple(modalities)))
+    except ValueError as exc:
+        raise ValueError(f"modalities: {exc} Got {modalities!r}.") from None
     if "trailer" in modalities:
         try:
             import av  # noqa: F401
@@ -285,13 +287,14 @@ def _check_params(
 
 def _per_modality(value, name, modalities, high):
     if isinstance(value, dict):
-        unknown = set(value) - set(MODALITIES)
-        if unknown:
-            raise ValueError(f"{name} has unknown modalities {sorted(unknown)}; use {MODALITIES}.")
+        try:
+            value = {_PART_OF[get_modality(k).name]: v for k, v in value.items()}
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
         default = {"missing_rate": 0.0, "signal": 0.6}[name]
-        out = {m: value.get(m, default) for m in MODALITIES}
+        out = {m: value.get(m, default) for m in _PARTS}
     else:
-        out = {m: value for m in MODALITIES}
+        out = {m: value for m in _PARTS}
     for m, v in out.items():
         if not isinstance(v, numbers.Real) or not 0.0 <= v <= high:
             raise ValueError(f"{name} must be in [0, {high}] (per modality); got {value!r}.")
@@ -365,10 +368,10 @@ def _generate(folder, params, verbose):
     rng_labels, rng_show, rng_missing, rng_split, rng_misc = (
         np.random.default_rng(s) for s in streams[:5]
     )
-    rng_modality = {m: np.random.default_rng(s) for m, s in zip(MODALITIES, streams[5:9])}
+    rng_modality = {m: np.random.default_rng(s) for m, s in zip(_PARTS, streams[5:9])}
 
     Y = _draw_labels(n, genres, rng_labels)
-    shown = {m: _draw_shown(Y, params["signal"].get(m, 0.6), rng_show) for m in MODALITIES}
+    shown = {m: _draw_shown(Y, params["signal"].get(m, 0.6), rng_show) for m in _PARTS}
     missing = _draw_missing(n, modalities, params["missing_rate"], rng_missing)
 
     table = pd.DataFrame(
@@ -468,8 +471,8 @@ def _draw_shown(Y, signal, rng):
 
 def _draw_missing(n, modalities, rates, rng):
     # draw for all four modalities, so a modality's pattern does not depend on the others
-    draws = rng.random((n, len(MODALITIES)))
-    missing = {m: draws[:, j] < rates[m] for j, m in enumerate(MODALITIES) if m in rates}
+    draws = rng.random((n, len(_PARTS)))
+    missing = {m: draws[:, j] < rates[m] for j, m in enumerate(_PARTS) if m in rates}
     # a movie keeps at least one modality
     stacked = np.column_stack([missing[m] for m in modalities])
     none_left = np.flatnonzero(stacked.all(axis=1))

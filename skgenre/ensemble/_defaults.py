@@ -1,29 +1,21 @@
-"""The default base model of each modality, as measured best in its own issue."""
+"""The default base model of each modality, read from the modality registry."""
 
 import logging
 import warnings
 
-from ..datasets._format import METADATA_COLUMNS, PLOT_COLUMN, POSTER_COLUMN, TRAILER_COLUMN
+from ..datasets._modalities import MODALITY_REGISTRY
 from ..utils import is_missing
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["default_estimators", "MODALITIES"]
 
-#: Modality name -> (column spec, "module:factory") of the default base models.
+#: Modality name -> (column spec, "module:factory") of the default base models; a view
+#: of :data:`skgenre.datasets.MODALITY_REGISTRY` kept for code that read it here.
 MODALITIES = {
-    "text": (PLOT_COLUMN, "skgenre.text:make_text_model"),
-    "poster": (POSTER_COLUMN, "skgenre.vision:make_poster_model"),
-    "trailer": (TRAILER_COLUMN, "skgenre.video:make_trailer_model"),
-    "metadata": (list(METADATA_COLUMNS), "skgenre.metadata:make_metadata_model"),
+    name: (list(m.columns) if m.frame_input else m.columns[0], m.factory)
+    for name, m in MODALITY_REGISTRY.items()
 }
-
-
-def _factory(path):
-    import importlib
-
-    module, name = path.split(":")
-    return getattr(importlib.import_module(module), name)
 
 
 def default_estimators(X, *, random_state=None, memory=None):
@@ -33,20 +25,17 @@ def default_estimators(X, *, random_state=None, memory=None):
     ``memory`` is handed to the modalities whose features are heavy (posters, trailers).
     """
     out = []
-    for name, (columns, factory) in MODALITIES.items():
-        if isinstance(columns, list):
-            columns = [c for c in columns if c in X.columns]
-            if not columns or all(is_missing(X[c]).all() for c in columns):
-                continue
-        elif columns not in X.columns or is_missing(X[columns]).all():
+    for name, modality in MODALITY_REGISTRY.items():
+        present = modality.columns_in(X)
+        if not present or all(is_missing(X[c]).all() for c in present):
             continue
         kwargs = {"random_state": random_state}
-        if name in ("poster", "trailer"):
+        if modality.heavy:
             kwargs["memory"] = memory
         try:
-            estimator = _factory(factory)(**kwargs)
+            estimator = modality.make_model(**kwargs)
         except ImportError as exc:  # an optional extra (e.g. PyAV for trailers) is missing
             warnings.warn(f"Skipping the {name} modality: {exc}", UserWarning, stacklevel=3)
             continue
-        out.append((name, estimator, columns))
+        out.append((name, estimator, modality.estimator_columns(X)))
     return out

@@ -2,9 +2,10 @@
 
 from ._encoder import MetadataEncoder
 from ._forest import GenreForestClassifier, MultilabelProbaClassifier
-from ._models import make_metadata_model
+from ._models import METADATA_MODEL_KINDS, make_metadata_model
 
 __all__ = [
+    "METADATA_MODEL_KINDS",
     "GenreForestClassifier",
     "MetadataEncoder",
     "MultilabelProbaClassifier",

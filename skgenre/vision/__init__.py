@@ -12,9 +12,10 @@ from ._backbones import (
 from ._cnn import PosterCNN, PosterNetModule
 from ._embedder import PosterEmbedder, PosterLoadWarning
 from ._images import ImageLoadError, load_image, preprocess_images
-from ._models import make_poster_model
+from ._models import POSTER_KINDS, make_poster_model
 
 __all__ = [
+    "POSTER_KINDS",
     "Backbone",
     "ColorStats",
     "ImageLoadError",

@@ -222,7 +222,7 @@ def test_return_X_y_and_as_frame(tmp_path):
         ({"modalities": ("plot", "audio")}, "modalities"),
         ({"modalities": ()}, "modalities"),
         ({"missing_rate": 1.5}, "missing_rate"),
-        ({"missing_rate": {"smell": 0.1}}, "unknown modalities"),
+        ({"missing_rate": {"smell": 0.1}}, "missing_rate: Unknown modality .smell."),
         ({"signal": -0.1}, "signal"),
         ({"trailer_size": 33}, "trailer_size"),
         ({"poster_size": 4}, "poster_size"),
