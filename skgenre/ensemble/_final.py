@@ -2,7 +2,7 @@
 
 from sklearn.linear_model import LogisticRegression
 
-from ..utils._per_genre import ConstantGenreWarning, PerGenreClassifier
+from ..multioutput import ConstantGenreWarning, PerGenreClassifier
 
 __all__ = ["ConstantGenreWarning", "PerGenreClassifier", "make_final_estimator"]
 

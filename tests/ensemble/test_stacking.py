@@ -2,6 +2,8 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+
+from skgenre.datasets import Modality
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.model_selection import GridSearchCV, cross_val_score
@@ -166,21 +168,18 @@ def test_column_absent_at_predict_means_modality_missing(fitted, split):
 
 
 def test_default_estimators_skip_absent_modalities(table, monkeypatch):
-    import skgenre.ensemble._defaults as defaults
 
     X, Y = table
     made = []
 
-    def fake_factory(path):
-        def make(**kwargs):
-            made.append(path)
-            if "text" in path:
-                return text_model()
-            first_column = FunctionTransformer(lambda frame: frame.iloc[:, 0])
-            return make_pipeline(first_column, cast_model())
-        return make
+    def fake_make_model(modality, kind="default", **kwargs):
+        made.append(modality.factory)
+        if modality.name == "text":
+            return text_model()
+        first_column = FunctionTransformer(lambda frame: frame.iloc[:, 0])
+        return make_pipeline(first_column, cast_model())
 
-    monkeypatch.setattr(defaults, "_factory", fake_factory)
+    monkeypatch.setattr(Modality, "make_model", fake_make_model)
     stacker = MovieGenreStacker(cv=2, random_state=0).fit(X[["plot", "cast"]], Y)
     assert stacker.modalities_ == ["text", "metadata"]
     assert stacker.columns_ == ["plot", ["cast"]]

@@ -1,8 +1,4 @@
-"""One binary classifier per genre: the text models' and the stacker's final estimator.
-
-Lives here, not in :mod:`skgenre.ensemble` (its public home) or :mod:`skgenre.text`
-(which uses it), so that neither imports the other.
-"""
+"""One binary classifier per genre: the text models' and the stacker's final estimator."""
 
 import numbers
 import warnings
@@ -13,8 +9,12 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._multilabel import MultilabelClassifierMixin, check_multilabel_target, multilabel_classes
-from ._sklearn import fit_context, validate_data
+from ..utils._multilabel import (
+    MultilabelClassifierMixin,
+    check_multilabel_target,
+    multilabel_classes,
+)
+from ..utils._sklearn import fit_context, validate_data
 
 __all__ = ["ConstantGenreWarning", "PerGenreClassifier"]
 

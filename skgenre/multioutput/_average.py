@@ -1,0 +1,132 @@
+"""Averaging the genre probabilities of several models fitted on the same input."""
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._multilabel import (
+    MultilabelClassifierMixin,
+    check_multilabel_target,
+    multilabel_classes,
+    positive_proba,
+)
+from ..utils._sklearn import fit_context
+
+__all__ = ["GenreProbabilityAverage"]
+
+
+class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """Average the genre probabilities of several models fitted on the same input.
+
+    Parameters
+    ----------
+    estimators : list of (str, estimator)
+        Multilabel classifiers whose ``predict_proba`` gives (n_movies, n_genres)
+        probabilities (or any form :func:`~skgenre.utils.positive_proba` reads).
+    weights : array-like of shape (n_estimators,), default=None
+        Weights of the average; equal by default.
+    threshold : float, default=0.5
+        Decision threshold of ``predict``.
+
+    Attributes
+    ----------
+    estimators_ : list of estimators
+        The fitted models.
+    classes_ : list of ndarray
+        ``array([0, 1])`` per genre.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_multilabel_classification
+    >>> from skgenre.multioutput import GenreProbabilityAverage, PerGenreClassifier
+    >>> from sklearn.naive_bayes import GaussianNB
+    >>> X, Y = make_multilabel_classification(n_samples=50, n_classes=3, random_state=0)
+    >>> avg = GenreProbabilityAverage(
+    ...     [("lr", PerGenreClassifier()), ("nb", PerGenreClassifier(GaussianNB()))],
+    ...     weights=[0.7, 0.3]).fit(X, Y)
+    >>> avg.predict_proba(X[:2]).shape
+    (2, 3)
+    """
+
+    _parameter_constraints = {
+        "estimators": [list],
+        "weights": ["array-like", None],
+        "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
+    }
+
+    def __init__(self, estimators, *, weights=None, threshold=0.5):
+        self.estimators = estimators
+        self.weights = weights
+        self.threshold = threshold
+
+    def get_params(self, deep=True):
+        params = super().get_params(deep=False)
+        if deep:
+            for name, estimator in self.estimators:
+                params[name] = estimator
+                for key, value in estimator.get_params(deep=True).items():
+                    params[f"{name}__{key}"] = value
+        return params
+
+    def set_params(self, **params):
+        names = dict(self.estimators)
+        own = {k: v for k, v in params.items() if "__" not in k and k not in names}
+        super().set_params(**own)
+        replaced = {k: v for k, v in params.items() if k in names}
+        if replaced:
+            self.estimators = [(n, replaced.get(n, e)) for n, e in self.estimators]
+            names = dict(self.estimators)
+        nested = {}
+        for key, value in params.items():
+            if "__" in key:
+                name, sub = key.split("__", 1)
+                if name not in names:
+                    raise ValueError(f"Invalid parameter {key!r}: no estimator named {name!r}.")
+                nested.setdefault(name, {})[sub] = value
+        for name, sub in nested.items():
+            names[name].set_params(**sub)
+        return self
+
+    @fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, Y):
+        """Fit every model on ``X`` and ``Y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_movies, ...)
+        Y : array-like of shape (n_movies, n_genres)
+
+        Returns
+        -------
+        self : GenreProbabilityAverage
+        """
+        if not self.estimators:
+            raise ValueError("estimators is empty.")
+        Y = check_multilabel_target(Y)
+        if self.weights is not None and len(self.weights) != len(self.estimators):
+            raise ValueError(
+                f"weights has {len(self.weights)} values for {len(self.estimators)} estimators."
+            )
+        self.estimators_ = [clone(estimator).fit(X, Y) for _, estimator in self.estimators]
+        self.named_estimators_ = dict(zip([n for n, _ in self.estimators], self.estimators_))
+        self.classes_ = multilabel_classes(Y.shape[1])
+        return self
+
+    def predict_proba(self, X):
+        """Weighted mean of the models' genre probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_movies, ...)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_movies, n_genres)
+        """
+        check_is_fitted(self)
+        probas = [positive_proba(e.predict_proba(X), getattr(e, "classes_", None))
+                  for e in self.estimators_]
+        return np.average(np.stack(probas), axis=0, weights=self.weights)
