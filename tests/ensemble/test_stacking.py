@@ -168,7 +168,6 @@ def test_column_absent_at_predict_means_modality_missing(fitted, split):
 
 
 def test_default_estimators_skip_absent_modalities(table, monkeypatch):
-
     X, Y = table
     made = []
 
