@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ._format import METADATA_COLUMNS, PLOT_COLUMN, POSTER_COLUMN, TRAILER_COLUMN
 
-__all__ = ["MODALITIES", "MODALITY_REGISTRY", "Modality", "get_modality", "resolve_modalities"]
+__all__ = ["MODALITIES", "MODALITY_REGISTRY", "NON_FEATURE_COLUMNS", "Modality", "get_modality", "resolve_modalities"]
 
 
 def _import(path):
@@ -83,6 +83,13 @@ MODALITY_REGISTRY = {
                  frame_input=True),
     )
 }
+
+#: Columns a movie table carries that no modality reads by design (ids, titles, the
+#: target, the split), compared in lower case; the stacker does not warn about them.
+NON_FEATURE_COLUMNS = frozenset({
+    "id", "movie_id", "movieid", "imdb_id", "imdbid", "tmdb_id", "tmdbid", "youtubeid",
+    "youtube_id", "title", "original_title", "genres", "split", "url", "homepage",
+})
 
 #: The modality names, in registry order.
 MODALITIES = tuple(MODALITY_REGISTRY)

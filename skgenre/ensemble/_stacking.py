@@ -1,7 +1,10 @@
 """MovieGenreStacker: leak-free multi-output stacking of the movie modalities."""
 
+import difflib
 import logging
 import numbers
+import os
+import stat
 import warnings
 
 import numpy as np
@@ -14,9 +17,12 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
 from tqdm.auto import tqdm
 
+from ..datasets._format import MEDIA_COLUMNS
+from ..datasets._modalities import MODALITY_REGISTRY, NON_FEATURE_COLUMNS
 from ..model_selection import check_multilabel_cv
 from ..utils import (
     MultilabelClassifierMixin,
+    align_genres,
     check_multilabel_target,
     is_missing,
     multilabel_classes,
@@ -28,14 +34,16 @@ from ._final import make_final_estimator
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["MovieGenreStacker"]
+__all__ = ["MovieGenreStacker", "UnusedColumnsWarning"]
 
 
 def _select(X, columns):
     """The part of ``X`` a base estimator sees: 1-D values for a column name, else a frame."""
     if isinstance(columns, str):
         return X[columns].to_numpy()
-    return X[list(columns)].reset_index(drop=True)
+    # A column of a multi-column modality absent from the table is a column of missing
+    # values (the docs' promise), not a KeyError.
+    return X.reindex(columns=list(columns)).reset_index(drop=True)
 
 
 def _take(data, rows):
@@ -63,13 +71,43 @@ def _proba(estimator, data, n_genres, name):
     return proba
 
 
-def _fit_predict(estimator, X_train, Y_train, X_test, n_genres, name):
+def _fit_predict(estimator, X_train, Y_train, X_test, n_genres, name, files=None):
+    # ``files`` is not used: it is the identity of the media files behind the paths, part
+    # of the ``memory`` cache key so that replaced files are never served from the cache.
     fitted = clone(estimator).fit(X_train, Y_train)
     return _proba(fitted, X_test, n_genres, name)
 
 
-def _fit(estimator, X, Y):
+def _fit(estimator, X, Y, files=None):
     return clone(estimator).fit(X, Y)
+
+
+def _file_identity(X, columns):
+    """Per movie, (size, mtime_ns) of the media files its cells name, for cache keys.
+
+    Only media columns (posters, trailers) name files. A folder (of trailer frames)
+    counts with the sizes and times of the files in it. ``None`` when no column of
+    this modality holds file paths.
+    """
+    cols = [columns] if isinstance(columns, str) else list(columns)
+    cols = [c for c in cols if c in MEDIA_COLUMNS and c in X.columns]
+    if not cols:
+        return None
+    return [tuple(_stat(v) for v in row) for row in X[cols].itertuples(index=False)]
+
+
+def _stat(value):
+    if not isinstance(value, (str, os.PathLike)) or not str(value).strip():
+        return None
+    try:
+        st = os.stat(value)
+    except OSError:
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        with os.scandir(value) as entries:
+            return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
+                                for e in entries if e.is_file()))
+    return (st.st_size, st.st_mtime_ns)
 
 
 class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
@@ -225,7 +263,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         return self
 
     # -- fitting ------------------------------------------------------------------------
-    def _check_X(self, X):
+    def _check_X(self, X, *, fitted=False):
         if isinstance(X, dict):
             X = pd.DataFrame(X)
         if not isinstance(X, pd.DataFrame):
@@ -233,15 +271,26 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
                 "X must be a pandas DataFrame of movies (one row per movie, columns such as "
                 f"'plot', 'poster', 'trailer', 'cast'); got {type(X).__name__}."
             )
+        if fitted:
+            read = [c for cols in self.columns_
+                    for c in ([cols] if isinstance(cols, str) else cols)]
+            if not any(c in X.columns for c in read):
+                # Otherwise every movie would get the same prior row, silently.
+                raise ValueError(
+                    f"X has none of the columns the model was fitted on ({read}); its "
+                    f"columns are {list(X.columns)[:10]}.{_did_you_mean(X.columns, read)}"
+                )
         return X
 
     def _resolve_estimators(self, X, seed):
         if self.estimators is None:
             estimators = default_estimators(X, random_state=seed, memory=self.memory)
             if not estimators:
+                known = [c for m in MODALITY_REGISTRY.values() for c in m.columns]
                 raise ValueError(
                     "X has none of the modality columns ('plot', 'poster', 'trailer', "
                     f"metadata such as 'cast'); its columns are {list(X.columns)[:10]}."
+                    f"{_did_you_mean(X.columns, known)}"
                 )
             return estimators
         names = []
@@ -261,6 +310,23 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
                     f"Estimator {name!r} reads column(s) {missing} that X does not have."
                 )
         return list(self.estimators)
+
+    def _warn_unused_columns(self, X, estimators):
+        """One warning naming the columns that no modality reads (e.g. ``Plot``)."""
+        read = {c for _, _, cols in estimators
+                for c in ([cols] if isinstance(cols, str) else cols)}
+        read |= set(self.passthrough_columns_)
+        unused = [c for c in X.columns
+                  if c not in read and str(c).lower() not in NON_FEATURE_COLUMNS]
+        if unused:
+            known = [c for m in MODALITY_REGISTRY.values() for c in m.columns]
+            warnings.warn(
+                f"No modality reads the column(s) {unused}; they are ignored."
+                f"{_did_you_mean(unused, known)} Rename a column to the name its modality "
+                "reads (see skgenre.datasets.MODALITY_REGISTRY) or pass estimators=.",
+                UnusedColumnsWarning,
+                stacklevel=4,  # the user's fit call, above fit and fit_context's wrapper
+            )
 
     def _passthrough_columns(self, X):
         if self.passthrough is False:
@@ -285,11 +351,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         self : MovieGenreStacker
         """
         X = self._check_X(X)
-        self.genre_names_ = (
-            [str(c) for c in Y.columns] if isinstance(Y, pd.DataFrame)
-            else [f"genre_{j}" for j in range(np.shape(Y)[1] if np.ndim(Y) == 2 else 0)]
-        )
+        names = [str(c) for c in Y.columns] if isinstance(Y, pd.DataFrame) else None
         Y = check_multilabel_target(Y)
+        self.genre_names_ = names or [f"genre_{j}" for j in range(Y.shape[1])]
         if len(X) != len(Y):
             raise ValueError(f"X has {len(X)} movies but Y has {len(Y)}.")
         self.n_genres_ = Y.shape[1]
@@ -305,6 +369,8 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
             if mask.sum() < 2:
                 raise ValueError(f"Only {int(mask.sum())} movie(s) have data for {name!r}.")
         self.passthrough_columns_ = self._passthrough_columns(X)
+        if self.estimators is None:
+            self._warn_unused_columns(X, estimators)
 
         if self.cv == "prefit":
             for name, est, _ in estimators:
@@ -340,6 +406,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         for name, est, cols in estimators:
             rows = np.flatnonzero(present[name])
             data = _select(X.iloc[rows], cols)
+            files = _file_identity(X.iloc[rows], cols) if self.memory is not None else None
             for i, (train, test) in enumerate(folds):
                 tr = np.flatnonzero(np.isin(rows, train))
                 te = np.flatnonzero(np.isin(rows, test))
@@ -347,10 +414,11 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
                     continue
                 if len(tr) < 2:
                     raise ValueError(f"Fold {i} has fewer than 2 training movies with {name!r}.")
+                fold_files = None if files is None else [files[j] for j in (*tr, *te)]
                 tasks.append(delayed(fit_predict)(est, _take(data, tr), Y[rows[tr]],
-                                                  _take(data, te), k, name))
+                                                  _take(data, te), k, name, fold_files))
                 slots.append((name, rows[te]))
-            tasks.append(delayed(fit_all)(est, data, Y[rows]))
+            tasks.append(delayed(fit_all)(est, data, Y[rows], files))
             slots.append((name, None))
 
         logger.info("Fitting %d base models (%d folds + refit) on %d movies",
@@ -414,7 +482,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         probas : dict of str to ndarray of shape (n_movies, n_genres)
         """
         check_is_fitted(self)
-        X = self._check_X(X)
+        X = self._check_X(X, fitted=True)
         probas = self._predict_modalities(X)
         if fusion:
             probas["fusion"] = self._fuse(self._stack(probas, X))
@@ -428,7 +496,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         Z : ndarray of shape (n_movies, n_base * (n_genres + 1) + n_passthrough)
         """
         check_is_fitted(self)
-        X = self._check_X(X)
+        X = self._check_X(X, fitted=True)
         return self._stack(self._predict_modalities(X), X)
 
     def get_feature_names_out(self, input_features=None):
@@ -455,8 +523,23 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         return self._fuse(self.transform(X))
 
     def _fuse(self, Z):
+        if len(Z) == 0:  # scikit-learn's estimators refuse 0 rows; the answer is known
+            return np.empty((0, self.n_genres_))
         return positive_proba(self.final_estimator_.predict_proba(Z),
                               getattr(self.final_estimator_, "classes_", None))
+
+    def score(self, X, y, sample_weight=None):
+        """Macro average precision of :meth:`predict_proba` against ``y``.
+
+        A ``y`` DataFrame's genre columns are matched to ``genre_names_`` by name, in
+        any order; other names raise.
+        """
+        from ..metrics import average_precision
+
+        check_is_fitted(self)
+        y = check_multilabel_target(align_genres(y, self.genre_names_), n_genres=self.n_genres_)
+        return average_precision(y, self.predict_proba(X), average="macro",
+                                 genre_names=self.genre_names_)
 
     def predict(self, X):
         """Genre indicators using ``thresholds_`` (``threshold``, or tuned per genre).
@@ -473,6 +556,22 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         tags.input_tags.string = True
         tags.input_tags.allow_nan = True
         return tags
+
+
+class UnusedColumnsWarning(UserWarning):
+    """Columns of the movie table that no modality of the stacker reads."""
+
+
+def _did_you_mean(names, known):
+    """`` Did you mean ...?`` for names close to known column names (case, spelling)."""
+    lowered = {str(k).lower(): k for k in known}
+    hints = []
+    for name in names:
+        match = lowered.get(str(name).lower()) or next(
+            iter(difflib.get_close_matches(str(name), [str(k) for k in known], n=1)), None)
+        if match is not None and match != name:
+            hints.append(f"{name!r} -> {match!r}")
+    return f" Did you mean: {', '.join(hints)}?" if hints else ""
 
 
 def _best_f1_thresholds(Y, proba):

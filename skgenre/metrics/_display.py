@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
-from ..utils import check_multilabel_target, positive_proba
+from ..utils import align_genres, check_multilabel_target, positive_proba
 
 __all__ = ["AveragePrecisionDisplay", "GenrePrecisionRecallDisplay"]
 
@@ -88,6 +88,11 @@ def _estimator_genre_names(estimator, Y, genre_names):
     if genre_names is not None or isinstance(Y, pd.DataFrame):
         return genre_names
     return getattr(estimator, "genre_names_", None)
+
+
+def _estimator_target(estimator, Y):
+    """``Y`` with a DataFrame's genre columns in the estimator's fitted order, by name."""
+    return align_genres(Y, getattr(estimator, "genre_names_", None))
 
 
 class AveragePrecisionDisplay:
@@ -274,6 +279,7 @@ class AveragePrecisionDisplay:
         -------
         display : AveragePrecisionDisplay
         """
+        Y = _estimator_target(estimator, Y)
         genre_names = _estimator_genre_names(estimator, Y, genre_names)
         return cls.from_predictions(
             Y, _estimator_scores(estimator, X), genre_names=genre_names, ax=ax, sort=sort,
@@ -476,6 +482,7 @@ class GenrePrecisionRecallDisplay:
         -------
         display : GenrePrecisionRecallDisplay
         """
+        Y = _estimator_target(estimator, Y)
         genre_names = _estimator_genre_names(estimator, Y, genre_names)
         return cls.from_predictions(
             Y, _estimator_scores(estimator, X), genre=genre, genre_names=genre_names, ax=ax,

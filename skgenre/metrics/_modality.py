@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from ..utils import check_multilabel_target
+from ..utils import align_genres, check_multilabel_target
 from ._ranking import AVERAGES, average_precision
 
 __all__ = ["modality_report"]
@@ -20,7 +20,8 @@ def modality_report(stacker, X, Y, *, averages=AVERAGES):
     ----------
     stacker : fitted MovieGenreStacker
     X : DataFrame of shape (n_movies, n_columns)
-    Y : array-like of shape (n_movies, n_genres)
+    Y : array-like or DataFrame of shape (n_movies, n_genres)
+        A DataFrame's genre columns are matched to the stacker's by name.
     averages : tuple of str, default=("micro", "macro", "samples")
 
     Returns
@@ -28,6 +29,7 @@ def modality_report(stacker, X, Y, *, averages=AVERAGES):
     report : DataFrame
         One row per modality and a last row ``"fusion"``.
     """
+    Y = align_genres(Y, getattr(stacker, "genre_names_", None))
     Y = check_multilabel_target(Y, n_genres=stacker.n_genres_)
     rows = {}
     counts = {}

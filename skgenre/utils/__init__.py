@@ -1,5 +1,6 @@
 """Utilities shared across skgenre: multilabel targets, probabilities, missing cells."""
 
+from ._genres import align_genres
 from ._missing import is_missing
 from ._multilabel import (
     MultilabelClassifierMixin,
@@ -9,6 +10,7 @@ from ._multilabel import (
 )
 
 __all__ = [
+    "align_genres",
     "MultilabelClassifierMixin",
     "check_multilabel_target",
     "is_missing",

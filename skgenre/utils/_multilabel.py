@@ -5,6 +5,8 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import ClassifierMixin
 
+from ._genres import check_not_label_lists
+
 __all__ = [
     "check_multilabel_target",
     "multilabel_classes",
@@ -46,6 +48,7 @@ def check_multilabel_target(Y, *, n_genres=None, name="Y"):
             f"This estimator requires y to be passed, but the target y is None: {name} must "
             "be an (n_movies, n_genres) 0/1 indicator matrix."
         )
+    check_not_label_lists(Y, name=name)
     if sparse.issparse(Y):
         Y = Y.toarray()
     if isinstance(Y, (pd.DataFrame, pd.Series)):

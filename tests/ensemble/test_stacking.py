@@ -2,8 +2,6 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
-
-from skgenre.datasets import Modality
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.model_selection import GridSearchCV, cross_val_score
@@ -11,6 +9,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from skgenre import MovieGenreStacker
+from skgenre.datasets import Modality
 from skgenre.ensemble import ConstantGenreWarning, PerGenreClassifier, make_final_estimator
 from skgenre.metrics import average_precision, confident_genres, get_scorer, modality_report
 from skgenre.model_selection import MultilabelStratifiedKFold, multilabel_train_test_split
