@@ -1,4 +1,4 @@
-"""The ``skgenre`` command line: ``demo``, ``fit``, ``evaluate`` and ``predict``.
+"""The ``skgenre`` command line: ``demo``, ``fit``, ``evaluate``, ``predict`` and ``info``.
 
 Run ``skgenre --help`` (or ``python -m skgenre --help``) for the commands. Input errors
 (a bad manifest, a missing model file, a model trained with other genres, a bad
@@ -11,6 +11,7 @@ import datetime
 import json
 import logging
 import os
+import re
 import sys
 import time
 import warnings
@@ -43,11 +44,24 @@ class _Progress:
 # --------------------------------------------------------------------------- helpers
 
 
+# Python parameter names in library messages -> the CLI flags that set them.
+_FLAGS = (
+    (re.compile(r"on_missing_file=['\"]?(\w+)['\"]?"), r"--missing-files \1"),
+    (re.compile(r"\bon_missing_file\b"), "--missing-files"),
+    (re.compile(r"\bn_jobs=(\S+?)\b"), r"--n-jobs \1"),
+    (re.compile(r"\bmemory=\b"), "--cache-dir "),
+)
+
+
 def _one_line(exc):
+    """One line for a CLI error, Python parameter names replaced by their flags."""
     text = str(exc).strip() or type(exc).__name__
     if isinstance(exc, KeyError) and text.startswith("'"):
         text = f"missing key {text}"
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    for pattern, flag in _FLAGS:
+        text = pattern.sub(flag, text)
+    return text
 
 
 def _parse_value(text):
@@ -69,7 +83,8 @@ def _parse_sets(items):
     return params
 
 
-def _load_manifest(path, *, with_genres=True, on_missing_file="raise"):
+def _load_manifest(path, *, with_genres=True, on_missing_file="raise", split=None,
+                   media_columns=None):
     """``load_movies`` with its errors turned into one-line CLI errors."""
     from .datasets import load_movies
 
@@ -78,6 +93,8 @@ def _load_manifest(path, *, with_genres=True, on_missing_file="raise"):
             path,
             target_column="genres" if with_genres else None,
             on_missing_file=on_missing_file,
+            split=_split_values(split),
+            media_columns=media_columns,
         )
     except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
         raise CLIError(f"cannot load the manifest {path}: {_one_line(exc)}") from exc
@@ -146,6 +163,84 @@ def _load_model(path):
     return bundle
 
 
+def _split_values(text):
+    """``--split train,val`` as a list of split values (None when not given)."""
+    if text is None:
+        return None
+    values = [v.strip() for v in text.split(",") if v.strip()]
+    if not values:
+        raise CLIError(f"bad --split {text!r}: name split values, e.g. --split train,val")
+    return values
+
+
+def _check_output(path, flag, *, folder=False):
+    """Fail fast, before any fitting, on an output path that cannot be written."""
+    path = Path(path)
+    if not folder and path.is_dir():
+        raise CLIError(f"{flag} {path} is a folder; give a file name, e.g. {path / 'model.skops'}")
+    if folder and path.exists() and not path.is_dir():
+        raise CLIError(f"{flag} {path} exists and is not a folder")
+    parent = path.parent if not (folder and path.is_dir()) else path
+    if not parent.is_dir():
+        raise CLIError(f"{flag} {path}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise CLIError(f"{flag} {path}: the folder {parent} is not writable")
+
+
+def _media_columns(stacker):
+    """The media columns (poster, trailer) a fitted stacker reads."""
+    from .datasets import MEDIA_COLUMNS
+
+    read = {c for cols in stacker.columns_ for c in ([cols] if isinstance(cols, str) else cols)}
+    return [c for c in MEDIA_COLUMNS if c in read]
+
+
+def _parallel(args):
+    """Where the stacker's fits run: ``--scheduler`` (a Dask cluster) or locally."""
+    import contextlib
+
+    if not getattr(args, "scheduler", None):
+        return contextlib.nullcontext()
+    try:
+        import joblib
+        from distributed import Client
+    except ImportError as exc:
+        raise CLIError(
+            "--scheduler needs dask.distributed: pip install 'skgenre[dask]'"
+        ) from exc
+    try:
+        client = Client(args.scheduler, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise CLIError(f"cannot reach the Dask scheduler {args.scheduler}: {_one_line(exc)}") from exc
+    stack = contextlib.ExitStack()
+    stack.enter_context(client)
+    stack.enter_context(joblib.parallel_config(backend="dask"))
+    return stack
+
+
+def _oof_table(stacker, X, Y):
+    """Out-of-fold AP of each modality and of the fusion, from the fit itself."""
+    import numpy as np
+
+    from .metrics import average_precision_report
+
+    oof = dict(stacker.oof_proba_)
+    if "fusion" not in oof:
+        seed = stacker.random_state if isinstance(stacker.random_state, int) else 0
+        oof["fusion"] = stacker._out_of_fold_fusion(stacker._stack(oof, X), Y, seed)
+    rows = {}
+    for name, proba in oof.items():
+        have = ~np.isnan(proba[:, 0])
+        rows[name] = average_precision_report(Y[have], {name: proba[have]},
+                                              genre_names=stacker.genre_names_).iloc[0]
+        rows[name]["n_movies"] = int(have.sum())
+    import pandas as pd
+
+    table = pd.DataFrame(rows).T
+    table["n_movies"] = table["n_movies"].astype(int)
+    return table
+
+
 def _format_table(table):
     return table.to_string(float_format=lambda v: f"{v:.3f}")
 
@@ -174,6 +269,27 @@ def _check_threshold(value):
     value = float(value)
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"threshold must be in [0, 1]; got {value}")
+    return value
+
+
+def _int_in(low, high):
+    """An argparse type: an integer in [low, high] (no upper bound when high is None)."""
+    def parse(value):
+        try:
+            value = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer; got {value!r}") from None
+        if value < low or (high is not None and value > high):
+            bound = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"expected an integer {bound}; got {value}")
+        return value
+    return parse
+
+
+def _fraction(value):
+    value = float(value)
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a fraction strictly between 0 and 1; got {value}")
     return value
 
 
@@ -280,17 +396,20 @@ def _cmd_fit(args, say):
     from .ensemble import MovieGenreStacker
 
     params = _parse_sets(args.set)
-    stacker = MovieGenreStacker(verbose=int(not args.quiet), random_state=args.random_state)
+    _check_output(args.out, "--out")
+    stacker = MovieGenreStacker(verbose=int(not args.quiet), random_state=args.random_state,
+                                n_jobs=args.n_jobs, memory=args.cache_dir)
     try:  # the stacker's own parameters first: a typo fails before any loading
         stacker.set_params(**{k: v for k, v in params.items() if "__" not in k})
     except (ValueError, TypeError) as exc:
         raise CLIError(f"bad --set: {_one_line(exc)}") from exc
-    movies = _load_manifest(args.data, on_missing_file=args.missing_files)
+    movies = _load_manifest(args.data, on_missing_file=args.missing_files, split=args.split)
     X, genres = movies.data, list(movies.target_names)
     Y = pd.DataFrame(np.asarray(movies.target), columns=genres)
     if len(X) == 0:
         raise CLIError(f"the manifest {args.data} holds no movie")
-    say(f"loaded {len(X)} movies with {len(genres)} genres from {movies.manifest}")
+    say(f"loaded {len(X)} movies with {len(genres)} genres from {movies.manifest}"
+        + (f" (split {args.split})" if args.split else ""))
     if args.modalities:
         X = _keep_modalities(X, args.modalities)
     nested = {k: v for k, v in params.items() if "__" in k}
@@ -299,7 +418,8 @@ def _cmd_fit(args, say):
     say("fitting MovieGenreStacker" + (f" with {params}" if params else ""))
     t_fit = time.perf_counter()
     try:
-        stacker.fit(X, Y)
+        with _parallel(args):
+            stacker.fit(X, Y)
     except (ValueError, TypeError) as exc:
         # The stacker validates its parameters in fit (scikit-learn's
         # InvalidParameterError): a bad --set value shows up here.
@@ -307,6 +427,9 @@ def _cmd_fit(args, say):
             raise CLIError(f"bad --set: {_one_line(exc)}") from exc
         raise
     say(f"fitted modalities {list(stacker.modalities_)} in {time.perf_counter() - t_fit:.1f} s")
+    print(f"Out-of-fold average precision on the {len(X)} training movies (each modality "
+          "on the movies that have it):")
+    print(_format_table(_oof_table(stacker, X, Y.to_numpy())), flush=True)
     path = _save_model(args.out, stacker, genres, movies.manifest, params)
     say(f"model saved to {path}")
     return 0
@@ -332,9 +455,12 @@ def _keep_modalities(X, modalities):
 def _cmd_evaluate(args, say):
     from .metrics import modality_report
 
+    if args.report:
+        _check_output(args.report, "--report", folder=True)
     bundle = _load_model(args.model)
     stacker, genres = bundle["stacker"], bundle["genre_names"]
-    movies = _load_manifest(args.data, on_missing_file=args.missing_files)
+    movies = _load_manifest(args.data, on_missing_file=args.missing_files, split=args.split,
+                            media_columns=_media_columns(stacker))
     Y = _align_genres(movies.target, movies.target_names, genres, args.data)
     X = movies.data
     say(f"evaluating on {len(X)} movies from {movies.manifest}")
@@ -359,9 +485,12 @@ def _cmd_predict(args, say):
 
     from .metrics import confident_genres
 
+    if args.output:
+        _check_output(args.output, "--output")
     bundle = _load_model(args.model)
     stacker, genres = bundle["stacker"], list(bundle["genre_names"])
-    movies = _load_manifest(args.data, with_genres=False, on_missing_file=args.missing_files)
+    movies = _load_manifest(args.data, with_genres=False, on_missing_file=args.missing_files,
+                            split=args.split, media_columns=_media_columns(stacker))
     X = movies.data
     if "genres" in X:  # labelled data: it must speak of the model's genres
         from .datasets import parse_genres
@@ -397,6 +526,34 @@ def _cmd_predict(args, say):
         say(f"wrote {len(X)} predictions to {args.output}")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _cmd_info(args, say):
+    import numpy as np
+
+    bundle = _load_model(args.model)
+    stacker = bundle["stacker"]
+    read = [c for cols in stacker.columns_ for c in ([cols] if isinstance(cols, str) else cols)]
+    n_train = len(next(iter(stacker.oof_proba_.values()))) if stacker.oof_proba_ else None
+    thresholds = np.round(np.asarray(stacker.thresholds_, dtype=float), 3).tolist()
+    lines = [
+        ("model file", str(args.model)),
+        ("skgenre version", bundle.get("skgenre_version")),
+        ("created", bundle.get("created")),
+        ("trained on", f"{bundle.get('trained_on')} ({n_train} movies)"),
+        ("modalities", ", ".join(stacker.modalities_)),
+        ("columns read", ", ".join(read)),
+        ("genres", ", ".join(bundle["genre_names"])),
+        ("thresholds", ", ".join(f"{g} {t}" for g, t in zip(bundle["genre_names"], thresholds))),
+        ("final estimator", type(stacker.final_estimator_).__name__),
+        ("parameters set", json.dumps(bundle.get("params") or {})),
+    ]
+    for name, _ in zip(stacker.modalities_, stacker.estimators_):
+        lines.append((f"  {name} model", type(stacker.named_estimators_[name]).__name__))
+    width = max(len(k) for k, _ in lines)
+    for key, value in lines:
+        print(f"{key:<{width}}  {value}")
     return 0
 
 
@@ -439,10 +596,10 @@ def _build_parser():
         "MovieGenreStacker on a train part, print the average precision of each modality and "
         "of the fusion on the test part, and write an HTML report.",
     )
-    demo.add_argument("--n-movies", type=_positive_int, default=DEFAULT_DEMO_MOVIES,
+    demo.add_argument("--n-movies", type=_int_in(50, None), default=DEFAULT_DEMO_MOVIES,
                       help=f"catalogue size (default {DEFAULT_DEMO_MOVIES})")
-    demo.add_argument("--n-genres", type=_positive_int, default=6,
-                      help="number of genres, at most 17 (default 6)")
+    demo.add_argument("--n-genres", type=_int_in(2, 17), default=6,
+                      help="number of genres, 2 to 17 (default 6)")
     demo.add_argument("--out", default="skgenre_report",
                       help="report folder (default ./skgenre_report)")
     demo.add_argument("--data-dir", default=None,
@@ -451,7 +608,7 @@ def _build_parser():
     demo.add_argument("--cache-dir", default=None,
                       help="feature cache of the stacker (default: demo_cache in the data "
                       "home); a second run reuses it")
-    demo.add_argument("--test-size", type=float, default=0.3,
+    demo.add_argument("--test-size", type=_fraction, default=0.3,
                       help="share of movies held out for scoring (default 0.3)")
     demo.add_argument("--threshold", type=_check_threshold, default=0.75,
                       help="probability from which a genre is confident (default 0.75)")
@@ -479,6 +636,19 @@ def _build_parser():
     fit.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     fit.add_argument("--missing-files", choices=["raise", "mark_missing", "drop"],
                      default="raise", help=missing_help)
+    fit.add_argument("--split", default=None, metavar="VALUES",
+                     help="fit on the movies whose split column is one of these, "
+                     "comma-separated (e.g. train,val); default: every movie")
+    fit.add_argument("--n-jobs", type=_int_in(-1, None), default=None,
+                     help="folds and modalities fitted in parallel on this machine "
+                     "(-1: all cores; default 1)")
+    fit.add_argument("--cache-dir", default=None,
+                     help="folder caching the poster/trailer features and the fitted base "
+                     "models; a second fit reuses them (default: no cache)")
+    fit.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="fit on a Dask cluster, e.g. tcp://scheduler:8786 (needs "
+                     "skgenre[dask]; the workers must reach the media files and --cache-dir "
+                     "at the same paths)")
     fit.set_defaults(func=_cmd_fit)
 
     evaluate = sub.add_parser(
@@ -493,6 +663,9 @@ def _build_parser():
                           help="confident-genre threshold used in the report (default 0.75)")
     evaluate.add_argument("--missing-files", choices=["raise", "mark_missing", "drop"],
                           default="raise", help=missing_help)
+    evaluate.add_argument("--split", default=None, metavar="VALUES",
+                          help="evaluate on the movies whose split column is one of these "
+                          "(e.g. test); default: every movie")
     evaluate.set_defaults(func=_cmd_evaluate)
 
     predict = sub.add_parser(
@@ -509,7 +682,18 @@ def _build_parser():
     predict.add_argument("--output", default=None, help="output file (default: stdout)")
     predict.add_argument("--missing-files", choices=["raise", "mark_missing", "drop"],
                          default="raise", help=missing_help)
+    predict.add_argument("--split", default=None, metavar="VALUES",
+                         help="predict the movies whose split column is one of these "
+                         "(e.g. test); default: every movie")
     predict.set_defaults(func=_cmd_predict)
+
+    info = sub.add_parser(
+        "info", parents=[common], help="what a model file holds",
+        description="Print what a model file written by `skgenre fit` holds: modalities, "
+        "genres, columns read, thresholds, training size, skgenre version.",
+    )
+    info.add_argument("--model", required=True, help="model file written by `skgenre fit`")
+    info.set_defaults(func=_cmd_info)
     return parser
 
 

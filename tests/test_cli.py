@@ -327,3 +327,99 @@ def test_fit_with_column_alias_modalities(catalogue, tmp_path):
             "--set", "cv=2", "--modalities", "plot,metadata"]
     assert main(args) == 0
     assert joblib.load(out)["stacker"].modalities_ == ["text", "metadata"]
+
+
+def test_bad_outputs_and_arguments_fail_before_any_work(catalogue, model_file, tmp_path, capsys):
+    """Output paths and argument ranges are checked first: exit 2, one line naming the flag."""
+    folder, _ = catalogue
+    train, model = str(folder / "train.csv"), str(model_file)
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    cases = [
+        (["fit", "--data", train, "--out", str(tmp_path / "no" / "such" / "m.skops")],
+         "--out", "does not exist"),
+        (["fit", "--data", train, "--out", str(tmp_path)], "--out", "is a folder"),
+        (["evaluate", "--model", model, "--data", train, "--report", str(a_file)],
+         "--report", "is not a folder"),
+        (["predict", "--model", model, "--data", train, "--output",
+          str(tmp_path / "nope" / "p.csv")], "--output", "does not exist"),
+        (["fit", "--data", train, "--out", str(tmp_path / "m"), "--split", "tset"],
+         "cannot load the manifest", "has split ['tset']; its split values are"),
+        (["predict", "--model", model, "--data", str(folder / "movies.csv"), "--split", ","],
+         "bad --split", "name split values"),
+    ]
+    for argv, first, second in cases:
+        status, err = _run_error(argv + ["-q"], capsys)
+        assert status == 2, argv
+        assert len(err) == 1 and first in err[0] and second in err[0], (argv, err)
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("argv, match", [
+    (["demo", "--n-genres", "40"], "--n-genres: expected an integer from 2 to 17; got 40"),
+    (["demo", "--n-movies", "5"], "--n-movies: expected an integer at least 50"),
+    (["demo", "--test-size", "1.5"], "--test-size: expected a fraction strictly between"),
+    (["fit", "--data", "x", "--out", "m", "--n-jobs", "-5"], "--n-jobs: expected an integer"),
+])
+def test_argument_ranges_are_checked_by_the_parser(argv, match, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    assert match in capsys.readouterr().err
+
+
+def test_missing_file_message_names_the_flag(catalogue, tmp_path, capsys):
+    folder, _ = catalogue
+    frame = pd.read_csv(folder / "train.csv")
+    frame.loc[0, "poster"] = "posters/gone.png"
+    frame.to_csv(folder / "train_gone.csv", index=False)
+    status, err = _run_error(["fit", "--data", str(folder / "train_gone.csv"), "--out",
+                              str(tmp_path / "m"), "-q"], capsys)
+    assert status == 2
+    assert "--missing-files mark_missing" in err[0] and "on_missing_file" not in err[0]
+
+
+def test_model_without_posters_predicts_when_poster_files_are_missing(catalogue, model_file,
+                                                                       tmp_path):
+    folder, _ = catalogue
+    frame = pd.read_csv(folder / "unlabelled.csv")
+    frame["poster"] = "posters/none.png"
+    frame.to_csv(folder / "unlabelled_no_posters.csv", index=False)
+    out = tmp_path / "p.csv"
+    status = main(["predict", "--model", str(model_file), "--data",
+                   str(folder / "unlabelled_no_posters.csv"), "--output", str(out), "-q"])
+    assert status == 0
+    assert len(pd.read_csv(out)) == len(frame)
+
+
+def test_split_n_jobs_cache_dir_then_evaluate_predict_info(catalogue, tmp_path, capsys):
+    """The manifest's own split, as a new user types it: fit on train,val; score on test."""
+    folder, genres = catalogue
+    manifest, model = str(folder / "movies.csv"), str(tmp_path / "m.joblib")
+    cache = tmp_path / "cache"
+    assert main(["fit", "--data", manifest, "--split", "train,val", "--out", model, "-q",
+                 "--n-jobs", "2", "--cache-dir", str(cache), *FAST]) == 0
+    out = capsys.readouterr().out
+    assert "Out-of-fold average precision on the" in out
+    rows = [line.split()[0] for line in out.splitlines()[2:] if line.strip()]
+    assert rows == ["text", "metadata", "fusion"]
+    n_train = (pd.read_csv(manifest)["split"] != "test").sum()
+    assert f"on the {n_train} training movies" in out
+    assert any(cache.iterdir())
+
+    assert main(["evaluate", "--model", model, "--data", manifest, "--split", "test",
+                 "-q"]) == 0
+    out = capsys.readouterr().out
+    n_test = (pd.read_csv(manifest)["split"] == "test").sum()
+    assert f"Average precision on {n_test} movies" in out
+
+    assert main(["predict", "--model", model, "--data", manifest, "--split", "test",
+                 "-q"]) == 0
+    assert len(pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))) == n_test
+
+    assert main(["info", "--model", model]) == 0
+    out = capsys.readouterr().out
+    assert f"({n_train} movies)" in out
+    assert "text, metadata" in out.split("modalities", 1)[1].splitlines()[0]
+    assert ", ".join(genres) in out.split("\ngenres", 1)[1].splitlines()[0]
+    assert "columns read" in out and "cast" in out and "thresholds" in out

@@ -38,6 +38,8 @@ def load_movies(
     genres=None,
     target_column=GENRES_COLUMN,
     on_missing_file="raise",
+    split=None,
+    media_columns=None,
     dtype=None,
     return_X_y=False,
     as_frame=False,
@@ -74,6 +76,13 @@ def load_movies(
         :class:`FileNotFoundError` that says how many are missing and shows the first
         few; keep the movie with that modality marked missing (the cell emptied) and
         warn; drop the movie and warn; or not check at all.
+    split : str or list of str, default=None
+        Keep only the movies whose ``split`` column holds one of these values (e.g.
+        ``["train", "val"]``), selected before the media files are checked. A manifest
+        without a ``split`` column, or a value no movie has, raises a ``ValueError``.
+    media_columns : list of str, default=None
+        The media columns whose paths are checked under ``on_missing_file`` (e.g. only
+        ``["poster"]`` for a model that reads no trailer); all of them by default.
     dtype : dict, default=None
         Types of other columns of a CSV manifest, passed to :func:`pandas.read_csv`
         (e.g. ``{"imdbId": str}`` to keep leading zeros). The modality and genre
@@ -145,13 +154,16 @@ def load_movies(
             f"'{SEPARATOR}'-joined genres; its columns are {list(frame.columns)}. Pass "
             "target_column=None to load movies without genres."
         )
+    if split is not None:
+        frame = _select_split(frame, manifest, split)
     folder = os.path.dirname(manifest)
     notes = []
     for column in MEDIA_COLUMNS:
         if column in frame.columns:
             frame[column] = _resolve_paths(frame[column], folder)
     if on_missing_file != "ignore":
-        frame, notes = _check_media(frame, manifest, on_missing_file)
+        checked = MEDIA_COLUMNS if media_columns is None else tuple(media_columns)
+        frame, notes = _check_media(frame, manifest, on_missing_file, checked)
     frame = frame.reset_index(drop=True)
 
     if target_column is not None:
@@ -272,10 +284,29 @@ def _resolve_paths(column, folder):
     return pd.Series(out, index=column.index, name=column.name, dtype=object)
 
 
-def _check_media(frame, manifest, on_missing_file):
+def _select_split(frame, manifest, split):
+    """The rows of ``frame`` whose ``split`` is one of the values asked for."""
+    wanted = [split] if isinstance(split, str) else list(split)
+    if "split" not in frame.columns:
+        raise ValueError(
+            f"The manifest {manifest} has no 'split' column to select {wanted} from; its "
+            f"columns are {list(frame.columns)[:12]}."
+        )
+    values = frame["split"].astype("string").str.strip()
+    have = sorted(values.dropna().unique())
+    unknown = [w for w in wanted if w not in have]
+    if unknown:
+        raise ValueError(
+            f"No movie of the manifest {manifest} has split {unknown}; its split values "
+            f"are {have}."
+        )
+    return frame.loc[values.isin(wanted).fillna(False).to_numpy()]
+
+
+def _check_media(frame, manifest, on_missing_file, columns=MEDIA_COLUMNS):
     notes = []
     drop = np.zeros(len(frame), dtype=bool)
-    for column in MEDIA_COLUMNS:
+    for column in columns:
         if column not in frame.columns:
             continue
         values = frame[column]
