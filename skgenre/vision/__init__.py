@@ -9,6 +9,7 @@ from ._backbones import (
     load_backbone,
     load_weights,
 )
+from ._base import BaseFrozenEmbedder
 from ._cnn import PosterCNN, PosterNetModule
 from ._embedder import PosterEmbedder, PosterLoadWarning
 from ._images import ImageLoadError, load_image, preprocess_images
@@ -16,6 +17,7 @@ from ._models import make_poster_model
 
 __all__ = [
     "Backbone",
+    "BaseFrozenEmbedder",
     "ColorStats",
     "ImageLoadError",
     "SmallCNN",
