@@ -1,8 +1,6 @@
 """The one per-item feature cache: keys, atomic writes, checked reads, no torch."""
 
 import os
-import subprocess
-import sys
 
 import joblib
 import numpy as np
@@ -91,25 +89,3 @@ def test_file_key_tracks_identity(tmp_path):
 def test_cache_location_errors(memory, error):
     with pytest.raises(error, match="memory must be"):
         cache_location(memory)
-
-
-# Runs in a fresh interpreter where importing torch fails.
-BLOCK_TORCH = """
-import sys
-
-class BlockTorch:
-    def find_spec(self, name, path=None, target=None):
-        if name == "torch" or name.startswith("torch."):
-            raise ImportError(f"{name} is blocked in this test")
-
-sys.meta_path.insert(0, BlockTorch())
-"""
-
-
-def test_cache_module_does_not_import_torch():
-    code = BLOCK_TORCH + (
-        "import skgenre.utils._cache, skgenre.utils._progress, skgenre.utils._device\n"
-        "import skgenre.utils\n"
-        "assert 'torch' not in sys.modules, 'torch was imported'\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)

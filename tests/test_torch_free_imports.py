@@ -1,4 +1,5 @@
-"""Reading trailers needs no torch: the decoding modules import without it."""
+"""Reading trailers needs no torch: the decoding modules, the feature cache, the progress
+bar and the device helper import without it."""
 
 import subprocess
 import sys
@@ -24,6 +25,7 @@ sys.meta_path.insert(0, BlockTorch())
 def test_reading_trailers_does_not_import_torch(tmp_path):
     code = BLOCK_TORCH + f"""
 import numpy as np
+import skgenre.utils, skgenre.utils._cache, skgenre.utils._progress, skgenre.utils._device
 import skgenre.video._sampling, skgenre.video._decode, skgenre.video._frames
 import skgenre.video._sampler
 from skgenre.video import FrameSampler, read_trailer, write_video
