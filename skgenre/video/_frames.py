@@ -208,7 +208,9 @@ def _read_cached(cache, func, trailer, params, shape, dtype):
     path = os.fspath(trailer)
     if not os.path.exists(path):
         raise FileNotFoundError(f"Trailer file not found: {path}")
-    key = file_key(path)  # before reading: an edit while reading is not cached as this
+    # taken before reading: a file edited meanwhile gets another key, so what was read
+    # here is never served for the edited file
+    key = file_key(path)
     result = cache.get(key, shape=shape, dtype=dtype)
     if result is None:
         result = func(trailer, **params)
