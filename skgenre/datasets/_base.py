@@ -13,6 +13,8 @@ import urllib.request
 from collections import namedtuple
 from pathlib import Path
 
+from ..utils._progress import progress
+
 __all__ = [
     "ChecksumMismatchError",
     "RemoteFileMetadata",
@@ -141,7 +143,8 @@ def _download(url, dest, timeout, verbose, desc):
     logger.info("Downloading %s", url)
     with urllib.request.urlopen(url, timeout=timeout) as response, open(dest, "wb") as out:
         total = response.headers.get("Content-Length")
-        bar = _progress(total, desc, verbose)
+        bar = progress(total=int(total) if total else None, verbose=verbose, desc=desc,
+                       unit="B", unit_scale=True)
         try:
             for chunk in iter(lambda: response.read(1 << 20), b""):
                 out.write(chunk)
@@ -150,14 +153,6 @@ def _download(url, dest, timeout, verbose, desc):
         finally:
             if bar is not None:
                 bar.close()
-
-
-def _progress(total, desc, verbose):
-    if not verbose:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=int(total) if total else None, unit="B", unit_scale=True, desc=desc)
 
 
 def _safe_extract_tar(archive, target):

@@ -11,6 +11,7 @@ import tempfile
 import numpy as np
 import pandas as pd
 
+from ..utils._progress import progress as progress_bar
 from ._base import get_data_home
 from ._format import (
     GENRES_COLUMN,
@@ -382,7 +383,8 @@ def _generate(folder, params, verbose):
             GENRES_COLUMN: [SEPARATOR.join(genres[j] for j in np.flatnonzero(row)) for row in Y],
         }
     )
-    progress = _progress_bar(n * len(modalities), verbose)
+    progress = progress_bar(total=n * len(modalities), verbose=verbose, desc="make_movies",
+                            unit="item")
 
     def show(m, i):
         return [genres[j] for j in np.flatnonzero(shown[m][i])]
@@ -567,21 +569,6 @@ def _split(Y, rng):
     split[train_val[val]] = "val"
     return split
 
-
-class _NoBar:
-    def update(self, n=1):
-        pass
-
-    def close(self):
-        pass
-
-
-def _progress_bar(total, verbose):
-    if not verbose:
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc="make_movies", unit="item")
 
 
 def _describe(params):

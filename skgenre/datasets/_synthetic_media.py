@@ -1,10 +1,12 @@
 """Drawing synthetic posters and trailers, and writing trailers as real video files."""
 
 import colorsys
+from functools import partial
 
 import numpy as np
 from PIL import Image, ImageDraw
 
+from ..video._decode import write_video as _write_video
 from ._synthetic_profiles import GENRE_PROFILES
 
 __all__ = ["draw_poster", "draw_trailer", "write_video"]
@@ -162,37 +164,5 @@ def _paint_sprite(frames, motion, colour, rng):
         frames[t, yi : yi + side, xi : xi + side] = colour
 
 
-def _video_codec():
-    import av
-
-    for name in ("libx264", "mpeg4"):
-        try:
-            av.codec.Codec(name, "w")
-            return name
-        except Exception:  # noqa: BLE001 - codec missing from this FFmpeg build
-            continue
-    raise RuntimeError("PyAV has neither the libx264 nor the mpeg4 encoder.")  # pragma: no cover
-
-
-def write_video(path, frames, fps=12, codec=None):
-    """Encode (n_frames, height, width, 3) uint8 RGB frames to a video file with PyAV.
-
-    Uses H.264 (``libx264``) when this FFmpeg build has it, MPEG-4 Part 2 otherwise;
-    the container follows the file extension (``.mp4``).
-    """
-    import av
-
-    codec = codec or _video_codec()
-    n_frames, height, width = frames.shape[:3]
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream(codec, rate=int(fps))
-        stream.width, stream.height = width, height
-        stream.pix_fmt = "yuv420p"
-        if codec == "libx264":
-            stream.options = {"preset": "ultrafast", "crf": "18"}
-            stream.codec_context.thread_count = 1
-        for frame in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+# make_movies' trailers: the one write_video, with x264's fastest preset at high quality.
+write_video = partial(_write_video, fps=12, preset="ultrafast", crf=18)

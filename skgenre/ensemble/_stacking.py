@@ -15,7 +15,6 @@ from sklearn.metrics import precision_recall_curve
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
-from tqdm.auto import tqdm
 
 from ..datasets._format import MEDIA_COLUMNS
 from ..datasets._modalities import MODALITY_REGISTRY, NON_FEATURE_COLUMNS
@@ -28,6 +27,7 @@ from ..utils import (
     multilabel_classes,
     positive_proba,
 )
+from ..utils._progress import progress
 from ..utils._sklearn import BaseComposition, fit_context
 from ._defaults import default_estimators
 from ._final import make_final_estimator
@@ -426,7 +426,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         results = Parallel(n_jobs=self.n_jobs, return_as="generator")(tasks)
         oof = {name: np.full((len(Y), k), np.nan) for name in present}
         fitted = {}
-        with tqdm(total=len(tasks), desc="stacking", disable=not self.verbose) as bar:
+        with progress(total=len(tasks), verbose=self.verbose, desc="stacking") as bar:
             for (name, rows), result in zip(slots, results):
                 if rows is None:
                     fitted[name] = result

@@ -286,11 +286,11 @@ def _convert(path, member, cache_dir, *, verbose=0):
     tmp.mkdir()
     bar = None
     if verbose:
-        from tqdm.auto import tqdm
+        from ..utils._progress import progress
 
         plain = member is None and path.suffix.lower() != ".gz"
-        bar = tqdm(total=path.stat().st_size if plain else None, unit="B", unit_scale=True,
-                   desc=f"Converting {Path(member or path).name}")
+        bar = progress(total=path.stat().st_size if plain else None, verbose=verbose,
+                       unit="B", unit_scale=True, desc=f"Converting {Path(member or path).name}")
     writer = NpyWriter(tmp / "vectors.npy")
     try:
         with open(tmp / "words.txt", "wb") as words_file:

@@ -323,9 +323,9 @@ class GloVeVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         out = np.zeros((len(texts), word_vectors.dim), dtype=np.float32)
         starts = range(0, len(texts), _BATCH)
         if self.verbose and len(texts) > _BATCH:
-            from tqdm.auto import tqdm
+            from ..utils._progress import progress
 
-            starts = tqdm(starts, desc="GloVe pooling", unit="batch")
+            starts = progress(starts, verbose=self.verbose, desc="GloVe pooling", unit="batch")
         for start in starts:
             batch = texts[start:start + _BATCH]
             rows, lengths = self._rows(batch, word_vectors, analyze)

@@ -1,15 +1,31 @@
-"""Moving fitted torch parts between devices, so a GPU-fitted model predicts on a CPU."""
+"""Devices of torch modules, and moving fitted ones so a GPU-fitted model predicts on a CPU.
+
+torch is imported only when a module is given, so importing this module stays cheap.
+"""
 
 import copy
+import itertools
 import warnings
 
-__all__ = ["PortableBackboneMixin"]
+__all__ = ["PortableBackboneMixin", "module_device"]
 
 
-def _device_of(module):
+def module_device(module):
+    """The device a torch module lives on: that of its first parameter, else first buffer.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+
+    Returns
+    -------
+    device : torch.device
+        The CPU for a module holding no tensor (a parameter-free colour histogram).
+    """
     import torch
 
-    return next(iter(module.parameters()), torch.empty(0)).device
+    tensors = itertools.chain(module.parameters(), module.buffers())
+    return next(tensors, torch.empty(0)).device
 
 
 class PortableBackboneMixin:
@@ -23,7 +39,7 @@ class PortableBackboneMixin:
     def __getstate__(self):
         state = super().__getstate__()
         backbone = state.get("backbone_")
-        if hasattr(backbone, "parameters") and _device_of(backbone).type != "cpu":
+        if hasattr(backbone, "parameters") and module_device(backbone).type != "cpu":
             state = dict(state)
             state["backbone_"] = copy.deepcopy(backbone).cpu()
         return state

@@ -1,20 +1,27 @@
 """Trailers: frame sampling from video, frame-averaged CNN features and the sliced 3D CNN.
 
-Importing this subpackage imports torch (for the 3D CNN and the frozen backbones); PyAV
-is imported only when a video file is decoded.
+Reading trailers (:func:`read_trailer`, :class:`FrameSampler`, :func:`write_video`)
+needs neither torch nor, until a video file is decoded, PyAV; the torch-based
+estimators (:class:`TrailerEmbedder`, :class:`Trailer3DCNN`, ...) are imported on
+first use.
 """
 
-from ._cnn3d import Conv3DModule, Trailer3DCNN, slice_trailer, slice_trailers
-from ._embedder import TrailerEmbedder
-from ._frames import (
-    FrameSampler,
-    TrailerReadError,
-    TrailerReadWarning,
-    read_trailer,
-    sample_indices,
-    write_video,
-)
+import importlib
+
+from ._decode import write_video
+from ._frames import read_trailer
 from ._models import TRAILER_KINDS, make_trailer_model
+from ._sampler import FrameSampler
+from ._sampling import TrailerReadError, TrailerReadWarning, sample_indices
+
+# Public names whose modules import torch: loaded on first access.
+_LAZY = {
+    "Conv3DModule": "._cnn3d",
+    "Trailer3DCNN": "._cnn3d",
+    "slice_trailer": "._cnn3d",
+    "slice_trailers": "._cnn3d",
+    "TrailerEmbedder": "._embedder",
+}
 
 __all__ = [
     "TRAILER_KINDS",
@@ -31,3 +38,15 @@ __all__ = [
     "slice_trailers",
     "write_video",
 ]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

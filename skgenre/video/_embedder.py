@@ -1,25 +1,17 @@
 """TrailerEmbedder: frozen-backbone features of sampled frames, pooled into one vector."""
 
-import itertools
 import numbers
 import os
+import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._device import PortableBackboneMixin
 from ..utils._sklearn import fit_context
-from ._frames import (
-    TrailerReadError,
-    _load_npy,
-    check_trailers,
-    map_trailers,
-    read_trailer,
-    sampling,
-)
+from ..vision import BaseFrozenEmbedder
+from ._frames import check_trailers, load_npy, map_trailers, read_trailer
+from ._sampling import TrailerReadError, TrailerReadWarning, sampling
 
 __all__ = ["TrailerEmbedder"]
 
@@ -36,7 +28,19 @@ def _as_features(array, source):
         )
     if not np.issubdtype(array.dtype, np.number):
         raise TrailerReadError(f"{source} holds {array.dtype} values, not numbers.")
+    if not np.isfinite(array).all():
+        n_bad = int(np.size(array) - np.isfinite(array).sum())
+        raise TrailerReadError(
+            f"{source} holds {n_bad} NaN or infinite per-frame feature value(s)."
+        )
     return array
+
+
+def _width_error(source, width, expected):
+    return TrailerReadError(
+        f"{source} holds features of width {width}, but the others have {expected}: "
+        f"trailer features differ in width {sorted({width, expected})}."
+    )
 
 
 def _pool(total, total_sq, count, pooling):
@@ -47,39 +51,48 @@ def _pool(total, total_sq, count, pooling):
     return np.concatenate([mean, std]).astype(np.float32)
 
 
-def _embed_trailer(trailer, *, fingerprint, n_frames, every, size, pooling, batch_size,
-                   backbone):
-    """Pooled backbone features of one trailer (``fingerprint`` keys the cache)."""
+def _source(trailer):
+    return "The trailer array" if isinstance(trailer, np.ndarray) else str(trailer)
+
+
+def _embed_trailer(trailer, *, fingerprint, n_frames, every, size, pooling, embedder):
+    """Pooled backbone features of one trailer (``fingerprint`` keys the cache).
+
+    ``embedder`` is the fitted :class:`TrailerEmbedder` (left out of the cache key:
+    ``fingerprint`` identifies its backbone).
+    """
     import torch
 
-    from ..vision._images import normalize_uint8
-
-    source = "The trailer array" if isinstance(trailer, np.ndarray) else str(trailer)
+    source = _source(trailer)
     features = None
     if isinstance(trailer, np.ndarray):
         features = _as_features(trailer, source)
     elif source.lower().endswith(".npy") and os.path.isfile(source):
-        trailer = np.asarray(_load_npy(source))
+        trailer = np.asarray(load_npy(source))
         features = _as_features(trailer, f"Trailer array {source}")
     if features is not None:
         # Precomputed per-frame features (MovieScope's 200 x 4096): pooled as they are.
+        width = embedder.n_features_out_
+        if width is not None and pooling == "mean_std":
+            width //= 2
+        if width is not None and features.shape[1] != width:
+            raise _width_error(f"Trailer array {source}" if source != "The trailer array"
+                               else source, features.shape[1], width)
         features = np.asarray(features, dtype=np.float64)
         return _pool(features.sum(axis=0), (features ** 2).sum(axis=0), len(features),
                      pooling)
-    if backbone is None:
+    if embedder.backbone_ is None:
         raise TrailerReadError(
             f"Trailer {source} holds frames, but backbone=None only reads per-frame "
             "feature arrays."
         )
     frames = read_trailer(trailer, n_frames=n_frames, every=every, size=size)
-    tensors = itertools.chain(backbone.parameters(), backbone.buffers())
-    device = next(tensors, torch.empty(0)).device
     total = total_sq = 0.0
-    with torch.inference_mode():
-        for start in range(0, len(frames), batch_size):
-            chunk = np.ascontiguousarray(frames[start:start + batch_size].transpose(0, 3, 1, 2))
-            out = backbone(normalize_uint8(torch.from_numpy(chunk).to(device)))
-            out = out.to(torch.float64)
+    batch_size = embedder.batch_size
+    for start in range(0, len(frames), batch_size):
+        chunk = np.ascontiguousarray(frames[start:start + batch_size].transpose(0, 3, 1, 2))
+        with torch.inference_mode():
+            out = embedder._forward(torch.from_numpy(chunk)).to(torch.float64)
             total = total + out.sum(dim=0)
             if pooling != "mean":
                 total_sq = total_sq + (out ** 2).sum(dim=0)
@@ -88,9 +101,7 @@ def _embed_trailer(trailer, *, fingerprint, n_frames, every, size, pooling, batc
     return _pool(total, total_sq, len(frames), pooling)
 
 
-class TrailerEmbedder(
-    PortableBackboneMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
-):
+class TrailerEmbedder(BaseFrozenEmbedder):
     """Frozen-backbone features of a trailer's sampled frames, pooled into one vector.
 
     Each trailer's frames are sampled (:class:`FrameSampler`'s rules) at the backbone's
@@ -98,7 +109,8 @@ class TrailerEmbedder(
     (its penultimate features) and averaged over the frames: MovieScope's 200 frames x
     4096 VGG-16 fc7 features -> one 4096 vector, the input of
     :class:`skgenre.nn.GenreMLP`. A ``.npy`` file (or array) of per-frame features
-    (n_frames, n_features), as MovieScope distributes, is pooled directly.
+    (n_frames, n_features), as MovieScope distributes, is pooled directly. The
+    frozen-backbone machinery is :class:`skgenre.vision.BaseFrozenEmbedder`'s.
 
     Parameters
     ----------
@@ -108,9 +120,9 @@ class TrailerEmbedder(
         features at 64x64; the best here, where no pretrained weights exist);
         ``"small"`` a small CNN (256 features at 64x64); ``"vgg16"`` the study's (4096
         fc7 features at 224x224; about 0.4 s per frame on a CPU core, so only with real
-        ImageNet ``weights`` and a GPU or patience). ``None`` reads only per-frame
-        feature arrays.
-    weights : str, path-like or None, default=None
+        ImageNet ``weights`` and a GPU or patience). A module is deep-copied in ``fit``.
+        ``None`` reads only per-frame feature arrays.
+    weights : str, path-like, dict or None, default=None
         Checkpoint of the backbone (e.g. torchvision's ``vgg16-397923af.pth``). Without
         it the backbone keeps its random initialisation, seeded by ``random_state``.
     input_size : int or None, default=None
@@ -128,13 +140,16 @@ class TrailerEmbedder(
         Frames per backbone forward pass.
     device : str, default="cpu"
     memory : None, str or joblib.Memory, default=None
-        Per-trailer disk cache of the averaged vectors, keyed on the trailer's path, size
-        and modification time, the backbone's weights (a fingerprint) and the sampling
-        parameters: cross-validation and grid search never recompute a trailer.
+        Per-trailer disk cache of the averaged vectors (:class:`~skgenre.utils.FeatureCache`),
+        keyed on the trailer's path, size and modification time, the backbone's weights
+        (a fingerprint) and the sampling parameters: cross-validation and grid search
+        never recompute a trailer.
     on_error : {"raise", "missing"}, default="raise"
-        An unreadable trailer raises :class:`TrailerReadError` (``FileNotFoundError``
-        for a missing file) naming the file; with ``"missing"`` it warns
-        (:class:`TrailerReadWarning`) and its row is all zeros.
+        An unreadable trailer (empty, corrupt or truncated video; a feature file holding
+        NaN or of another width than the others) raises :class:`TrailerReadError`
+        (``FileNotFoundError`` for a missing file) naming the file; with ``"missing"``
+        it warns (:class:`TrailerReadWarning`) and its row is all zeros. ``"zero"`` is a
+        deprecated alias of ``"missing"`` (see :data:`skgenre.utils.ON_ERROR`).
     n_jobs : int or None, default=None
         Trailers read at once, in threads (see :class:`FrameSampler`).
     random_state : int, RandomState instance or None, default=0
@@ -147,7 +162,8 @@ class TrailerEmbedder(
     ----------
     backbone_ : skgenre.vision.Backbone or None
     fingerprint_ : str
-        Digest of the backbone's weights and the sampling parameters (the cache key).
+        Digest of the backbone's weights and input size (with the sampling parameters,
+        the cache key).
     n_features_out_ : int or None
         Output width; ``None`` with ``backbone=None`` until the first transform.
     n_features_in_ : int
@@ -164,20 +180,14 @@ class TrailerEmbedder(
     """
 
     _parameter_constraints = {
+        **BaseFrozenEmbedder._parameter_constraints,
         "backbone": [StrOptions({"vgg16", "small", "color"}), HasMethods(["forward"]), None],
-        "weights": [str, os.PathLike, dict, None],
-        "input_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "n_frames": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "every": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "pooling": [StrOptions({"mean", "mean_std"})],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "device": [str],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
-        "on_error": [StrOptions({"raise", "missing"})],
         "n_jobs": [None, numbers.Integral],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
+    _unit = "trailer"
 
     def __init__(self, backbone="color", *, weights=None, input_size=None, n_frames=16,
                  every=None, pooling="mean", batch_size=64, device="cpu", memory=None,
@@ -211,35 +221,15 @@ class TrailerEmbedder(
         -------
         self : TrailerEmbedder
         """
-        import hashlib
-
-        self.n_features_in_ = 1
         if self.backbone is None:
+            self.n_features_in_ = 1
             self.backbone_ = None
             self.n_features_out_ = None
             self.fingerprint_ = "features-only"
             return self
-        from ..vision import load_backbone
-        from ..vision._backbones import state_fingerprint
-
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        self.backbone_ = load_backbone(
-            self.backbone, weights=self.weights, input_size=self.input_size,
-            device=self.device, random_state=seed,
-        )
-        for parameter in self.backbone_.parameters():
-            parameter.requires_grad_(False)
-        width = self.backbone_.n_features
+        width = self._fit_backbone()
         self.n_features_out_ = 2 * width if self.pooling == "mean_std" else width
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(state_fingerprint(self.backbone_.model).encode())
-        digest.update(f"input_size={self.backbone_.input_size}".encode())
-        self.fingerprint_ = digest.hexdigest()
         return self
-
-    @property
-    def _n_features_out(self):
-        return self.n_features_out_
 
     def transform(self, X):
         """Frame-averaged features of each trailer.
@@ -258,22 +248,26 @@ class TrailerEmbedder(
         trailers = check_trailers(X)
         size = None if self.backbone_ is None else self.backbone_.input_size
         n_frames, every = sampling(self.n_frames, self.every)
+        on_error = self._on_error()
+        skipped = "Treated as no trailer (a row of zeros)."
         rows = map_trailers(
-            _embed_trailer, trailers, memory=self.memory, on_error=self.on_error,
+            _embed_trailer, trailers, memory=self.memory, on_error=on_error,
             verbose=self.verbose, n_jobs=self.n_jobs, desc="Embedding trailers",
-            skipped="Treated as no trailer (a row of zeros).", ignore=("backbone", "batch_size"),
+            skipped=skipped, ignore=("embedder",),
+            shape=(self.n_features_out_,), dtype=np.float32,
             fingerprint=self.fingerprint_, n_frames=n_frames, every=every, size=size,
-            pooling=self.pooling, batch_size=self.batch_size, backbone=self.backbone_,
+            pooling=self.pooling, embedder=self,
         )
-        widths = {len(r) for r in rows if r is not None}
-        if self.n_features_out_ is not None:
-            widths.add(self.n_features_out_)
-        if len(widths) > 1:
-            raise ValueError(
-                f"Trailer features differ in width {sorted(widths)}: per-frame feature arrays "
-                f"must match each other and the backbone ({self.n_features_out_} features)."
-            )
-        width = widths.pop() if widths else 0
+        width = self.n_features_out_
+        if width is None:  # backbone=None: the width of the first trailer read
+            width = next((len(r) for r in rows if r is not None), 0)
+        for i, row in enumerate(rows):  # feature arrays of another width than the first
+            if row is not None and len(row) != width:
+                error = _width_error(_source(trailers[i]), len(row), width)
+                if on_error == "raise":
+                    raise error
+                warnings.warn(f"{error} {skipped}", TrailerReadWarning, stacklevel=2)
+                rows[i] = None
         if self.n_features_out_ is None and width:
             self.n_features_out_ = width
         out = np.zeros((len(rows), width), dtype=np.float32)
@@ -281,10 +275,3 @@ class TrailerEmbedder(
             if row is not None:
                 out[i] = row
         return out
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.one_d_array = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        return tags

@@ -9,6 +9,7 @@ from ._backbones import (
     load_backbone,
     load_weights,
 )
+from ._base import BaseFrozenEmbedder
 from ._cnn import PosterCNN, PosterNetModule
 from ._embedder import PosterEmbedder, PosterLoadWarning
 from ._images import ImageLoadError, load_image, preprocess_images
@@ -17,6 +18,7 @@ from ._models import POSTER_KINDS, make_poster_model
 __all__ = [
     "POSTER_KINDS",
     "Backbone",
+    "BaseFrozenEmbedder",
     "ColorStats",
     "ImageLoadError",
     "SmallCNN",

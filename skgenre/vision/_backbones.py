@@ -402,9 +402,3 @@ def state_fingerprint(module):
         digest.update(str(array.dtype).encode() + str(array.shape).encode())
         digest.update(np.ascontiguousarray(array).view(np.uint8).data)
     return digest.hexdigest()
-
-
-def module_device(module):
-    """The device a module's parameters live on (the CPU for a module without any)."""
-    return next(iter(module.parameters()), torch.empty(0)).device
-

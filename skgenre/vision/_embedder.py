@@ -1,24 +1,16 @@
 """PosterEmbedder: a frozen backbone over poster images, batched and cached per image."""
 
-import copy
 import logging
-import numbers
-import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
-import torch
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn import fit_context
-from ..utils._device import PortableBackboneMixin
-from ._backbones import load_backbone, module_device, state_fingerprint
-from ._cache import FeatureCache, cache_location
-from ._images import image_key, load_images_uint8, normalize_uint8
+from ._base import BaseFrozenEmbedder
+from ._images import image_key, load_images_uint8
 
 __all__ = ["PosterEmbedder", "PosterLoadWarning", "check_images"]
 
@@ -26,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 
 class PosterLoadWarning(UserWarning):
-    """Some poster files could not be read and were given zero features."""
+    """Some poster files could not be read (``on_error="missing"``): zero features."""
 
 
 def check_images(X):
@@ -61,26 +53,25 @@ def check_images(X):
     return list(X)
 
 
-class PosterEmbedder(
-    PortableBackboneMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
-):
+class PosterEmbedder(BaseFrozenEmbedder):
     """Penultimate features of a frozen CNN for each poster, batched and cached per image.
 
     Images are loaded with Pillow, resized to the backbone's square input and
     ImageNet-normalised (see :func:`preprocess_images`); the next batch is decoded in
     a background thread while the current one runs through the network. With
-    ``memory``, each image's vector is stored on disk under a key made of the file's
-    path, size and modification time (or a hash of the pixels for in-memory images)
-    and the backbone's identity (class, configuration, a digest of all its weights,
-    input size), so cross-validation folds and grid search never compute an image
-    twice.
+    ``memory``, each image's vector is stored on disk (:class:`~skgenre.utils.FeatureCache`)
+    under a key made of the file's path, size and modification time (or a hash of the
+    pixels for in-memory images) and the backbone's identity (class, configuration, a
+    digest of all its weights, input size), so cross-validation folds and grid search
+    never compute an image twice. The frozen-backbone machinery is
+    :class:`BaseFrozenEmbedder`'s.
 
     Parameters
     ----------
     backbone : {"vgg16", "small", "color"} or torch.nn.Module, default="vgg16"
         See :func:`load_backbone`. ``"vgg16"`` gives the study's 4096 fc7 features.
         A module is deep-copied in ``fit``.
-    weights : str or path-like, default=None
+    weights : str, path-like or dict, default=None
         A state-dict file for the backbone (e.g. torchvision's ``vgg16-397923af.pth``).
         Without it the network keeps a random initialisation seeded by
         ``random_state``.
@@ -90,15 +81,16 @@ class PosterEmbedder(
     device : str, default="cpu"
     memory : None, str, path-like or joblib.Memory, default=None
         Folder of the per-image feature cache.
-    on_error : {"raise", "zero"}, default="raise"
+    on_error : {"raise", "missing"}, default="raise"
         A missing or corrupt image file raises :class:`ImageLoadError` naming it, or,
-        with ``"zero"``, gets an all-zero feature vector (the movie is treated as having
-        no poster) and a :class:`PosterLoadWarning` lists the files. Failures are not
-        cached.
-    random_state : int or None, default=None
+        with ``"missing"``, gets an all-zero feature vector (the movie is treated as
+        having no poster) and a :class:`PosterLoadWarning` lists the files. Failures are
+        not cached. ``"zero"``, the former name of ``"missing"``, still works with a
+        ``FutureWarning`` (see :data:`skgenre.utils.ON_ERROR`).
+    random_state : int, RandomState instance or None, default=0
         Seed of the backbone's random initialisation when no ``weights`` are given.
-        Set it when caching a randomly initialised backbone, or each fit draws new
-        weights (and so new cache entries).
+        Fixed by default, so that features are reproducible and cacheable; ``None``
+        draws new weights (and so new cache entries) at each fit.
     verbose : int, default=0
         ``> 0`` shows a tqdm progress bar over the images to compute.
 
@@ -107,12 +99,17 @@ class PosterEmbedder(
     backbone_ : Backbone
         The frozen network, in eval mode.
     n_features_out_ : int
+    fingerprint_ : str
+        Digest identifying the backbone's weights and input size in the cache.
     backbone_id_ : str
-        Digest identifying the backbone and input size in the cache.
+        Alias of ``fingerprint_``.
+    n_features_in_ : int
+        Always 1 (one poster per row).
 
     See Also
     --------
     load_backbone : the backbones.
+    BaseFrozenEmbedder : the shared frozen-backbone machinery.
     PosterCNN : trains a CNN end to end instead of freezing it.
 
     Examples
@@ -125,18 +122,6 @@ class PosterEmbedder(
     (3, 416)
     """
 
-    _parameter_constraints = {
-        "backbone": [StrOptions({"vgg16", "small", "color"}), torch.nn.Module],
-        "weights": [str, os.PathLike, None],
-        "input_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "device": [str, torch.device],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
-        "on_error": [StrOptions({"raise", "zero"})],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-    }
-
     def __init__(
         self,
         backbone="vgg16",
@@ -147,7 +132,7 @@ class PosterEmbedder(
         device="cpu",
         memory=None,
         on_error="raise",
-        random_state=None,
+        random_state=0,
         verbose=0,
     ):
         self.backbone = backbone
@@ -173,52 +158,32 @@ class PosterEmbedder(
         -------
         self : PosterEmbedder
         """
-        cache_location(self.memory)  # type check early
-        seed = self.random_state
-        if isinstance(seed, np.random.RandomState):
-            seed = int(seed.randint(np.iinfo(np.int32).max))
-        backbone = self.backbone
-        if isinstance(backbone, torch.nn.Module):  # eval(), .to(device): not on the user's
-            backbone = copy.deepcopy(backbone)
-        self.backbone_ = load_backbone(
-            backbone, weights=self.weights, input_size=self.input_size,
-            device=self.device, random_state=seed,
-        )
-        for parameter in self.backbone_.parameters():
-            parameter.requires_grad_(False)
-        self.n_features_out_ = self.backbone_.n_features
-        self._n_features_out = self.n_features_out_
-        self.backbone_id_ = (
-            f"{state_fingerprint(self.backbone_.model)}:{self.backbone_.input_size}"
-        )
+        self.n_features_out_ = self._fit_backbone()
         return self
 
-    def _load(self, items):
-        return load_images_uint8(items, self.backbone_.input_size, on_error=self.on_error)
+    @property
+    def backbone_id_(self):
+        return self.fingerprint_
 
-    def _forward(self, pixels):
-        with torch.inference_mode():
-            batch = normalize_uint8(torch.from_numpy(pixels).to(module_device(self.backbone_)))
-            return self.backbone_(batch).float().cpu().numpy()
+    def _load(self, items):
+        return load_images_uint8(items, self.backbone_.input_size, on_error=self._on_error())
 
     def _compute(self, items, out, rows, done=None):
         """Fill ``out[rows]`` with the features of ``items``; return the failed rows.
 
         ``done(chunk_rows, failed_mask)`` is called after each batch (to cache it).
         """
-        from tqdm.auto import tqdm
-
         size = self.batch_size
         chunks = [(rows[i:i + size], items[i:i + size]) for i in range(0, len(items), size)]
         failed_rows = []
-        bar = tqdm(total=len(items), disable=self.verbose <= 0, desc="posters", unit="img")
+        bar = self._progress(len(items), "posters")
         with ThreadPoolExecutor(max_workers=1) as pool:
             pending = pool.submit(self._load, chunks[0][1]) if chunks else None
             for i, (chunk_rows, _) in enumerate(chunks):
                 pixels, failed = pending.result()
                 if i + 1 < len(chunks):  # decode the next batch while this one runs
                     pending = pool.submit(self._load, chunks[i + 1][1])
-                out[chunk_rows] = self._forward(pixels)
+                out[chunk_rows] = self._forward(pixels).float().cpu().numpy()
                 out[chunk_rows[failed]] = 0.0
                 failed_rows.extend(chunk_rows[failed].tolist())
                 if done is not None:
@@ -242,12 +207,13 @@ class PosterEmbedder(
         check_is_fitted(self)
         items = check_images(X)
         out = np.zeros((len(items), self.n_features_out_), dtype=np.float32)
-        cache = FeatureCache(self.memory, self.backbone_id_)
+        cache = self._feature_cache(f"poster:{self.fingerprint_}")
         keys = [image_key(item) for item in items] if cache.enabled else None
         todo = []
         for i in range(len(items)):
-            vector = cache.get(keys[i]) if cache.enabled else None
-            if vector is not None and vector.shape == (self.n_features_out_,):
+            vector = (cache.get(keys[i], shape=out.shape[1:], dtype=np.float32)
+                      if cache.enabled else None)
+            if vector is not None:
                 out[i] = vector
             else:
                 todo.append(i)
@@ -266,16 +232,9 @@ class PosterEmbedder(
                 names = [str(items[i]) for i in failed[:5]]
                 warnings.warn(
                     f"{len(failed)} poster(s) could not be read and got zero features "
-                    f"(on_error='zero'): {', '.join(names)}"
+                    f"(on_error='missing'): {', '.join(names)}"
                     + (" ..." if len(failed) > 5 else ""),
                     PosterLoadWarning,
                     stacklevel=2,
                 )
         return out
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = True
-        return tags

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils._cache import file_key
+
 __all__ = [
     "IMAGENET_MEAN",
     "IMAGENET_STD",
@@ -202,12 +204,10 @@ def image_key(item):
     key : str
     """
     if isinstance(item, (str, os.PathLike)):
-        path = Path(item)
         try:
-            stat = path.stat()
+            return file_key(item)
         except OSError:
-            return f"missing:{path.resolve()}"
-        return f"file:{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+            return f"missing:{Path(item).resolve()}"
     if isinstance(item, np.ndarray):
         array = np.ascontiguousarray(item)
         digest = hashlib.blake2b(array.tobytes(), digest_size=16)

@@ -354,7 +354,7 @@ def _encode(path, frames, fps=10, options=None, pts=None, container_options=None
 
 
 def _decode_sparse(path, n_frames=None, every=None, size=None):
-    from skgenre.video._frames import _decode_sparse
+    from skgenre.video._decode import _decode_sparse
 
     with av.open(path) as container:
         return _decode_sparse(container, container.streams.video[0], n_frames, every, size)
@@ -379,7 +379,7 @@ def b_frame_video(tmp_path_factory):
     {"n_frames": 8}, {"n_frames": 8, "size": (16, 16)}, {"n_frames": 30}, {"every": 3},
 ])
 def test_skipping_unwanted_b_frames_keeps_the_same_frames(b_frame_video, kwargs):
-    from skgenre.video._frames import _decode_video
+    from skgenre.video._decode import _decode_video
 
     kwargs = {"n_frames": None, "every": None, "size": None, **kwargs}
     sparse = _decode_sparse(b_frame_video, **kwargs)
@@ -451,7 +451,7 @@ def _plain_pyav(path, size):
 @pytest.mark.parametrize("pending_bytes", [None, 1])  # converted in one go; each at once
 def test_frames_equal_plain_pyav_conversion(tmp_path, monkeypatch, shape, size,
                                             pending_bytes):
-    from skgenre.video import _frames
+    from skgenre.video import _decode as _frames
 
     if pending_bytes is not None:
         monkeypatch.setattr(_frames, "_PENDING_BYTES", pending_bytes)
@@ -465,7 +465,7 @@ def test_frames_equal_plain_pyav_conversion(tmp_path, monkeypatch, shape, size,
 
 
 def test_b_frame_conversion_equals_plain_pyav(b_frame_video, monkeypatch):
-    from skgenre.video import _frames
+    from skgenre.video import _decode as _frames
 
     expected = _plain_pyav(b_frame_video, (16, 16))
     for pending_bytes in (1, 4 << 20):
@@ -488,7 +488,7 @@ def test_scaler_without_threads_keyword(video, monkeypatch):
     """PyAV < 17's reformat has no ``threads``: the frames come out all the same."""
     from av.video.reformatter import VideoReformatter
 
-    from skgenre.video import _frames
+    from skgenre.video import _decode as _frames
 
     calls = []
 

@@ -159,7 +159,7 @@ def test_missing_and_corrupt_files(posters, tmp_path):
         emb.transform(items)
     with pytest.raises(ImageLoadError, match="broken.jpg"):
         emb.transform(items[2:])
-    emb.set_params(on_error="zero").fit()
+    emb.set_params(on_error="missing").fit()
     with pytest.warns(PosterLoadWarning, match=r"2 poster\(s\).*gone.jpg.*broken.jpg"):
         features = emb.transform(items)
     assert (features[[1, 3]] == 0).all() and features[[0, 2]].any()

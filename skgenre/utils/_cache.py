@@ -1,0 +1,184 @@
+"""The one per-item feature cache: one ``.npy`` file per (extractor, item).
+
+An item is a file (a poster image, a trailer video, a frame folder, a ``.npy``) or an
+in-memory object; its key is the file's identity (absolute path, size and modification
+time in nanoseconds; for a folder, each file's) or a digest of its content, and the
+extractor's fingerprint (weights, input size, sampling parameters...) names the cache's
+namespace. Writes are atomic (a temporary file renamed into place), so concurrent
+processes sharing a cache never see a torn entry; a read checks the entry's shape and
+dtype, and a damaged or mismatched entry (a truncated ``.npy``, another extractor's
+layout) counts as absent and is recomputed. Imports neither torch nor the rest of
+skgenre.
+"""
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["FeatureCache", "cache_location", "file_key"]
+
+logger = logging.getLogger(__name__)
+
+# Bumped when the layout of the entries changes: older entries are then never read.
+_LAYOUT = "skgenre-features-1"
+
+
+def cache_location(memory):
+    """The folder that ``memory`` (None, a path or a ``joblib.Memory``) points to, or None.
+
+    Raises
+    ------
+    TypeError
+        If ``memory`` is of another type.
+    """
+    if memory is None:
+        return None
+    if isinstance(memory, (str, os.PathLike)):
+        return Path(memory)
+    location = getattr(memory, "location", "missing")
+    if location != "missing" and hasattr(memory, "cache"):  # a joblib.Memory
+        return None if location is None else Path(location)
+    raise TypeError(
+        f"memory must be None, a folder path or a joblib.Memory; got {type(memory).__name__}."
+    )
+
+
+def file_key(path):
+    """What identifies a file's content: its absolute path, size and mtime (ns).
+
+    For a folder: its path and each visible file's name, size and mtime.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    key : str
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    """
+    path = os.path.abspath(os.fspath(path))
+    if os.path.isdir(path):
+        entries = sorted(
+            (e for e in os.scandir(path) if e.is_file() and not e.name.startswith(".")),
+            key=lambda e: e.name,
+        )
+        listing = ";".join(
+            f"{e.name}:{e.stat().st_size}:{e.stat().st_mtime_ns}" for e in entries
+        )
+        return f"folder:{path}:{listing}"
+    stat = os.stat(path)
+    return f"file:{path}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _digest(text):
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def _matches(array, shape, dtype):
+    if dtype is not None and array.dtype != np.dtype(dtype):
+        return False
+    if shape is None:
+        return True
+    return array.ndim == len(shape) and all(
+        want is None or have == want for have, want in zip(array.shape, shape))
+
+
+class FeatureCache:
+    """One array per (extractor, item key) under ``<location>/skgenre_features/``.
+
+    Parameters
+    ----------
+    memory : None, str, path-like or joblib.Memory
+        The cache folder (a ``joblib.Memory``'s location); ``None``, or a Memory without
+        location, disables caching: ``get`` finds nothing and ``put`` stores nothing.
+    fingerprint : str
+        Identifies the extractor (class, weights digest, input size, sampling
+        parameters...): entries of different extractors never mix.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile
+    >>> from skgenre.utils import FeatureCache
+    >>> cache = FeatureCache(tempfile.mkdtemp(), "my-extractor-v1")
+    >>> cache.put("file:/posters/a.jpg:1234:5678", np.ones(3, dtype=np.float32))
+    >>> cache.get("file:/posters/a.jpg:1234:5678", shape=(3,), dtype=np.float32)
+    array([1., 1., 1.], dtype=float32)
+    >>> cache.get("file:/posters/a.jpg:1234:5678", shape=(4,)) is None  # another layout
+    True
+    """
+
+    def __init__(self, memory, fingerprint):
+        location = cache_location(memory)
+        self.fingerprint = fingerprint
+        self.folder = (
+            None if location is None
+            else location / "skgenre_features" / _digest(f"{_LAYOUT}:{fingerprint}")
+        )
+
+    @property
+    def enabled(self):
+        """Whether entries are read and written at all."""
+        return self.folder is not None
+
+    def path(self, key):
+        """The file of ``key``'s entry."""
+        digest = _digest(key)
+        return self.folder / digest[:2] / f"{digest}.npy"
+
+    def get(self, key, *, shape=None, dtype=None):
+        """The cached array of ``key``, or None when absent, damaged or of another layout.
+
+        Parameters
+        ----------
+        key : str
+        shape : tuple of int or None, default=None
+            The expected shape; ``None`` entries match any length on that axis.
+        dtype : dtype, default=None
+            The expected dtype.
+
+        Returns
+        -------
+        array : ndarray or None
+        """
+        if self.folder is None:
+            return None
+        path = self.path(key)
+        try:
+            array = np.load(path, allow_pickle=False)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, EOFError) as exc:  # truncated or garbage: recompute
+            logger.warning("Damaged feature cache entry %s (%s); recomputing it.", path, exc)
+            return None
+        if not _matches(array, shape, dtype):
+            logger.warning(
+                "Feature cache entry %s holds %s %s, not the expected %s %s; recomputing it.",
+                path, array.dtype, array.shape, dtype, shape,
+            )
+            return None
+        return array
+
+    def put(self, key, array):
+        """Store ``array`` under ``key`` atomically (a temporary file, then a rename)."""
+        if self.folder is None:
+            return
+        path = self.path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.save(handle, np.asarray(array), allow_pickle=False)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise

@@ -1,0 +1,91 @@
+"""The one per-item feature cache: keys, atomic writes, checked reads, no torch."""
+
+import os
+
+import joblib
+import numpy as np
+import pytest
+
+from skgenre.utils import FeatureCache, cache_location, file_key
+
+
+@pytest.fixture
+def cache(tmp_path):
+    return FeatureCache(tmp_path / "cache", "extractor-a")
+
+
+def test_round_trip_and_namespaces(tmp_path, cache):
+    vector = np.arange(4, dtype=np.float32)
+    assert cache.get("k") is None
+    cache.put("k", vector)
+    np.testing.assert_array_equal(cache.get("k", shape=(4,), dtype=np.float32), vector)
+    assert FeatureCache(tmp_path / "cache", "extractor-b").get("k") is None  # other extractor
+    # a joblib.Memory on the same folder is the same cache
+    same = FeatureCache(joblib.Memory(tmp_path / "cache", verbose=0), "extractor-a")
+    np.testing.assert_array_equal(same.get("k"), vector)
+    assert not list(cache.folder.rglob("*.tmp"))  # the temporary file was renamed
+
+
+def test_disabled_cache_stores_nothing(tmp_path):
+    for memory in (None, joblib.Memory(None, verbose=0)):
+        cache = FeatureCache(memory, "x")
+        assert not cache.enabled
+        cache.put("k", np.ones(2))
+        assert cache.get("k") is None
+
+
+@pytest.mark.parametrize("damage, shape, dtype", [
+    ("truncate", (8,), np.float32),       # a torn write or a full disk
+    ("garbage", (8,), np.float32),        # not an .npy at all
+    ("empty", (8,), np.float32),
+    (None, (9,), np.float32),             # another width
+    (None, (8, 1), np.float32),           # another number of dimensions
+    (None, (8,), np.uint8),               # another dtype
+])
+def test_damaged_or_mismatched_entry_is_a_miss(cache, damage, shape, dtype):
+    cache.put("k", np.arange(8, dtype=np.float32))
+    path = cache.path("k")
+    data = path.read_bytes()
+    if damage == "truncate":
+        path.write_bytes(data[: len(data) - 5])
+    elif damage == "garbage":
+        path.write_bytes(b"\x00garbage" * 20)
+    elif damage == "empty":
+        path.write_bytes(b"")
+    assert cache.get("k", shape=shape, dtype=dtype) is None
+    cache.put("k", np.arange(8, dtype=np.float32))  # recomputed and stored again
+    assert cache.get("k", shape=(8,), dtype=np.float32) is not None
+
+
+def test_wildcard_shapes(cache):
+    cache.put("k", np.zeros((5, 4, 4, 3), dtype=np.uint8))
+    assert cache.get("k", shape=(None, 4, 4, 3), dtype=np.uint8) is not None
+    assert cache.get("k", shape=(6, None, None, 3), dtype=np.uint8) is None
+
+
+def test_file_key_tracks_identity(tmp_path):
+    path = tmp_path / "a.bin"
+    path.write_bytes(b"one")
+    key = file_key(path)
+    assert file_key(str(path)) == key
+    assert str(path.resolve()) in key or os.path.abspath(path) in key
+    os.utime(path, ns=(1, 1))
+    assert file_key(path) != key  # another mtime
+    stamped = file_key(path)
+    path.write_bytes(b"three")
+    os.utime(path, ns=(1, 1))
+    assert file_key(path) != stamped  # same mtime, another size
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    (folder / "0.png").write_bytes(b"x")
+    before = file_key(folder)
+    (folder / "1.png").write_bytes(b"y")
+    assert file_key(folder) != before  # a frame folder: each file counts
+    with pytest.raises(FileNotFoundError):
+        file_key(tmp_path / "missing.mp4")
+
+
+@pytest.mark.parametrize("memory, error", [(3, TypeError), (object(), TypeError)])
+def test_cache_location_errors(memory, error):
+    with pytest.raises(error, match="memory must be"):
+        cache_location(memory)
