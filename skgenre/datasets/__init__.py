@@ -17,7 +17,7 @@ from ._format import (
     SEPARATOR,
     TRAILER_COLUMN,
 )
-from ._load import MissingMediaWarning, load_movies, parse_genres
+from ._load import ManifestWarning, MissingMediaWarning, load_movies, parse_genres
 from ._mmimdb import MMIMDB_GENRES, fetch_mmimdb, read_mmimdb
 from ._synthetic import MODALITIES, make_movies
 
@@ -28,6 +28,7 @@ __all__ = [
     "METADATA_COLUMNS",
     "MMIMDB_GENRES",
     "MODALITIES",
+    "ManifestWarning",
     "MissingMediaWarning",
     "PLOT_COLUMN",
     "POSTER_COLUMN",

@@ -1,5 +1,9 @@
 """Read a movie manifest (CSV or Parquet) into a scikit-learn style Bunch."""
 
+import bz2
+import codecs
+import gzip
+import lzma
 import os
 import warnings
 
@@ -16,7 +20,7 @@ from ._format import (
     SEPARATOR,
 )
 
-__all__ = ["MissingMediaWarning", "load_movies", "parse_genres"]
+__all__ = ["ManifestWarning", "MissingMediaWarning", "load_movies", "parse_genres"]
 
 #: Manifest file names looked for when ``load_movies`` is given a folder.
 MANIFEST_NAMES = ("movies.csv", "movies.parquet")
@@ -26,10 +30,21 @@ _STRING_COLUMNS = (
 )
 _ON_MISSING_FILE = ("raise", "mark_missing", "drop", "ignore")
 _N_SHOWN = 3
+#: Separators that genre cells are sometimes joined with instead of ``|``.
+_OTHER_SEPARATORS = (";", ",", "/")
+#: Columns that identify a movie; a repeated value in one of them is warned about.
+_ID_COLUMNS = ("movieId", "imdbId", "tmdbId", "movie_id", "imdb_id", "tmdb_id", "id")
+#: Delimiters recognised in a header that was read as one column.
+_DELIMITERS = {";": "';'", "\t": "a tab", "|": "'|'", ",": "','"}
 
 
 class MissingMediaWarning(UserWarning):
     """Media files named by a manifest do not exist and were marked missing or dropped."""
+
+
+class ManifestWarning(UserWarning):
+    """A manifest's content looks wrong: repeated movie ids, numbers where text is
+    expected, or genres joined by another separator than ``|``."""
 
 
 def load_movies(
@@ -39,6 +54,8 @@ def load_movies(
     target_column=GENRES_COLUMN,
     on_missing_file="raise",
     dtype=None,
+    encoding="utf-8",
+    genre_separator=None,
     return_X_y=False,
     as_frame=False,
 ):
@@ -78,6 +95,16 @@ def load_movies(
         Types of other columns of a CSV manifest, passed to :func:`pandas.read_csv`
         (e.g. ``{"imdbId": str}`` to keep leading zeros). The modality and genre
         columns are always read as text.
+    encoding : str, default="utf-8"
+        Text encoding of a CSV manifest (e.g. ``"latin-1"``, ``"utf-8-sig"``). A file
+        that does not decode raises a :class:`ValueError` naming the file and the
+        first line that fails.
+    genre_separator : str, default=None
+        What joins the genres of a movie. By default ``|``; when no cell of the genres
+        column holds a ``|`` but many hold ``;``, ``,`` or ``/`` (``"Comedy, Drama"``),
+        that separator is used instead, with a :class:`ManifestWarning` naming it.
+        Pass a string to use it without detection (``genre_separator="|"`` keeps
+        ``"Action/Adventure"`` as one genre).
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
     as_frame : bool, default=False
@@ -111,7 +138,19 @@ def load_movies(
         If the manifest does not exist, or (``on_missing_file="raise"``) a media path
         does not exist.
     ValueError
-        If the genres column is absent, or the file format is not recognised.
+        If the genres column is absent, the file format is not recognised, or a CSV
+        manifest does not decode with ``encoding`` or does not parse (a row with more
+        fields than the header, a header read as one column because the file is
+        delimited by ``;`` or tabs); the message names the file and the line.
+
+    Warns
+    -----
+    ManifestWarning
+        When a movie-id column (``movieId``, ``imdbId``, ...) repeats a value, when the
+        ``plot`` or genres column holds only numbers, or when genres are joined by
+        another separator than ``|`` (see ``genre_separator``).
+    MissingMediaWarning
+        When media files are marked missing or dropped (see ``on_missing_file``).
 
     See Also
     --------
@@ -137,14 +176,23 @@ def load_movies(
         raise ValueError(
             f"on_missing_file must be one of {_ON_MISSING_FILE}; got {on_missing_file!r}."
         )
+    if genre_separator is not None and (
+        not isinstance(genre_separator, str) or not genre_separator
+    ):
+        raise ValueError(
+            f"genre_separator must be a non-empty string or None; got {genre_separator!r}."
+        )
     manifest = _find_manifest(path)
-    frame = _read_table(manifest, dtype)
+    frame = _read_table(manifest, dtype, encoding)
     if target_column is not None and target_column not in frame.columns:
         raise ValueError(
             f"The manifest {manifest} has no {target_column!r} column holding the "
             f"'{SEPARATOR}'-joined genres; its columns are {list(frame.columns)}. Pass "
             "target_column=None to load movies without genres."
         )
+    _check_content(frame, manifest, target_column)
+    if target_column is not None and genre_separator is None:
+        genre_separator = _detect_separator(frame[target_column], manifest, target_column)
     folder = os.path.dirname(manifest)
     notes = []
     for column in MEDIA_COLUMNS:
@@ -155,7 +203,9 @@ def load_movies(
     frame = frame.reset_index(drop=True)
 
     if target_column is not None:
-        target, target_names = parse_genres(frame[target_column], genres=genres)
+        target, target_names = parse_genres(
+            frame[target_column], genres=genres, separator=genre_separator or SEPARATOR
+        )
         data = frame.drop(columns=[target_column])
     else:
         data = frame
@@ -175,7 +225,7 @@ def load_movies(
     )
 
 
-def parse_genres(values, *, genres=None):
+def parse_genres(values, *, genres=None, separator=SEPARATOR):
     """Turn ``|``-joined genre strings into a 0/1 indicator matrix.
 
     Parameters
@@ -185,6 +235,8 @@ def parse_genres(values, *, genres=None):
         of zeros.
     genres : list of str, default=None
         Target columns, in order; by default the sorted genres found in ``values``.
+    separator : str, default="|"
+        What joins the genres in a cell.
 
     Returns
     -------
@@ -202,7 +254,7 @@ def parse_genres(values, *, genres=None):
     lists = [
         []
         if miss
-        else [g.strip() for g in str(v).split(SEPARATOR) if g.strip() and g.strip() not in _NO_GENRE]
+        else [g.strip() for g in str(v).split(separator) if g.strip() and g.strip() not in _NO_GENRE]
         for v, miss in zip(values, missing)
     ]
     if genres is None:
@@ -236,19 +288,40 @@ def _find_manifest(path):
     return path
 
 
-def _read_table(manifest, dtype=None):
+def _read_table(manifest, dtype=None, encoding="utf-8"):
     name = manifest.lower()
     if name.endswith((".parquet", ".pq")):
         frame = pd.read_parquet(manifest)
     elif ".csv" in os.path.basename(name) or ".tsv" in os.path.basename(name):
+        try:
+            codecs.lookup(encoding)
+        except (LookupError, TypeError) as exc:
+            raise ValueError(f"Unknown encoding {encoding!r} for the manifest {manifest}.") from exc
         sep = "\t" if ".tsv" in os.path.basename(name) else ","
-        frame = pd.read_csv(
-            manifest,
-            sep=sep,
-            keep_default_na=False,
-            na_values=[""],
-            dtype={**(dtype or {}), **{c: str for c in _STRING_COLUMNS}},
-        )
+        try:
+            frame = pd.read_csv(
+                manifest,
+                sep=sep,
+                encoding=encoding,
+                keep_default_na=False,
+                na_values=[""],
+                dtype={**(dtype or {}), **{c: str for c in _STRING_COLUMNS}},
+            )
+        except UnicodeDecodeError as exc:
+            line = _first_undecodable_line(manifest, encoding)
+            where = f" at line {line}" if line else ""
+            raise ValueError(
+                f"The manifest {manifest} is not valid {encoding}{where}: {exc.reason}. Pass "
+                "the file's encoding, e.g. encoding='latin-1'."
+            ) from exc
+        except pd.errors.ParserError as exc:
+            raise ValueError(
+                f"The manifest {manifest} could not be parsed as a {sep!r}-delimited table: "
+                f"{exc}. Check the delimiter and the quoting of that line."
+            ) from exc
+        except pd.errors.EmptyDataError as exc:
+            raise ValueError(f"The manifest {manifest} is empty.") from exc
+        _check_delimiter(frame, manifest, sep)
     else:
         raise ValueError(
             f"Unknown manifest format for {manifest}: expected a .csv, .csv.gz, .tsv or "
@@ -256,6 +329,106 @@ def _read_table(manifest, dtype=None):
         )
     frame.columns = [str(c) for c in frame.columns]
     return frame
+
+
+def _open_bytes(path):
+    name = path.lower()
+    for suffix, opener in ((".gz", gzip.open), (".bz2", bz2.open), (".xz", lzma.open)):
+        if name.endswith(suffix):
+            return opener(path, "rb")
+    return open(path, "rb")
+
+
+def _first_undecodable_line(path, encoding):
+    """1-based number of the first line that does not decode, or None if unknown."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with _open_bytes(path) as f:
+            for number, line in enumerate(f, start=1):
+                try:
+                    decoder.decode(line)
+                except UnicodeDecodeError:
+                    return number
+    except OSError:
+        return None
+    return None
+
+
+def _check_delimiter(frame, manifest, sep):
+    """A header read as one column that holds another delimiter: the wrong delimiter."""
+    if frame.shape[1] != 1:
+        return
+    header = str(frame.columns[0])
+    for delimiter, label in _DELIMITERS.items():
+        if delimiter != sep and delimiter in header:
+            raise ValueError(
+                f"The manifest {manifest} looks delimited by {label}, not {sep!r}: line 1 "
+                f"(the header {header[:80]!r}) was read as a single column. Save it with "
+                "the right delimiter (commas in a .csv, tabs in a .tsv)."
+            )
+
+
+def _check_content(frame, manifest, target_column):
+    """Warn about repeated movie ids and numbers where text is expected."""
+    for column in _ID_COLUMNS:
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        repeated = values[values.duplicated(keep=False) & values.notna()]
+        if len(repeated):
+            shown = ", ".join(repr(v) for v in pd.unique(repeated).tolist()[:_N_SHOWN])
+            warnings.warn(
+                f"The manifest {manifest} repeats {repeated.nunique()} {column} values "
+                f"({len(repeated)} rows), e.g. {shown}; each row is kept as a movie of its "
+                "own, which leaks between training and test rows of a split.",
+                ManifestWarning,
+                stacklevel=3,
+            )
+        break
+    for column in (PLOT_COLUMN, target_column):
+        if column is None or column not in frame.columns:
+            continue
+        values = frame[column]
+        present = values[~is_missing(values)]
+        if not len(present):
+            continue
+        numeric = pd.to_numeric(present, errors="coerce").notna()
+        if numeric.all():
+            what = "plot texts" if column == PLOT_COLUMN else f"'{SEPARATOR}'-joined genre names"
+            warnings.warn(
+                f"The column {column!r} of the manifest {manifest} holds only numbers "
+                f"(e.g. {present.iloc[0]!r}), not {what}: are the columns shifted or "
+                "misnamed?",
+                ManifestWarning,
+                stacklevel=3,
+            )
+
+
+def _detect_separator(values, manifest, column):
+    """The separator joining the genres: ``|``, or another one the whole column uses."""
+    cells = [str(v) for v, miss in zip(values, is_missing(values)) if not miss]
+    if not cells or any(SEPARATOR in c for c in cells):
+        return SEPARATOR
+    whole = {c.strip() for c in cells}
+    for candidate in _OTHER_SEPARATORS:
+        joined = [c for c in cells if candidate in c]
+        if not joined:
+            continue
+        parts = [p.strip() for c in joined for p in c.split(candidate) if p.strip()]
+        share = len(joined) / len(cells)
+        known = np.mean([p in whole for p in parts]) if parts else 0.0
+        # Many cells hold it, or its parts are genres that stand alone elsewhere.
+        if share >= 0.2 or known >= 0.5:
+            warnings.warn(
+                f"The {column!r} column of the manifest {manifest} joins genres with "
+                f"{candidate!r}, not {SEPARATOR!r} (e.g. {joined[0]!r}); they were split at "
+                f"{candidate!r}. Pass genre_separator={SEPARATOR!r} to keep such names "
+                "whole.",
+                ManifestWarning,
+                stacklevel=3,
+            )
+            return candidate
+    return SEPARATOR
 
 
 def _resolve_paths(column, folder):

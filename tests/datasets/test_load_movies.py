@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skgenre.datasets import MissingMediaWarning, load_movies, parse_genres
+from skgenre.datasets import ManifestWarning, MissingMediaWarning, load_movies, parse_genres
 
 
 def _write(folder, rows, name="movies.csv"):
@@ -171,3 +171,144 @@ def test_parse_genres():
     Y, names = parse_genres(["Drama| War", None, "(no genres listed)", "War"], genres=None)
     assert names == ["Drama", "War"]
     np.testing.assert_array_equal(Y, [[1, 1], [0, 0], [0, 0], [0, 1]])
+
+
+# ------------------------------------------------------------- manifests made wrong
+@pytest.mark.parametrize(
+    "cells, separator, names, first",
+    [
+        (["Comedy, Drama", "Drama", "Horror, Comedy"], ",", ["Comedy", "Drama", "Horror"], [1, 1, 0]),
+        (["Comedy;Drama", "Drama", "War;Drama"], ";", ["Comedy", "Drama", "War"], [1, 1, 0]),
+        (["Comedy/Drama", "Drama", "Horror/Comedy"], "/", ["Comedy", "Drama", "Horror"], [1, 1, 0]),
+        # Most cells single, but the joined parts stand alone elsewhere.
+        (["Comedy, Drama"] + ["Comedy", "Drama"] * 5, ",", ["Comedy", "Drama"], [1, 1]),
+        # One movie, two genres.
+        (["Sci-Fi, Film-Noir"], ",", ["Film-Noir", "Sci-Fi"], [1, 1]),
+    ],
+)
+def test_other_genre_separator_is_detected_and_split(tmp_path, cells, separator, names, first):
+    path = _write(tmp_path, {"plot": ["p"] * len(cells), "genres": cells})
+    with pytest.warns(ManifestWarning, match=f"joins genres with '{separator}'.*genre_separator"):
+        movies = load_movies(path)
+    assert movies.target_names == names
+    assert movies.target[0].tolist() == first
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["Sci-Fi|Film-Noir", "Drama", "Sci-Fi"],  # hyphens are part of genre names
+        ["Action/Adventure|Drama", "Drama", "Comedy"],  # '|' somewhere: '/' is a name
+        ["Action/Adventure"] + ["Drama", "Comedy", "War", "Crime", "Western"] * 2,  # rare '/'
+    ],
+)
+def test_pipe_and_rare_slash_are_not_split(tmp_path, cells):
+    path = _write(tmp_path, {"plot": ["p"] * len(cells), "genres": cells})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        movies = load_movies(path)
+    assert "Sci-Fi" in movies.target_names or "Action/Adventure" in movies.target_names
+
+
+def test_genre_separator_given_keeps_names_whole(tmp_path):
+    path = _write(tmp_path, {"plot": ["p", "q"], "genres": ["Action/Adventure", "Drama"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        movies = load_movies(path, genre_separator="|")
+    assert movies.target_names == ["Action/Adventure", "Drama"]
+    movies = load_movies(path, genre_separator="/")
+    assert movies.target_names == ["Action", "Adventure", "Drama"]
+
+
+@pytest.mark.parametrize(
+    "rows, match",
+    [
+        ({"movieId": [1, 2, 1], "plot": ["a", "b", "c"], "genres": ["Drama"] * 3},
+         r"repeats 1 movieId values \(2 rows\), e.g. 1"),
+        ({"imdbId": ["tt1", "tt1", "tt2"], "plot": ["a", "b", "c"], "genres": ["Drama"] * 3},
+         "repeats 1 imdbId values .*'tt1'"),
+        ({"plot": [1, 2, 3], "genres": ["Drama"] * 3}, "column 'plot' .* holds only numbers"),
+        ({"plot": ["a", "b", "c"], "genres": [1, 0, 1]}, "column 'genres' .* holds only numbers"),
+        ({"plot": ["a", "b", "c"], "genres": [0.5, None, 1.0]}, "column 'genres' .* only numbers"),
+    ],
+)
+@pytest.mark.parametrize("name", ["movies.csv", "movies.parquet"])
+def test_suspicious_content_warns(tmp_path, rows, match, name):
+    path = _write(tmp_path, rows, name=name)
+    with pytest.warns(ManifestWarning, match=match):
+        movies = load_movies(path)
+    assert len(movies.data) == 3  # kept as they are
+
+
+def test_good_manifest_gives_no_warning(manifest):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_movies(manifest)
+
+
+def test_encoding_parameter(tmp_path):
+    path = tmp_path / "movies.csv"
+    path.write_bytes("plot,genres\nUn été à Paris,Drama\n".encode("latin-1"))
+    movies = load_movies(path, encoding="latin-1")
+    assert movies.data["plot"][0] == "Un été à Paris"
+    sig = tmp_path / "sig" / "movies.csv"
+    sig.parent.mkdir()
+    sig.write_bytes("plot,genres\nÉté,Drama\n".encode("utf-8-sig"))
+    assert list(load_movies(sig, encoding="utf-8-sig").data.columns) == ["plot"]
+
+
+def _latin1(tmp_path):
+    path = tmp_path / "movies.csv"
+    path.write_bytes("plot,genres\nfine,Drama\nstill fine,War\nUn été,Drama\n".encode("latin-1"))
+    return path
+
+
+def _latin1_gz(tmp_path):
+    import gzip
+
+    path = tmp_path / "movies.csv.gz"
+    path.write_bytes(gzip.compress("plot,genres\nok,Drama\nété,War\n".encode("latin-1")))
+    return path
+
+
+def _semicolons(tmp_path):
+    path = tmp_path / "movies.csv"
+    path.write_text("plot;genres\na ghost;Horror\na kiss;Romance\n")
+    return path
+
+
+def _tabs(tmp_path):
+    path = tmp_path / "movies.csv"
+    path.write_text("plot\tgenres\na ghost\tHorror\n")
+    return path
+
+
+def _extra_field(tmp_path):
+    path = tmp_path / "movies.csv"
+    path.write_text("plot,genres\na ghost,Horror\na kiss,Romance,oops\n")
+    return path
+
+
+def _empty(tmp_path):
+    path = tmp_path / "movies.csv"
+    path.write_text("")
+    return path
+
+
+@pytest.mark.parametrize(
+    "make, kwargs, error, match",
+    [
+        (_latin1, {}, ValueError, r"movies.csv is not valid utf-8 at line 4.*encoding='latin-1'"),
+        (_latin1_gz, {}, ValueError, r"movies.csv.gz is not valid utf-8 at line 3"),
+        (_latin1, {"encoding": "utf-9"}, ValueError, "Unknown encoding 'utf-9' .*movies.csv"),
+        (_semicolons, {}, ValueError, "movies.csv looks delimited by ';', not ',': line 1"),
+        (_semicolons, {"target_column": None}, ValueError, "delimited by ';'"),
+        (_tabs, {}, ValueError, "movies.csv looks delimited by a tab"),
+        (_extra_field, {}, ValueError, "movies.csv could not be parsed .*line 3"),
+        (_empty, {}, ValueError, "movies.csv is empty"),
+        (_latin1, {"genre_separator": ""}, ValueError, "genre_separator"),
+    ],
+)
+def test_unreadable_csv_names_file_and_line(tmp_path, make, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        load_movies(make(tmp_path), **kwargs)
