@@ -29,7 +29,8 @@ IMAGENET_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 
 
 class ImageLoadError(ValueError):
-    """An image file is missing, unreadable or not an image; the message names it."""
+    """An image file is missing, unreadable, not an image, or a decompression bomb (more
+    pixels than Pillow's ``Image.MAX_IMAGE_PIXELS``); the message names it."""
 
 
 def _describe(item):
@@ -57,11 +58,16 @@ def load_image(item, size=None):
     Raises
     ------
     ImageLoadError
-        If the file does not exist or cannot be decoded; the message names the file.
+        If the file does not exist or cannot be decoded, or if it declares more pixels
+        than ``PIL.Image.MAX_IMAGE_PIXELS`` (about 89 million by default; a
+        "decompression bomb", e.g. a 20000x20000 PNG of a few kilobytes, which would
+        take gigabytes to decode); the message names the file.
     TypeError
         If ``item`` is of an unsupported type.
     """
     from PIL import Image, UnidentifiedImageError
+
+    bombs = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 
     if isinstance(item, (str, os.PathLike)):
         path = os.fspath(item)
@@ -69,10 +75,15 @@ def load_image(item, size=None):
             raise ImageLoadError(f"Image file not found: {path!r}.")
         try:
             with Image.open(path) as image:
+                _check_pixels(image, path)
                 if size is not None and image.format == "JPEG":
                     image.draft("RGB", (size, size))
                 image = image.convert("RGB")
                 image.load()
+        except ImageLoadError:
+            raise
+        except bombs as exc:  # past twice the limit (or the warning raised by a filter)
+            raise ImageLoadError(f"Refusing the image file {path!r}: {exc}") from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ImageLoadError(f"Cannot read image file {path!r}: {exc}") from exc
         return image
@@ -96,6 +107,24 @@ def load_image(item, size=None):
         f"Cannot read an image from {_describe(item)}; expected a file path, a PIL image "
         "or an (H, W, 3) uint8 array."
     )
+
+
+def _check_pixels(image, path):
+    """Refuse an image above Pillow's pixel limit before decoding it.
+
+    Pillow raises past twice ``MAX_IMAGE_PIXELS`` but only warns between once and twice
+    the limit, and then decodes the image; both become :class:`ImageLoadError` here.
+    """
+    from PIL import Image
+
+    limit = Image.MAX_IMAGE_PIXELS
+    width, height = image.size
+    if limit is not None and width * height > limit:
+        raise ImageLoadError(
+            f"Refusing the image file {path!r}: {width}x{height} = {width * height} pixels is "
+            f"more than PIL.Image.MAX_IMAGE_PIXELS ({limit}), a possible decompression bomb. "
+            "Raise that limit if the file is trusted."
+        )
 
 
 def _to_uint8(item, size):
