@@ -6,13 +6,14 @@ from ._models import (
     GenreProbabilityAverage,
     make_text_model,
 )
-from ._vectorizer import GloVeVectorizer, LowCoverageWarning
+from ._vectorizer import GloVeVectorizer, LowCoverageWarning, PlotTfidfVectorizer
 
 __all__ = [
     "EMBEDDED_VECTORS",
     "GenreProbabilityAverage",
     "GloVeVectorizer",
     "LowCoverageWarning",
+    "PlotTfidfVectorizer",
     "TEXT_MODEL_KINDS",
     "WordVectors",
     "load_word_vectors",

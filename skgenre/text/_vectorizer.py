@@ -10,14 +10,14 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn import fit_context
 from ._glove import WordVectors, _load_cache_dir, _remember, load_word_vectors
 
-__all__ = ["GloVeVectorizer", "LowCoverageWarning"]
+__all__ = ["GloVeVectorizer", "LowCoverageWarning", "PlotTfidfVectorizer"]
 
 #: Documents pooled per batch (and per step of the progress bar).
 _BATCH = 2048
@@ -29,6 +29,10 @@ class LowCoverageWarning(UserWarning):
 
 def check_texts(X):
     """Return ``X`` as a list of str; missing cells become empty texts.
+
+    The one place where plot texts are normalised: every text model of skgenre reads
+    its documents through it (:class:`GloVeVectorizer`, :class:`PlotTfidfVectorizer`).
+    A missing cell is ``None``, a float or numpy NaN, ``pd.NA`` or ``NaT``.
 
     Raises
     ------
@@ -57,13 +61,48 @@ def check_texts(X):
             texts.append(value)
         elif isinstance(value, bytes):
             texts.append(value.decode("utf-8", "replace"))
-        elif value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        elif value is None or (np.ndim(value) == 0 and bool(pd.isna(value))):
             texts.append("")
         else:
             raise TypeError(
                 f"Text {i} is a {type(value).__name__} ({value!r:.40}); expected a string."
             )
     return texts
+
+
+class PlotTfidfVectorizer(TfidfVectorizer):
+    """scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfVectorizer` for plot
+    columns with gaps: a missing plot (``None``, NaN, ``pd.NA``) is an empty text.
+
+    scikit-learn's vectorizer refuses such cells (``np.nan is an invalid document``);
+    this one reads its documents through the same check as :class:`GloVeVectorizer`,
+    which also accepts a one-column DataFrame and raises a :class:`TypeError` naming a
+    cell that is neither text nor missing (e.g. a number). The parameters are
+    TfidfVectorizer's.
+
+    See Also
+    --------
+    make_text_model : the ``"tfidf_logreg"`` and ``"combined"`` models use it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgenre.text import PlotTfidfVectorizer
+    >>> PlotTfidfVectorizer().fit_transform(["a ghost story", np.nan, None]).shape
+    (3, 3)
+    """
+
+    def fit(self, raw_documents, y=None):
+        """Learn the vocabulary and idf; see TfidfVectorizer.fit."""
+        return super().fit(check_texts(raw_documents), y)
+
+    def fit_transform(self, raw_documents, y=None):
+        """Learn the vocabulary and idf, return the tf-idf matrix."""
+        return super().fit_transform(check_texts(raw_documents), y)
+
+    def transform(self, raw_documents):
+        """The tf-idf matrix of the documents; missing ones give empty rows."""
+        return super().transform(check_texts(raw_documents))
 
 
 class GloVeVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
