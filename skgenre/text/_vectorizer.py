@@ -88,8 +88,9 @@ class PlotTfidfVectorizer(TfidfVectorizer):
     --------
     >>> import numpy as np
     >>> from skgenre.text import PlotTfidfVectorizer
-    >>> PlotTfidfVectorizer().fit_transform(["a ghost story", np.nan, None]).shape
-    (3, 3)
+    >>> X = PlotTfidfVectorizer().fit_transform(["A ghost story.", np.nan, None])
+    >>> X.shape, X[1:].nnz
+    ((3, 2), 0)
     """
 
     def fit(self, raw_documents, y=None):
