@@ -1,6 +1,6 @@
 """Plot texts: word vectors (GloVe, word2vec), GloVeVectorizer and the plot models."""
 
-from ._glove import EMBEDDED_VECTORS, WordVectors, load_word_vectors
+from ._glove import EMBEDDED_VECTORS, DamagedCacheWarning, WordVectors, load_word_vectors
 from ._models import (
     TEXT_MODEL_KINDS,
     GenreProbabilityAverage,
@@ -9,6 +9,7 @@ from ._models import (
 from ._vectorizer import GloVeVectorizer, LowCoverageWarning, PlotTfidfVectorizer
 
 __all__ = [
+    "DamagedCacheWarning",
     "EMBEDDED_VECTORS",
     "GenreProbabilityAverage",
     "GloVeVectorizer",

@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn import fit_context
-from ._glove import WordVectors, _load_cache_dir, _remember, load_word_vectors
+from ._glove import WordVectors, _open_cache, load_word_vectors
 
 __all__ = ["GloVeVectorizer", "LowCoverageWarning", "PlotTfidfVectorizer"]
 
@@ -245,16 +245,20 @@ class GloVeVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         if word_vectors is not None:
             return word_vectors
         cache_dir = getattr(self, "cache_dir_", None)
-        if cache_dir is not None and (cache_dir / "info.json").exists():
-            word_vectors = _remember(str(cache_dir), lambda: _load_cache_dir(cache_dir))
-        else:
+        word_vectors, damage = None, ""
+        if cache_dir is not None and cache_dir.exists():
+            try:  # checked; rebuilt from its source file when damaged
+                word_vectors = _open_cache(cache_dir, verbose=self.verbose)
+            except ValueError as exc:  # damaged and its source is gone: try self.embeddings
+                damage = f" {exc}"
+        if word_vectors is None:
             try:
                 word_vectors = load_word_vectors(self.embeddings, data_home=self.data_home,
                                                  verbose=self.verbose)
             except FileNotFoundError as exc:
                 raise FileNotFoundError(
                     f"This GloVeVectorizer was fitted with the word vectors {self.embeddings!r} "
-                    f"(cached in {cache_dir}); neither is available here. {exc}"
+                    f"(cached in {cache_dir}); neither is available here.{damage} {exc}"
                 ) from exc
         if word_vectors.fingerprint() != self.fingerprint_:
             raise ValueError(
