@@ -370,8 +370,9 @@ def _check_delimiter(frame, manifest, sep):
 
 def _check_content(frame, manifest, target_column):
     """Warn about repeated movie ids and numbers where text is expected."""
-    for column in _ID_COLUMNS:
-        if column not in frame.columns:
+    id_names = {name.lower() for name in _ID_COLUMNS}
+    for column in frame.columns:
+        if column.lower() not in id_names:
             continue
         values = frame[column]
         repeated = values[values.duplicated(keep=False) & values.notna()]
@@ -407,7 +408,19 @@ def _check_content(frame, manifest, target_column):
 def _detect_separator(values, manifest, column):
     """The separator joining the genres: ``|``, or another one the whole column uses."""
     cells = [str(v) for v, miss in zip(values, is_missing(values)) if not miss]
-    if not cells or any(SEPARATOR in c for c in cells):
+    if not cells:
+        return SEPARATOR
+    if any(SEPARATOR in c for c in cells):
+        mixed = [c for c in cells if SEPARATOR not in c and any(s in c for s in ",;")]
+        if mixed:
+            warnings.warn(
+                f"The {column!r} column of the manifest {manifest} joins genres with "
+                f"{SEPARATOR!r}, but {len(mixed)} cells hold ',' or ';' instead (e.g. "
+                f"{mixed[0]!r}); those are read as one genre name each. Fix those cells, "
+                "or pass genre_separator to say which separator the file uses.",
+                ManifestWarning,
+                stacklevel=3,
+            )
         return SEPARATOR
     whole = {c.strip() for c in cells}
     for candidate in _OTHER_SEPARATORS:

@@ -24,7 +24,8 @@ _BATCH = 2048
 
 
 class LowCoverageWarning(UserWarning):
-    """None of the training texts' tokens is in the embeddings' vocabulary."""
+    """None of the training texts' tokens is in the embeddings' vocabulary, or the
+    training texts are all empty or missing."""
 
 
 def check_texts(X):
@@ -70,6 +71,16 @@ def check_texts(X):
     return texts
 
 
+def _some_text(texts):
+    """Refuse training texts that are all empty or missing, naming that as the problem."""
+    if texts and not any(text.strip() for text in texts):
+        raise ValueError(
+            f"All {len(texts)} training texts are empty or missing: there is nothing to "
+            "learn a vocabulary from. Check the plot column."
+        )
+    return texts
+
+
 class PlotTfidfVectorizer(TfidfVectorizer):
     """scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfVectorizer` for plot
     columns with gaps: a missing plot (``None``, NaN, ``pd.NA``) is an empty text.
@@ -95,11 +106,11 @@ class PlotTfidfVectorizer(TfidfVectorizer):
 
     def fit(self, raw_documents, y=None):
         """Learn the vocabulary and idf; see TfidfVectorizer.fit."""
-        return super().fit(check_texts(raw_documents), y)
+        return super().fit(_some_text(check_texts(raw_documents)), y)
 
     def fit_transform(self, raw_documents, y=None):
         """Learn the vocabulary and idf, return the tf-idf matrix."""
-        return super().fit_transform(check_texts(raw_documents), y)
+        return super().fit_transform(_some_text(check_texts(raw_documents)), y)
 
     def transform(self, raw_documents):
         """The tf-idf matrix of the documents; missing ones give empty rows."""
@@ -327,7 +338,13 @@ class GloVeVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         rows, lengths = self._rows(texts, word_vectors, analyze)
         found = rows >= 0
         self.coverage_ = float(found.mean()) if rows.size else 0.0
-        if rows.size and not found.any():
+        if texts and not rows.size:
+            warnings.warn(
+                f"All {len(texts)} training texts are empty or missing (or only stop words): "
+                "every text becomes a zero vector. Check the plot column.",
+                LowCoverageWarning, stacklevel=2,
+            )
+        elif rows.size and not found.any():
             warnings.warn(
                 f"None of the {rows.size} tokens of the training texts is in the vocabulary of "
                 f"{self.embeddings!r}: every text becomes a zero vector. Check `lowercase` and "

@@ -312,3 +312,17 @@ def _empty(tmp_path):
 def test_unreadable_csv_names_file_and_line(tmp_path, make, kwargs, error, match):
     with pytest.raises(error, match=match):
         load_movies(make(tmp_path), **kwargs)
+
+
+def test_mixed_separators_warn(tmp_path):
+    path = _write(tmp_path, {"plot": ["p", "q", "r"],
+                             "genres": ["Comedy|Drama", "Action, Thriller", "Drama"]})
+    with pytest.warns(ManifestWarning, match=r"1 cells hold ',' or ';' .*'Action, Thriller'"):
+        movies = load_movies(path)
+    assert "Action, Thriller" in movies.target_names  # as the warning says
+
+
+def test_movie_id_columns_matched_regardless_of_case(tmp_path):
+    path = _write(tmp_path, {"MovieID": [7, 7], "plot": ["a", "b"], "genres": ["Drama"] * 2})
+    with pytest.warns(ManifestWarning, match="repeats 1 MovieID values"):
+        load_movies(path)

@@ -15,6 +15,7 @@ from skgenre.text import (
     TEXT_MODEL_KINDS,
     GenreProbabilityAverage,
     GloVeVectorizer,
+    LowCoverageWarning,
     _glove,
     make_text_model,
 )
@@ -258,3 +259,15 @@ def test_plot_tfidf_vectorizer_is_tfidf_on_texts():
     assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
     with pytest.raises(ValueError, match="string object received"):
         ours.transform("a ghost story")
+
+
+@pytest.mark.parametrize("kind", ["tfidf_logreg", "combined"])
+def test_all_plots_missing_raise_clearly(kind, glove_file, plots):
+    _, Y = plots
+    with pytest.raises(ValueError, match="All 60 training texts are empty or missing"):
+        small(kind, glove_file).fit(pd.Series([None, np.nan, ""] * 20), Y[:60])
+
+
+def test_all_plots_missing_warn_for_glove(glove_file):
+    with pytest.warns(LowCoverageWarning, match="All 3 training texts are empty or missing"):
+        GloVeVectorizer(glove_file).fit([None, np.nan, " "])
