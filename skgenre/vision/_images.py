@@ -78,7 +78,7 @@ def load_image(item, size=None):
                 _check_pixels(image, path)
                 if size is not None and image.format == "JPEG":
                     image.draft("RGB", (size, size))
-                image = image.convert("RGB")
+                image = _rgb(image)
                 image.load()
         except ImageLoadError:
             raise
@@ -88,7 +88,7 @@ def load_image(item, size=None):
             raise ImageLoadError(f"Cannot read image file {path!r}: {exc}") from exc
         return image
     if isinstance(item, Image.Image):
-        return item if item.mode == "RGB" else item.convert("RGB")
+        return _rgb(item)
     if isinstance(item, np.ndarray):
         array = item
         if array.ndim == 2:
@@ -107,6 +107,30 @@ def load_image(item, size=None):
         f"Cannot read an image from {_describe(item)}; expected a file path, a PIL image "
         "or an (H, W, 3) uint8 array."
     )
+
+
+def _rgb(image):
+    """``image`` in mode RGB, 16-bit and float greys scaled to 0-255 first.
+
+    Pillow's own conversion clips those modes at 255 (a 16-bit PNG turns almost all
+    white, a float image in [0, 1] almost black); here 16-bit values are divided by
+    257 and floats in [0, 1] multiplied by 255.
+    """
+    from PIL import Image
+
+    if image.mode == "RGB":
+        return image
+    if image.mode.startswith("I") or image.mode == "F":
+        grey = np.asarray(image, dtype=np.float64)
+        finite = grey[np.isfinite(grey)]
+        top = float(finite.max()) if finite.size else 0.0
+        if image.mode.startswith("I;16") or (image.mode == "I" and top > 255):
+            grey = grey / 257.0
+        elif image.mode == "F" and top <= 1.0:
+            grey = grey * 255.0
+        grey = np.clip(np.nan_to_num(grey), 0, 255).round().astype(np.uint8)
+        return Image.fromarray(grey, mode="L").convert("RGB")
+    return image.convert("RGB")
 
 
 def _check_pixels(image, path):

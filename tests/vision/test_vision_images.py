@@ -148,3 +148,23 @@ def test_decompression_bomb_warning_as_error_is_still_image_load_error(tmp_path,
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", None)  # the user's opt-out is honoured
     with pytest.raises(ImageLoadError, match="Cannot read image file .*bomb.png"):
         load_image(bomb)  # now decoded, and the truncated data is the error
+
+
+@pytest.mark.parametrize(
+    "array, name",
+    [
+        (np.linspace(0, 65535, 256).reshape(16, 16).astype(np.uint16), "grey16.png"),
+        (np.linspace(0, 1, 256).reshape(16, 16).astype(np.float32), "float01.tiff"),
+        (np.linspace(0, 255, 256).reshape(16, 16).astype(np.float32), "float255.tiff"),
+    ],
+)
+def test_high_depth_greys_keep_their_tones(tmp_path, array, name):
+    """Pillow alone would clip a 16-bit PNG to white and a [0, 1] float image to black."""
+    path = tmp_path / name
+    Image.fromarray(array).save(path)
+    pixels, _ = load_images_uint8([path], 16)
+    expected = np.linspace(0, 255, 256).reshape(16, 16)
+    np.testing.assert_allclose(pixels[0, 0], expected, atol=1.01)
+    assert (pixels[0, 0] == pixels[0, 1]).all()  # grey: the three channels agree
+    from_pil, _ = load_images_uint8([Image.open(path)], 16)
+    np.testing.assert_array_equal(from_pil, pixels)
