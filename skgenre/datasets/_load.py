@@ -1,10 +1,14 @@
 """Read a movie manifest (CSV or Parquet) into a scikit-learn style Bunch."""
 
+import ast
 import bz2
 import codecs
+import difflib
 import gzip
 import lzma
+import json
 import os
+import re
 import warnings
 
 import numpy as np
@@ -66,8 +70,9 @@ def load_movies(
     folder of frame images, or ``.npy`` array of per-frame features), the metadata
     columns ``director_name``, ``actor_1_name``, ``actor_2_name``, ``actor_3_name``,
     ``cast`` (names joined by ``|``), ``language``, ``content_rating``, and ``genres``
-    (joined by ``|``). An empty cell, or a column absent from the file, means that the
-    movie lacks that modality. Any other column (``movieId``, ``title``, ``year``,
+    (joined by ``|``; cells written as lists, ``['Comedy', 'Drama']``, JSON or
+    ``[{'id': 35, 'name': 'Comedy'}]`` records, are read as such). An empty cell, or a
+    column absent from the file, means that the movie lacks that modality. Any other column (``movieId``, ``title``, ``year``,
     ``split``, ...) is kept in ``data`` as it is.
 
     Relative media paths are resolved against the manifest's folder and returned as
@@ -146,9 +151,10 @@ def load_movies(
     Warns
     -----
     ManifestWarning
-        When a movie-id column (``movieId``, ``imdbId``, ...) repeats a value, when the
-        ``plot`` or genres column holds only numbers, or when genres are joined by
-        another separator than ``|`` (see ``genre_separator``).
+        When a movie-id column (``movieId``, ``imdbId``, ...) repeats a value, the
+        header repeats a column, the ``plot`` or genres column holds only numbers,
+        genres are joined by another separator than ``|`` (see ``genre_separator``),
+        genre names differ only in case, or no movie has any (requested) genre.
     MissingMediaWarning
         When media files are marked missing or dropped (see ``on_missing_file``).
 
@@ -185,14 +191,19 @@ def load_movies(
     manifest = _find_manifest(path)
     frame = _read_table(manifest, dtype, encoding)
     if target_column is not None and target_column not in frame.columns:
+        close = [c for c in frame.columns if c.strip().lower() == target_column.lower()]
+        close = close or difflib.get_close_matches(target_column, list(frame.columns), n=1)
+        hint = f" Did you mean target_column={close[0]!r}?" if close else ""
         raise ValueError(
             f"The manifest {manifest} has no {target_column!r} column holding the "
-            f"'{SEPARATOR}'-joined genres; its columns are {list(frame.columns)}. Pass "
+            f"'{SEPARATOR}'-joined genres; its columns are {list(frame.columns)}.{hint} Pass "
             "target_column=None to load movies without genres."
         )
     _check_content(frame, manifest, target_column)
-    if target_column is not None and genre_separator is None:
-        genre_separator = _detect_separator(frame[target_column], manifest, target_column)
+    if target_column is not None:
+        frame[target_column] = _lists_to_joined(frame[target_column], manifest, target_column)
+        if genre_separator is None:
+            genre_separator = _detect_separator(frame[target_column], manifest, target_column)
     folder = os.path.dirname(manifest)
     notes = []
     for column in MEDIA_COLUMNS:
@@ -206,6 +217,7 @@ def load_movies(
         target, target_names = parse_genres(
             frame[target_column], genres=genres, separator=genre_separator or SEPARATOR
         )
+        _check_genres(target, target_names, manifest, target_column, genres)
         data = frame.drop(columns=[target_column])
     else:
         data = frame
@@ -369,7 +381,17 @@ def _check_delimiter(frame, manifest, sep):
 
 
 def _check_content(frame, manifest, target_column):
-    """Warn about repeated movie ids and numbers where text is expected."""
+    """Warn about repeated columns, repeated movie ids and numbers where text is expected."""
+    for column in frame.columns:
+        match = re.fullmatch(r"(.+)\.(\d+)", column)
+        if match and match.group(1) in frame.columns:
+            warnings.warn(
+                f"The header of the manifest {manifest} repeats the column "
+                f"{match.group(1)!r}; the repeat was renamed {column!r} and is not read as "
+                f"{match.group(1)!r}.",
+                ManifestWarning,
+                stacklevel=3,
+            )
     id_names = {name.lower() for name in _ID_COLUMNS}
     for column in frame.columns:
         if column.lower() not in id_names:
@@ -403,6 +425,62 @@ def _check_content(frame, manifest, target_column):
                 ManifestWarning,
                 stacklevel=3,
             )
+
+
+def _lists_to_joined(values, manifest, column):
+    """Cells written as lists (``['Comedy', 'Drama']``, JSON, or IMDb/TMDB-style
+    ``[{'id': 35, 'name': 'Comedy'}]``) as ``|``-joined names; other columns unchanged."""
+    missing = is_missing(values)
+    cells = [str(v).strip() for v, miss in zip(values, missing) if not miss]
+    if not cells or not all(c.startswith("[") and c.endswith("]") for c in cells):
+        return values
+    out = values.astype(object).copy()
+    for i, (value, miss) in enumerate(zip(values, missing)):
+        if miss:
+            continue
+        text = str(value).strip()
+        try:
+            items = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            try:
+                items = json.loads(text)
+            except ValueError:
+                items = None
+        names = None
+        if isinstance(items, (list, tuple)):
+            names = [item.get("name") if isinstance(item, dict) else item for item in items]
+        if names is None or not all(isinstance(n, str) for n in names):
+            raise ValueError(
+                f"The {column!r} column of the manifest {manifest} holds lists, but row {i} "
+                f"({text[:60]!r}) is not a list of genre names (or of {{'name': ...}} "
+                "records)."
+            )
+        out.iloc[i] = SEPARATOR.join(n.strip() for n in names)
+    return out
+
+
+def _check_genres(target, names, manifest, column, requested):
+    """Warn about genres that differ only in case, and a target without any genre."""
+    folded = {}
+    for name in names:
+        folded.setdefault(" ".join(name.casefold().split()), []).append(name)
+    clashes = [group for group in folded.values() if len(group) > 1]
+    if clashes:
+        warnings.warn(
+            f"The {column!r} column of the manifest {manifest} spells {len(clashes)} genres "
+            f"in several ways that differ only in case, e.g. {clashes[0]}; they are "
+            "separate target columns. Fix the spelling in the file, or pass genres=[...].",
+            ManifestWarning,
+            stacklevel=3,
+        )
+    if len(target) and (not len(names) or not np.asarray(target).any()):
+        which = "none of the requested genres" if requested is not None else "no genre"
+        warnings.warn(
+            f"The {column!r} column of the manifest {manifest} gives {which} for any of "
+            f"its {len(target)} movies: the target is all zeros.",
+            ManifestWarning,
+            stacklevel=3,
+        )
 
 
 def _detect_separator(values, manifest, column):

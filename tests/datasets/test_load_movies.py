@@ -326,3 +326,52 @@ def test_movie_id_columns_matched_regardless_of_case(tmp_path):
     path = _write(tmp_path, {"MovieID": [7, 7], "plot": ["a", "b"], "genres": ["Drama"] * 2})
     with pytest.warns(ManifestWarning, match="repeats 1 MovieID values"):
         load_movies(path)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["['Comedy', 'Drama']", "['Drama']", "[]"],
+        ['["Comedy", "Drama"]', '["Drama"]', "[]"],
+        ["[{'id': 35, 'name': 'Comedy'}, {'id': 18, 'name': 'Drama'}]", "[{'id': 18, 'name': 'Drama'}]", "[]"],
+    ],
+)
+def test_genres_written_as_lists(tmp_path, cells):
+    path = _write(tmp_path, {"plot": ["a", "b", "c"], "genres": cells})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        movies = load_movies(path)
+    assert movies.target_names == ["Comedy", "Drama"]
+    assert movies.target.tolist() == [[1, 1], [0, 1], [0, 0]]
+
+
+@pytest.mark.parametrize(
+    "rows, kwargs, match",
+    [
+        ({"plot": ["a", "b"], "plot.1": ["c", "d"], "genres": ["Drama"] * 2}, {},
+         "repeats the column 'plot'; the repeat was renamed 'plot.1'"),
+        ({"plot": ["a", "b", "c"], "genres": ["Comedy", "comedy", "Drama"]}, {},
+         r"differ only in case, e.g. \['Comedy', 'comedy'\]"),
+        ({"plot": ["a", "b"], "genres": ["", "(no genres listed)"]}, {},
+         "gives no genre for any of its 2 movies"),
+        ({"plot": ["a", "b"], "genres": ["Drama", "War"]}, {"genres": ["Comedy"]},
+         "gives none of the requested genres for any of its 2 movies"),
+    ],
+)
+def test_more_suspicious_manifests_warn(tmp_path, rows, kwargs, match):
+    with pytest.warns(ManifestWarning, match=match):
+        load_movies(_write(tmp_path, rows), **kwargs)
+
+
+@pytest.mark.parametrize(
+    "rows, kwargs, match",
+    [
+        ({"plot": ["a"], "Genres": ["Drama"]}, {}, "Did you mean target_column='Genres'"),
+        ({"plot": ["a"], "genre": ["Drama"]}, {}, "Did you mean target_column='genre'"),
+        ({"plot": ["a", "b"], "genres": ["['Drama']", "[1, 2]"]}, {},
+         r"holds lists, but row 1 \('\[1, 2\]'\) is not a list of genre names"),
+    ],
+)
+def test_more_bad_manifests(tmp_path, rows, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        load_movies(_write(tmp_path, rows), **kwargs)
