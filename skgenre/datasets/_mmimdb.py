@@ -271,8 +271,14 @@ def read_mmimdb(root):
     with os.scandir(dataset) as entries:
         entries = sorted(entries, key=lambda e: e.name)
     files = {e.name for e in entries if e.is_file(follow_symlinks=False)}
+    records = sorted(n for n in files if n.endswith(".json"))
+    if not records:
+        raise FileNotFoundError(
+            f"The MM-IMDb folder {dataset} holds no <id>.json records"
+            + (f"; {len(links)} symbolic links were not followed." if links else ".")
+        )
     rows = []
-    for name in sorted(n for n in files if n.endswith(".json")):
+    for name in records:
         path = os.path.join(dataset, name)
         movie_id = os.path.splitext(name)[0]
         try:

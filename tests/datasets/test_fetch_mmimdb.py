@@ -220,6 +220,8 @@ def test_read_mmimdb_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="dataset"):
         read_mmimdb(tmp_path)
     (tmp_path / "dataset").mkdir()
+    with pytest.raises(FileNotFoundError, match="dataset holds no <id>.json records"):
+        read_mmimdb(tmp_path)
     (tmp_path / "dataset" / "1.json").write_text("{not json")
     with pytest.raises(ValueError, match="1.json"):
         read_mmimdb(tmp_path)
