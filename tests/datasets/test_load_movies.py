@@ -257,61 +257,42 @@ def test_encoding_parameter(tmp_path):
     assert list(load_movies(sig, encoding="utf-8-sig").data.columns) == ["plot"]
 
 
-def _latin1(tmp_path):
-    path = tmp_path / "movies.csv"
-    path.write_bytes("plot,genres\nfine,Drama\nstill fine,War\nUn été,Drama\n".encode("latin-1"))
-    return path
-
-
-def _latin1_gz(tmp_path):
-    import gzip
-
-    path = tmp_path / "movies.csv.gz"
-    path.write_bytes(gzip.compress("plot,genres\nok,Drama\nété,War\n".encode("latin-1")))
-    return path
-
-
-def _semicolons(tmp_path):
-    path = tmp_path / "movies.csv"
-    path.write_text("plot;genres\na ghost;Horror\na kiss;Romance\n")
-    return path
-
-
-def _tabs(tmp_path):
-    path = tmp_path / "movies.csv"
-    path.write_text("plot\tgenres\na ghost\tHorror\n")
-    return path
-
-
-def _extra_field(tmp_path):
-    path = tmp_path / "movies.csv"
-    path.write_text("plot,genres\na ghost,Horror\na kiss,Romance,oops\n")
-    return path
-
-
-def _empty(tmp_path):
-    path = tmp_path / "movies.csv"
-    path.write_text("")
-    return path
+LATIN1 = "plot,genres\nfine,Drama\nstill fine,War\nUn été,Drama\n".encode("latin-1")
+SEMICOLONS = b"plot;genres\na ghost;Horror\na kiss;Romance\n"
 
 
 @pytest.mark.parametrize(
-    "make, kwargs, error, match",
+    "name, content, kwargs, error, match",
     [
-        (_latin1, {}, ValueError, r"movies.csv is not valid utf-8 at line 4.*encoding='latin-1'"),
-        (_latin1_gz, {}, ValueError, r"movies.csv.gz is not valid utf-8 at line 3"),
-        (_latin1, {"encoding": "utf-9"}, ValueError, "Unknown encoding 'utf-9' .*movies.csv"),
-        (_semicolons, {}, ValueError, "movies.csv looks delimited by ';', not ',': line 1"),
-        (_semicolons, {"target_column": None}, ValueError, "delimited by ';'"),
-        (_tabs, {}, ValueError, "movies.csv looks delimited by a tab"),
-        (_extra_field, {}, ValueError, "movies.csv could not be parsed .*line 3"),
-        (_empty, {}, ValueError, "movies.csv is empty"),
-        (_latin1, {"genre_separator": ""}, ValueError, "genre_separator"),
+        ("movies.csv", LATIN1, {}, ValueError,
+         r"movies.csv is not valid utf-8 at line 4.*encoding='latin-1'"),
+        ("movies.csv.gz", LATIN1, {}, ValueError, r"movies.csv.gz is not valid utf-8 at line 4"),
+        ("movies.csv", LATIN1, {"encoding": "utf-9"}, ValueError,
+         "Unknown encoding 'utf-9' .*movies.csv"),
+        ("movies.csv", "plot,genres\n".encode("utf-16"), {}, ValueError,
+         "not valid utf-8 at line 1"),
+        ("movies.csv", SEMICOLONS, {}, ValueError,
+         "movies.csv looks delimited by ';', not ',': line 1"),
+        ("movies.csv", SEMICOLONS, {"target_column": None}, ValueError, "delimited by ';'"),
+        ("movies.csv", b"plot\tgenres\na ghost\tHorror\n", {}, ValueError,
+         "movies.csv looks delimited by a tab"),
+        ("movies.tsv", b"plot,genres\na ghost,Horror\n", {}, ValueError,
+         "movies.tsv looks delimited by ','"),
+        ("movies.csv", b"plot,genres\na ghost,Horror\na kiss,Romance,oops\n", {}, ValueError,
+         "movies.csv could not be parsed .*line 3"),
+        ("movies.csv", b"", {}, ValueError, "movies.csv is empty"),
+        ("movies.csv", LATIN1, {"genre_separator": ""}, ValueError, "genre_separator"),
     ],
 )
-def test_unreadable_csv_names_file_and_line(tmp_path, make, kwargs, error, match):
+def test_unreadable_csv_names_file_and_line(tmp_path, name, content, kwargs, error, match):
+    path = tmp_path / name
+    if name.endswith(".gz"):
+        import gzip
+
+        content = gzip.compress(content)
+    path.write_bytes(content)
     with pytest.raises(error, match=match):
-        load_movies(make(tmp_path), **kwargs)
+        load_movies(path, **kwargs)
 
 
 def test_mixed_separators_warn(tmp_path):
