@@ -419,6 +419,13 @@ def _convert(path, member, cache_dir, *, verbose=0):
     try:
         with open(tmp / "words.txt", "wb") as words_file:
             def sink(words, vectors):
+                finite = np.isfinite(vectors).all(axis=1)
+                if not finite.all():
+                    bad = [words[i] for i in np.flatnonzero(~finite)[:3]]
+                    raise ValueError(
+                        f"{name}: the vectors of {int((~finite).sum())} words hold NaN or "
+                        f"infinite values, e.g. {bad}; the file is damaged."
+                    )
                 text = "\n".join(words)
                 if text.count("\n") != len(words) - 1:  # a word2vec binary word with a newline
                     text = "\n".join(w.replace("\n", " ") for w in words)

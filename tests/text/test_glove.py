@@ -220,6 +220,12 @@ def _several_members(tmp_path):
     (lambda p: _write(p, "one.txt", b"word\n"), ValueError, "first line has no vector values"),
     (lambda p: _write(p, "cut.bin", b"3 2\nab \x00\x00\x80\x3f\x00\x00\x00\x40\n"),
      ValueError, "ends after 1 of the 3 words"),
+    (lambda p: write_word2vec_binary(p / "nan.bin", ["ok", "bad"],
+                                     np.array([[1, 2], [np.nan, 1]], dtype=np.float32)),
+     ValueError, r"nan.bin: the vectors of 1 words hold NaN or infinite values, e.g. \['bad'\]"),
+    (lambda p: write_word2vec_binary(p / "inf.bin", ["ok", "big"],
+                                     np.array([[1, 2], [np.inf, 1]], dtype=np.float32)),
+     ValueError, "inf.bin: the vectors of 1 words hold NaN or infinite"),
 ])
 def test_load_errors(tmp_path, make, error, match):
     with pytest.raises(error, match=match):
