@@ -4,6 +4,7 @@ import codecs
 import difflib
 import os
 import warnings
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -295,7 +296,14 @@ def _find_manifest(path):
 def _read_table(manifest, dtype=None, encoding="utf-8"):
     name = manifest.lower()
     if name.endswith((".parquet", ".pq")):
-        frame = pd.read_parquet(manifest)
+        try:
+            frame = pd.read_parquet(manifest)
+        except ImportError:
+            raise
+        except Exception as exc:  # pyarrow's ArrowInvalid, OSError, ...
+            raise ValueError(
+                f"The manifest {manifest} is not a readable Parquet file: {exc}"
+            ) from exc
     elif ".csv" in os.path.basename(name) or ".tsv" in os.path.basename(name):
         try:
             codecs.lookup(encoding)
@@ -325,6 +333,11 @@ def _read_table(manifest, dtype=None, encoding="utf-8"):
             ) from exc
         except pd.errors.EmptyDataError as exc:
             raise ValueError(f"The manifest {manifest} is empty.") from exc
+        except (EOFError, OSError, zlib.error) as exc:  # a damaged .gz/.bz2/.xz/.zip
+            raise ValueError(
+                f"The manifest {manifest} cannot be read (a damaged or truncated compressed "
+                f"file?): {exc}"
+            ) from exc
         _check_delimiter(frame, manifest, sep)
     else:
         raise ValueError(

@@ -71,6 +71,8 @@ def load_image(item, size=None):
 
     if isinstance(item, (str, os.PathLike)):
         path = os.fspath(item)
+        if os.path.isdir(path):
+            raise ImageLoadError(f"Image path is a folder, not a file: {path!r}.")
         if not os.path.isfile(path):
             raise ImageLoadError(f"Image file not found: {path!r}.")
         try:

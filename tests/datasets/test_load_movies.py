@@ -281,6 +281,10 @@ SEMICOLONS = b"plot;genres\na ghost;Horror\na kiss;Romance\n"
         ("movies.csv", b"plot,genres\na ghost,Horror\na kiss,Romance,oops\n", {}, ValueError,
          "movies.csv could not be parsed .*line 3"),
         ("movies.csv", b"", {}, ValueError, "movies.csv is empty"),
+        ("movies.csv.gz", b"plot,genres\na,Drama\n" * 50 + b"TRUNCATE", {}, ValueError,
+         "movies.csv.gz cannot be read .*truncated"),
+        ("movies.parquet", b"PAR1 not really parquet", {}, ValueError,
+         "movies.parquet is not a readable Parquet file"),
         ("movies.csv", LATIN1, {"genre_separator": ""}, ValueError, "genre_separator"),
     ],
 )
@@ -289,7 +293,9 @@ def test_unreadable_csv_names_file_and_line(tmp_path, name, content, kwargs, err
     if name.endswith(".gz"):
         import gzip
 
+        truncate = content.endswith(b"TRUNCATE")
         content = gzip.compress(content)
+        content = content[: len(content) // 2] if truncate else content
     path.write_bytes(content)
     with pytest.raises(error, match=match):
         load_movies(path, **kwargs)

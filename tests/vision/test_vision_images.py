@@ -66,6 +66,7 @@ def _corrupt(tmp_path):
     "make, error, match",
     [
         (lambda tmp: [tmp / "missing.jpg"], ImageLoadError, "not found: .*missing.jpg"),
+        (lambda tmp: [tmp], ImageLoadError, "is a folder, not a file"),
         (lambda tmp: [_corrupt(tmp)], ImageLoadError, "Cannot read image file .*corrupt.jpg"),
         (lambda tmp: [np.zeros((4, 4, 2), np.uint8)], ImageLoadError, r"shape \(H, W, 3\)"),
         (lambda tmp: [42], TypeError, "type int"),
