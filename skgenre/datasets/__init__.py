@@ -17,7 +17,7 @@ from ._format import (
     SEPARATOR,
     TRAILER_COLUMN,
 )
-from ._load import MissingMediaWarning, load_movies, parse_genres
+from ._load import ManifestWarning, MissingMediaWarning, load_movies, parse_genres
 from ._mmimdb import MMIMDB_GENRES, fetch_mmimdb, read_mmimdb
 from ._modalities import (
     MODALITIES,
@@ -36,6 +36,7 @@ __all__ = [
     "MMIMDB_GENRES",
     "MODALITIES",
     "MODALITY_REGISTRY",
+    "ManifestWarning",
     "Modality",
     "MissingMediaWarning",
     "PLOT_COLUMN",

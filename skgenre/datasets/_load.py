@@ -1,7 +1,10 @@
 """Read a movie manifest (CSV or Parquet) into a scikit-learn style Bunch."""
 
+import codecs
+import difflib
 import os
 import warnings
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -15,8 +18,17 @@ from ._format import (
     PLOT_COLUMN,
     SEPARATOR,
 )
+from ._manifest_checks import (
+    ManifestWarning,
+    _check_content,
+    _check_delimiter,
+    _check_genres,
+    _detect_separator,
+    _first_undecodable_line,
+    _lists_to_joined,
+)
 
-__all__ = ["MissingMediaWarning", "load_movies", "parse_genres"]
+__all__ = ["ManifestWarning", "MissingMediaWarning", "load_movies", "parse_genres"]
 
 #: Manifest file names looked for when ``load_movies`` is given a folder.
 MANIFEST_NAMES = ("movies.csv", "movies.parquet")
@@ -41,6 +53,8 @@ def load_movies(
     split=None,
     media_columns=None,
     dtype=None,
+    encoding="utf-8",
+    genre_separator=None,
     return_X_y=False,
     as_frame=False,
 ):
@@ -51,8 +65,9 @@ def load_movies(
     folder of frame images, or ``.npy`` array of per-frame features), the metadata
     columns ``director_name``, ``actor_1_name``, ``actor_2_name``, ``actor_3_name``,
     ``cast`` (names joined by ``|``), ``language``, ``content_rating``, and ``genres``
-    (joined by ``|``). An empty cell, or a column absent from the file, means that the
-    movie lacks that modality. Any other column (``movieId``, ``title``, ``year``,
+    (joined by ``|``; cells written as lists, ``['Comedy', 'Drama']``, JSON or
+    ``[{'id': 35, 'name': 'Comedy'}]`` records, are read as such). An empty cell, or a
+    column absent from the file, means that the movie lacks that modality. Any other column (``movieId``, ``title``, ``year``,
     ``split``, ...) is kept in ``data`` as it is.
 
     Relative media paths are resolved against the manifest's folder and returned as
@@ -87,6 +102,16 @@ def load_movies(
         Types of other columns of a CSV manifest, passed to :func:`pandas.read_csv`
         (e.g. ``{"imdbId": str}`` to keep leading zeros). The modality and genre
         columns are always read as text.
+    encoding : str, default="utf-8"
+        Text encoding of a CSV manifest (e.g. ``"latin-1"``, ``"utf-8-sig"``). A file
+        that does not decode raises a :class:`ValueError` naming the file and the
+        first line that fails.
+    genre_separator : str, default=None
+        What joins the genres of a movie. By default ``|``; when no cell of the genres
+        column holds a ``|`` but many hold ``;``, ``,`` or ``/`` (``"Comedy, Drama"``),
+        that separator is used instead, with a :class:`ManifestWarning` naming it.
+        Pass a string to use it without detection (``genre_separator="|"`` keeps
+        ``"Action/Adventure"`` as one genre).
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
     as_frame : bool, default=False
@@ -120,7 +145,20 @@ def load_movies(
         If the manifest does not exist, or (``on_missing_file="raise"``) a media path
         does not exist.
     ValueError
-        If the genres column is absent, or the file format is not recognised.
+        If the genres column is absent, the file format is not recognised, or a CSV
+        manifest does not decode with ``encoding`` or does not parse (a row with more
+        fields than the header, a header read as one column because the file is
+        delimited by ``;`` or tabs); the message names the file and the line.
+
+    Warns
+    -----
+    ManifestWarning
+        When a movie-id column (``movieId``, ``imdbId``, ...) repeats a value, the
+        header repeats a column, the ``plot`` or genres column holds only numbers,
+        genres are joined by another separator than ``|`` (see ``genre_separator``),
+        genre names differ only in case, or no movie has any (requested) genre.
+    MissingMediaWarning
+        When media files are marked missing or dropped (see ``on_missing_file``).
 
     See Also
     --------
@@ -146,14 +184,28 @@ def load_movies(
         raise ValueError(
             f"on_missing_file must be one of {_ON_MISSING_FILE}; got {on_missing_file!r}."
         )
+    if genre_separator is not None and (
+        not isinstance(genre_separator, str) or not genre_separator
+    ):
+        raise ValueError(
+            f"genre_separator must be a non-empty string or None; got {genre_separator!r}."
+        )
     manifest = _find_manifest(path)
-    frame = _read_table(manifest, dtype)
+    frame = _read_table(manifest, dtype, encoding)
     if target_column is not None and target_column not in frame.columns:
+        close = [c for c in frame.columns if c.strip().lower() == target_column.lower()]
+        close = close or difflib.get_close_matches(target_column, list(frame.columns), n=1)
+        hint = f" Did you mean target_column={close[0]!r}?" if close else ""
         raise ValueError(
             f"The manifest {manifest} has no {target_column!r} column holding the "
-            f"'{SEPARATOR}'-joined genres; its columns are {list(frame.columns)}. Pass "
+            f"'{SEPARATOR}'-joined genres; its columns are {list(frame.columns)}.{hint} Pass "
             "target_column=None to load movies without genres."
         )
+    _check_content(frame, manifest, target_column)
+    if target_column is not None:
+        frame[target_column] = _lists_to_joined(frame[target_column], manifest, target_column)
+        if genre_separator is None:
+            genre_separator = _detect_separator(frame[target_column], manifest, target_column)
     if split is not None:
         frame = _select_split(frame, manifest, split)
     folder = os.path.dirname(manifest)
@@ -167,7 +219,10 @@ def load_movies(
     frame = frame.reset_index(drop=True)
 
     if target_column is not None:
-        target, target_names = parse_genres(frame[target_column], genres=genres)
+        target, target_names = parse_genres(
+            frame[target_column], genres=genres, separator=genre_separator or SEPARATOR
+        )
+        _check_genres(target, target_names, manifest, target_column, genres)
         data = frame.drop(columns=[target_column])
     else:
         data = frame
@@ -187,7 +242,7 @@ def load_movies(
     )
 
 
-def parse_genres(values, *, genres=None):
+def parse_genres(values, *, genres=None, separator=SEPARATOR):
     """Turn ``|``-joined genre strings into a 0/1 indicator matrix.
 
     Parameters
@@ -197,6 +252,8 @@ def parse_genres(values, *, genres=None):
         of zeros.
     genres : list of str, default=None
         Target columns, in order; by default the sorted genres found in ``values``.
+    separator : str, default="|"
+        What joins the genres in a cell.
 
     Returns
     -------
@@ -214,7 +271,7 @@ def parse_genres(values, *, genres=None):
     lists = [
         []
         if miss
-        else [g.strip() for g in str(v).split(SEPARATOR) if g.strip() and g.strip() not in _NO_GENRE]
+        else [g.strip() for g in str(v).split(separator) if g.strip() and g.strip() not in _NO_GENRE]
         for v, miss in zip(values, missing)
     ]
     if genres is None:
@@ -248,19 +305,52 @@ def _find_manifest(path):
     return path
 
 
-def _read_table(manifest, dtype=None):
+def _read_table(manifest, dtype=None, encoding="utf-8"):
     name = manifest.lower()
     if name.endswith((".parquet", ".pq")):
-        frame = pd.read_parquet(manifest)
+        try:
+            frame = pd.read_parquet(manifest)
+        except ImportError:
+            raise
+        except Exception as exc:  # pyarrow's ArrowInvalid, OSError, ...
+            raise ValueError(
+                f"The manifest {manifest} is not a readable Parquet file: {exc}"
+            ) from exc
     elif ".csv" in os.path.basename(name) or ".tsv" in os.path.basename(name):
+        try:
+            codecs.lookup(encoding)
+        except (LookupError, TypeError) as exc:
+            raise ValueError(f"Unknown encoding {encoding!r} for the manifest {manifest}.") from exc
         sep = "\t" if ".tsv" in os.path.basename(name) else ","
-        frame = pd.read_csv(
-            manifest,
-            sep=sep,
-            keep_default_na=False,
-            na_values=[""],
-            dtype={**(dtype or {}), **{c: str for c in _STRING_COLUMNS}},
-        )
+        try:
+            frame = pd.read_csv(
+                manifest,
+                sep=sep,
+                encoding=encoding,
+                keep_default_na=False,
+                na_values=[""],
+                dtype={**(dtype or {}), **{c: str for c in _STRING_COLUMNS}},
+            )
+        except UnicodeDecodeError as exc:
+            line = _first_undecodable_line(manifest, encoding)
+            where = f" at line {line}" if line else ""
+            raise ValueError(
+                f"The manifest {manifest} is not valid {encoding}{where}: {exc.reason}. Pass "
+                "the file's encoding, e.g. encoding='latin-1'."
+            ) from exc
+        except pd.errors.ParserError as exc:
+            raise ValueError(
+                f"The manifest {manifest} could not be parsed as a {sep!r}-delimited table: "
+                f"{exc}. Check the delimiter and the quoting of that line."
+            ) from exc
+        except pd.errors.EmptyDataError as exc:
+            raise ValueError(f"The manifest {manifest} is empty.") from exc
+        except (EOFError, OSError, zlib.error) as exc:  # a damaged .gz/.bz2/.xz/.zip
+            raise ValueError(
+                f"The manifest {manifest} cannot be read (a damaged or truncated compressed "
+                f"file?): {exc}"
+            ) from exc
+        _check_delimiter(frame, manifest, sep)
     else:
         raise ValueError(
             f"Unknown manifest format for {manifest}: expected a .csv, .csv.gz, .tsv or "

@@ -1,6 +1,5 @@
 """``fetch_mmimdb``: the MM-IMDb benchmark (Arevalo et al., 2017) as a movie table."""
 
-import glob
 import json
 import logging
 import os
@@ -12,13 +11,14 @@ import pandas as pd
 
 from ._base import (
     RemoteFileMetadata,
+    UnsafeArchiveError,
     UnverifiedDownloadWarning,
     _fetch_remote,
     _safe_extract_tar,
     get_data_home,
 )
 from ._format import METADATA_COLUMNS, SEPARATOR
-from ._load import load_movies
+from ._load import ManifestWarning, load_movies
 
 __all__ = ["MMIMDB_GENRES", "fetch_mmimdb", "read_mmimdb"]
 
@@ -45,6 +45,7 @@ _FOLDER = "mmimdb"
 _MANIFEST = "movies.csv"
 _MAX_CAST = 10
 _SPLIT_NAMES = {"train": "train", "dev": "val", "val": "val", "test": "test"}
+_N_SHOWN = 3
 
 DESCR = """MM-IMDb (Multimodal IMDb)
 ------------------------
@@ -126,7 +127,8 @@ def fetch_mmimdb(
     tarfile.ReadError
         If the archive is corrupt.
     UnsafeArchiveError
-        If an archive member would be written outside the target folder.
+        If an archive member would be written outside the target folder, or the
+        archive holds symbolic links (MM-IMDb's has none; links are never followed).
 
     See Also
     --------
@@ -157,9 +159,10 @@ def fetch_mmimdb(
 def _download_and_convert(folder, url, sha256, keep_archive, n_retries, verbose):
     os.makedirs(folder, exist_ok=True)
     remote = ARCHIVE._replace(url=url or ARCHIVE.url, sha256=sha256 or ARCHIVE.sha256)
+    checksum_file = os.path.join(folder, remote.filename + ".sha256")
+    if os.path.exists(checksum_file):  # it described an earlier archive
+        os.remove(checksum_file)
     archive, digest = _fetch_remote(remote, folder, n_retries=n_retries, verbose=verbose)
-    with open(archive + ".sha256", "w") as f:
-        f.write(f"{digest}  {remote.filename}\n")
     if remote.sha256 is None:
         warnings.warn(
             f"MM-IMDb's authors publish no checksum, so the archive downloaded from "
@@ -172,6 +175,12 @@ def _download_and_convert(folder, url, sha256, keep_archive, n_retries, verbose)
     try:
         try:
             _safe_extract_tar(archive, staging)
+            links = _find(staging)[2]
+            if links:
+                raise UnsafeArchiveError(
+                    f"Refusing the archive {archive}: it holds {len(links)} symbolic links "
+                    f"(e.g. {_show(links, staging)}); MM-IMDb's archive has none."
+                )
         except Exception:
             os.remove(archive)  # a corrupt or unsafe archive is not kept
             raise
@@ -187,9 +196,33 @@ def _download_and_convert(folder, url, sha256, keep_archive, n_retries, verbose)
     tmp = os.path.join(folder, _MANIFEST + ".part")
     table.to_csv(tmp, index=False)
     os.replace(tmp, os.path.join(folder, _MANIFEST))
+    # Written last: a failed download, extraction or conversion leaves no checksum.
+    with open(checksum_file + ".part", "w") as f:
+        f.write(f"{digest}  {remote.filename}\n")
+    os.replace(checksum_file + ".part", checksum_file)
     if not keep_archive:
         os.remove(archive)
     logger.info("MM-IMDb converted: %d movies in %s", len(table), folder)
+
+
+def _find(root):
+    """Walk ``root`` without following links: dataset folders, split files, links met."""
+    datasets, split_files, links = [], [], []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path):
+                links.append(path)
+            elif name == "dataset" and name in dirnames:
+                datasets.append(path)
+            elif name == "split.json" and name in filenames:
+                split_files.append(path)
+        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
+    return sorted(datasets), sorted(split_files), sorted(links)
+
+
+def _show(paths, root):
+    return ", ".join(repr(os.path.relpath(p, root)) for p in paths[:_N_SHOWN])
 
 
 def read_mmimdb(root):
@@ -207,37 +240,67 @@ def read_mmimdb(root):
         Columns ``imdbId``, ``title``, ``year``, ``genres``, ``plot``, ``poster``
         (absolute path, empty where the JPEG is absent), the metadata columns and
         ``split``.
+
+    Warns
+    -----
+    ManifestWarning
+        If symbolic links were met under ``root``: they are never followed (a link
+        loop would otherwise make the search endless), so a linked folder, record or
+        poster is left out; the warning names them.
     """
     root = os.path.abspath(os.fspath(root))
-    datasets = sorted(glob.glob(os.path.join(root, "**", "dataset"), recursive=True))
-    datasets = [d for d in datasets if os.path.isdir(d)]
+    datasets, split_files, links = _find(root)
     if not datasets:
+        hint = (
+            f" {len(links)} symbolic links were not followed: {_show(links, root)}."
+            if links
+            else ""
+        )
         raise FileNotFoundError(
-            f"No MM-IMDb 'dataset' folder (with <id>.json files) under {root}."
+            f"No MM-IMDb 'dataset' folder (with <id>.json files) under {root}.{hint}"
         )
     dataset = datasets[0]
     split_of = {}
-    split_files = [os.path.join(os.path.dirname(dataset), "split.json")] + glob.glob(
-        os.path.join(root, "**", "split.json"), recursive=True
-    )
-    for split_file in split_files:
-        if os.path.isfile(split_file):
-            with open(split_file) as f:
-                for name, ids in json.load(f).items():
-                    for movie_id in ids:
-                        split_of[str(movie_id)] = _SPLIT_NAMES.get(name, name)
-            break
+    beside = os.path.join(os.path.dirname(dataset), "split.json")
+    for split_file in ([beside] if beside in split_files else []) + split_files:
+        with open(split_file) as f:
+            for name, ids in json.load(f).items():
+                for movie_id in ids:
+                    split_of[str(movie_id)] = _SPLIT_NAMES.get(name, name)
+        break
+    with os.scandir(dataset) as entries:
+        entries = sorted(entries, key=lambda e: e.name)
+    files = {e.name for e in entries if e.is_file(follow_symlinks=False)}
+    records = sorted(n for n in files if n.endswith(".json"))
+    if not records:
+        raise FileNotFoundError(
+            f"The MM-IMDb folder {dataset} holds no <id>.json records"
+            + (f"; {len(links)} symbolic links were not followed." if links else ".")
+        )
     rows = []
-    for path in sorted(glob.glob(os.path.join(dataset, "*.json"))):
-        movie_id = os.path.splitext(os.path.basename(path))[0]
+    for name in records:
+        path = os.path.join(dataset, name)
+        movie_id = os.path.splitext(name)[0]
         try:
             with open(path, encoding="utf-8") as f:
                 record = json.load(f)
         except (OSError, ValueError) as exc:
             raise ValueError(f"Cannot read MM-IMDb record {path}: {exc}") from exc
-        poster = os.path.join(dataset, movie_id + ".jpeg")
+        poster = movie_id + ".jpeg"
         rows.append(
-            _convert(record, movie_id, poster if os.path.isfile(poster) else "", split_of)
+            _convert(
+                record,
+                movie_id,
+                os.path.join(dataset, poster) if poster in files else "",
+                split_of,
+            )
+        )
+    if links:
+        warnings.warn(
+            f"{len(links)} symbolic links under {root} were not followed, e.g. "
+            f"{_show(links, root)}; what they point to is not in the table.",
+            ManifestWarning,
+            stacklevel=2,
         )
     columns = ["imdbId", "title", "year", "genres", "plot", "poster", *METADATA_COLUMNS, "split"]
     return pd.DataFrame(rows, columns=columns)

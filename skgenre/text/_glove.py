@@ -4,6 +4,9 @@ Loading a GloVe text file means parsing millions of numbers; it is done once. Th
 load converts the file to a binary cache in ``data_home`` (``vectors.npy`` plus a
 ``words.txt`` vocabulary), keyed on the file's path, size and modification time; later
 loads, in this process or any other, memory-map ``vectors.npy`` and read the vocabulary.
+Each load first checks the cache against its ``info.json`` (file sizes, array shape and
+dtype, a content fingerprint); a damaged cache is rebuilt from its source file with a
+:class:`DamagedCacheWarning`, never used.
 """
 
 import hashlib
@@ -13,6 +16,7 @@ import os
 import shutil
 import time
 import uuid
+import warnings
 from collections import OrderedDict
 from pathlib import Path
 
@@ -21,7 +25,7 @@ import pandas as pd
 
 from ._formats import NpyWriter, read_word_vectors, resolve_source
 
-__all__ = ["EMBEDDED_VECTORS", "WordVectors", "load_word_vectors"]
+__all__ = ["DamagedCacheWarning", "EMBEDDED_VECTORS", "WordVectors", "load_word_vectors"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +43,24 @@ EMBEDDED_VECTORS = {
 #: Bumped whenever the cache layout changes, so that old caches are rebuilt.
 from ..datasets._base import get_data_home  # noqa: E402  (one data home for all of skgenre)
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2  # 2: info.json holds the files' sizes and a content fingerprint
 _CACHE_FOLDER = "word_vectors"
+#: Files of a cache up to this size are hashed whole on load; larger ones by samples.
+_HASH_WHOLE = 128 << 20
+#: Sampled hashing of a larger ``vectors.npy``: this many blocks, evenly spaced.
+_HASH_BLOCKS, _HASH_BLOCK = 1024, 1 << 16
 #: Loaded sets kept in this process (memory maps are cheap; vocabularies are not).
 _MEMORY_CACHE = OrderedDict()
 _MEMORY_CACHE_SIZE = 4
+
+
+class DamagedCacheWarning(UserWarning):
+    """A word-vector cache failed its checks on load (a file missing or truncated, its
+    content changed) and was rebuilt from its source file."""
+
+
+class _DamagedCache(ValueError):
+    """A cache folder that must not be used; the message says why."""
 
 
 class WordVectors:
@@ -155,7 +172,7 @@ class WordVectors:
         if getattr(self, "_embedded", False):
             return (load_word_vectors, (self.name,))
         if self.cache_dir is not None and (self.cache_dir / "info.json").exists():
-            return (_load_cache_dir, (str(self.cache_dir),))
+            return (_open_cache, (str(self.cache_dir),))
         return (WordVectors, (self.words, np.asarray(self.vectors)),
                 {"name": self.name, "cache_dir": None, "_index": None, "_rows": None})
 
@@ -199,6 +216,13 @@ def load_word_vectors(embeddings="glove.6B.50d", *, data_home=None, verbose=0):
     memory-map the cache and take well under a second for 400,000 words. Sets already
     loaded in this process are reused.
 
+    Before a cache is used, its files are checked against its ``info.json``: their
+    sizes, the array's shape and dtype, and a SHA-1 fingerprint of their content (the
+    whole of files up to 128 MiB; for a larger ``vectors.npy``, 1,024 evenly spaced
+    64 KiB blocks, so that the check stays well under a second). A cache that fails (a
+    truncated ``vectors.npy``, a missing ``info.json``, changed values) is deleted and
+    converted again from the source file, with a :class:`DamagedCacheWarning`.
+
     Examples
     --------
     >>> from skgenre.text import load_word_vectors
@@ -216,8 +240,18 @@ def load_word_vectors(embeddings="glove.6B.50d", *, data_home=None, verbose=0):
     cache_dir = _cache_dir_for(path, member, data_home)
 
     def load():
-        if not (cache_dir / "info.json").exists():
-            _convert(path, member, cache_dir, verbose=verbose)
+        if os.path.lexists(cache_dir):
+            try:
+                return _load_cache_dir(cache_dir)
+            except _DamagedCache as exc:
+                warnings.warn(
+                    f"The word-vector cache {cache_dir} is damaged ({exc}); it is rebuilt "
+                    f"from {path}{'/' + member if member else ''}.",
+                    DamagedCacheWarning,
+                    stacklevel=4,
+                )
+                _discard(cache_dir)
+        _convert(path, member, cache_dir, verbose=verbose)
         return _load_cache_dir(cache_dir)
 
     return _remember(str(cache_dir), load)
@@ -262,18 +296,108 @@ def _cache_dir_for(path, member, data_home):
     return Path(get_data_home(data_home)) / _CACHE_FOLDER / f"{safe}-{digest}"
 
 
-def _load_cache_dir(cache_dir):
+def _open_cache(cache_dir, *, verbose=0):
+    """The set in ``cache_dir``; a damaged cache is rebuilt from the source it names.
+
+    Used where only the folder is known (unpickling). Raises a :class:`ValueError` that
+    says why when the cache is damaged and its source file is gone or changed.
+    """
     cache_dir = Path(cache_dir)
-    info = json.loads((cache_dir / "info.json").read_text())
+    try:
+        return _remember(str(cache_dir), lambda: _load_cache_dir(cache_dir))
+    except _DamagedCache as exc:
+        damage = exc
+    try:
+        info = json.loads((cache_dir / "info.json").read_text())
+        source, member = Path(info["source"]), info.get("member")
+    except (OSError, ValueError, KeyError, TypeError):
+        source = member = None
+    if source is None or not source.is_file():
+        raise ValueError(
+            f"The word-vector cache {cache_dir} is damaged ({damage}) and its source file "
+            f"{'is unknown' if source is None else f'{source} is gone'}: it cannot be "
+            "rebuilt here. Load the word vectors from their file again (and refit)."
+        ) from damage
+    # load_word_vectors finds the cache of the source as it is now, and rebuilds it.
+    name = source / member if member else source
+    return load_word_vectors(name, data_home=cache_dir.parent.parent, verbose=verbose)
+
+
+def _fingerprint(cache_dir):
+    """SHA-1 of ``words.txt`` and ``vectors.npy`` (sampled blocks of a large one)."""
+    digest = hashlib.sha1()
+    for name in ("words.txt", "vectors.npy"):
+        path = Path(cache_dir) / name
+        size = path.stat().st_size
+        digest.update(f"{name}:{size};".encode())
+        with open(path, "rb") as f:
+            if size <= _HASH_WHOLE or name == "words.txt":
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(chunk)
+            else:
+                step = (size - _HASH_BLOCK) / (_HASH_BLOCKS - 1)
+                for i in range(_HASH_BLOCKS):
+                    f.seek(int(i * step))
+                    digest.update(f.read(_HASH_BLOCK))
+    return "sha1:" + digest.hexdigest()
+
+
+def _load_cache_dir(cache_dir):
+    """Read a cache folder after checking it; raises :class:`_DamagedCache` if it fails."""
+    cache_dir = Path(cache_dir)
+    try:
+        info = json.loads((cache_dir / "info.json").read_text())
+        n_words, dim = int(info["n_words"]), int(info["dim"])
+        version = info.get("version")
+    except FileNotFoundError:
+        raise _DamagedCache("info.json is missing") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise _DamagedCache(f"info.json is unreadable: {exc!r}") from None
+    if version != _CACHE_VERSION:
+        raise _DamagedCache(f"its layout version is {version}, not {_CACHE_VERSION}")
+    for name in ("vectors.npy", "words.txt"):
+        try:
+            size = (cache_dir / name).stat().st_size
+        except OSError:
+            raise _DamagedCache(f"{name} is missing") from None
+        expected = info.get(f"{name.split('.')[0]}_bytes")
+        if size != expected:
+            raise _DamagedCache(f"{name} has {size} bytes instead of {expected} (truncated?)")
+    try:
+        vectors = np.load(cache_dir / "vectors.npy", mmap_mode="r")
+    except (OSError, ValueError) as exc:
+        raise _DamagedCache(f"vectors.npy is unreadable: {exc}") from None
+    if vectors.shape != (n_words, dim) or vectors.dtype != np.float32:
+        raise _DamagedCache(
+            f"vectors.npy holds {vectors.dtype} {vectors.shape}, not float32 "
+            f"{(n_words, dim)}"
+        )
     text = (cache_dir / "words.txt").read_bytes().decode("utf-8", "surrogateescape")
     words = text[:-1].split("\n") if text else []
-    vectors = np.load(cache_dir / "vectors.npy", mmap_mode="r")
-    if len(words) != info["n_words"] or vectors.shape != (info["n_words"], info["dim"]):
-        raise ValueError(
-            f"The word-vector cache {cache_dir} is inconsistent; delete that folder so that "
-            "it is rebuilt."
-        )
+    if len(words) != n_words:
+        raise _DamagedCache(f"words.txt holds {len(words)} words, not {n_words}")
+    if _fingerprint(cache_dir) != info.get("fingerprint"):
+        raise _DamagedCache("its content changed since it was written (fingerprint mismatch)")
     return WordVectors(words, vectors, name=info.get("name"), cache_dir=cache_dir)
+
+
+def _discard(cache_dir):
+    """Move a damaged cache folder aside, then delete it (another process may race us)."""
+    trash = cache_dir.parent / f".trash-{cache_dir.name}-{uuid.uuid4().hex[:8]}"
+    try:
+        os.replace(cache_dir, trash)
+    except FileNotFoundError:  # another process discarded it first
+        return
+    except OSError:  # e.g. a file where the folder should be
+        if cache_dir.is_dir() and not cache_dir.is_symlink():
+            shutil.rmtree(cache_dir, ignore_errors=True)
+        else:
+            cache_dir.unlink(missing_ok=True)
+        return
+    if trash.is_dir() and not trash.is_symlink():
+        shutil.rmtree(trash, ignore_errors=True)
+    else:
+        trash.unlink(missing_ok=True)
 
 
 def _convert(path, member, cache_dir, *, verbose=0):
@@ -295,6 +419,13 @@ def _convert(path, member, cache_dir, *, verbose=0):
     try:
         with open(tmp / "words.txt", "wb") as words_file:
             def sink(words, vectors):
+                finite = np.isfinite(vectors).all(axis=1)
+                if not finite.all():
+                    bad = [words[i] for i in np.flatnonzero(~finite)[:3]]
+                    raise ValueError(
+                        f"{name}: the vectors of {int((~finite).sum())} words hold NaN or "
+                        f"infinite values, e.g. {bad}; the file is damaged."
+                    )
                 text = "\n".join(words)
                 if text.count("\n") != len(words) - 1:  # a word2vec binary word with a newline
                     text = "\n".join(w.replace("\n", " ") for w in words)
@@ -315,9 +446,12 @@ def _convert(path, member, cache_dir, *, verbose=0):
         if bar is not None:
             bar.close()
     stat = path.stat()
-    info = {"version": _CACHE_VERSION, "name": Path(member or path).name, "source": str(path),
-            "member": member, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-            "format": fmt, "n_words": n_words, "dim": dim}
+    info = {"version": _CACHE_VERSION, "name": Path(member or path).name,
+            "source": str(Path(path).resolve()), "member": member, "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns, "format": fmt, "n_words": n_words, "dim": dim,
+            "vectors_bytes": (tmp / "vectors.npy").stat().st_size,
+            "words_bytes": (tmp / "words.txt").stat().st_size,
+            "fingerprint": _fingerprint(tmp)}
     (tmp / "info.json").write_text(json.dumps(info, indent=1))
     try:
         os.replace(tmp, cache_dir)

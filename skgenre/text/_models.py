@@ -26,9 +26,9 @@ def _logreg(C, random_state):
 
 
 def _tfidf():
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from ._vectorizer import PlotTfidfVectorizer  # missing plots read as empty texts
 
-    return TfidfVectorizer(sublinear_tf=True, min_df=2, ngram_range=(1, 2))
+    return PlotTfidfVectorizer(sublinear_tf=True, min_df=2, ngram_range=(1, 2))
 
 
 def make_text_model(kind="default", *, random_state=None, **kw):

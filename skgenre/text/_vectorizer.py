@@ -10,25 +10,30 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn import fit_context
-from ._glove import WordVectors, _load_cache_dir, _remember, load_word_vectors
+from ._glove import WordVectors, _open_cache, load_word_vectors
 
-__all__ = ["GloVeVectorizer", "LowCoverageWarning"]
+__all__ = ["GloVeVectorizer", "LowCoverageWarning", "PlotTfidfVectorizer"]
 
 #: Documents pooled per batch (and per step of the progress bar).
 _BATCH = 2048
 
 
 class LowCoverageWarning(UserWarning):
-    """None of the training texts' tokens is in the embeddings' vocabulary."""
+    """None of the training texts' tokens is in the embeddings' vocabulary, or the
+    training texts are all empty or missing."""
 
 
 def check_texts(X):
     """Return ``X`` as a list of str; missing cells become empty texts.
+
+    The one place where plot texts are normalised: every text model of skgenre reads
+    its documents through it (:class:`GloVeVectorizer`, :class:`PlotTfidfVectorizer`).
+    A missing cell is ``None``, a float or numpy NaN, ``pd.NA`` or ``NaT``.
 
     Raises
     ------
@@ -57,13 +62,59 @@ def check_texts(X):
             texts.append(value)
         elif isinstance(value, bytes):
             texts.append(value.decode("utf-8", "replace"))
-        elif value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        elif value is None or (np.ndim(value) == 0 and bool(pd.isna(value))):
             texts.append("")
         else:
             raise TypeError(
                 f"Text {i} is a {type(value).__name__} ({value!r:.40}); expected a string."
             )
     return texts
+
+
+def _some_text(texts):
+    """Refuse training texts that are all empty or missing, naming that as the problem."""
+    if texts and not any(text.strip() for text in texts):
+        raise ValueError(
+            f"All {len(texts)} training texts are empty or missing: there is nothing to "
+            "learn a vocabulary from. Check the plot column."
+        )
+    return texts
+
+
+class PlotTfidfVectorizer(TfidfVectorizer):
+    """scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfVectorizer` for plot
+    columns with gaps: a missing plot (``None``, NaN, ``pd.NA``) is an empty text.
+
+    scikit-learn's vectorizer refuses such cells (``np.nan is an invalid document``);
+    this one reads its documents through the same check as :class:`GloVeVectorizer`,
+    which also accepts a one-column DataFrame and raises a :class:`TypeError` naming a
+    cell that is neither text nor missing (e.g. a number). The parameters are
+    TfidfVectorizer's.
+
+    See Also
+    --------
+    make_text_model : the ``"tfidf_logreg"`` and ``"combined"`` models use it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgenre.text import PlotTfidfVectorizer
+    >>> X = PlotTfidfVectorizer().fit_transform(["A ghost story.", np.nan, None])
+    >>> X.shape, X[1:].nnz
+    ((3, 2), 0)
+    """
+
+    def fit(self, raw_documents, y=None):
+        """Learn the vocabulary and idf; see TfidfVectorizer.fit."""
+        return super().fit(_some_text(check_texts(raw_documents)), y)
+
+    def fit_transform(self, raw_documents, y=None):
+        """Learn the vocabulary and idf, return the tf-idf matrix."""
+        return super().fit_transform(_some_text(check_texts(raw_documents)), y)
+
+    def transform(self, raw_documents):
+        """The tf-idf matrix of the documents; missing ones give empty rows."""
+        return super().transform(check_texts(raw_documents))
 
 
 class GloVeVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -205,16 +256,20 @@ class GloVeVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         if word_vectors is not None:
             return word_vectors
         cache_dir = getattr(self, "cache_dir_", None)
-        if cache_dir is not None and (cache_dir / "info.json").exists():
-            word_vectors = _remember(str(cache_dir), lambda: _load_cache_dir(cache_dir))
-        else:
+        word_vectors, damage = None, ""
+        if cache_dir is not None and cache_dir.exists():
+            try:  # checked; rebuilt from its source file when damaged
+                word_vectors = _open_cache(cache_dir, verbose=self.verbose)
+            except ValueError as exc:  # damaged and its source is gone: try self.embeddings
+                damage = f" {exc}"
+        if word_vectors is None:
             try:
                 word_vectors = load_word_vectors(self.embeddings, data_home=self.data_home,
                                                  verbose=self.verbose)
             except FileNotFoundError as exc:
                 raise FileNotFoundError(
                     f"This GloVeVectorizer was fitted with the word vectors {self.embeddings!r} "
-                    f"(cached in {cache_dir}); neither is available here. {exc}"
+                    f"(cached in {cache_dir}); neither is available here.{damage} {exc}"
                 ) from exc
         if word_vectors.fingerprint() != self.fingerprint_:
             raise ValueError(
@@ -283,7 +338,13 @@ class GloVeVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         rows, lengths = self._rows(texts, word_vectors, analyze)
         found = rows >= 0
         self.coverage_ = float(found.mean()) if rows.size else 0.0
-        if rows.size and not found.any():
+        if texts and not rows.size:
+            warnings.warn(
+                f"All {len(texts)} training texts are empty or missing (or only stop words): "
+                "every text becomes a zero vector. Check the plot column.",
+                LowCoverageWarning, stacklevel=2,
+            )
+        elif rows.size and not found.any():
             warnings.warn(
                 f"None of the {rows.size} tokens of the training texts is in the vocabulary of "
                 f"{self.embeddings!r}: every text becomes a zero vector. Check `lowercase` and "

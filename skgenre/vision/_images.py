@@ -31,7 +31,8 @@ IMAGENET_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 
 
 class ImageLoadError(ValueError):
-    """An image file is missing, unreadable or not an image; the message names it."""
+    """An image file is missing, unreadable, not an image, or a decompression bomb (more
+    pixels than Pillow's ``Image.MAX_IMAGE_PIXELS``); the message names it."""
 
 
 def _describe(item):
@@ -59,27 +60,39 @@ def load_image(item, size=None):
     Raises
     ------
     ImageLoadError
-        If the file does not exist or cannot be decoded; the message names the file.
+        If the file does not exist or cannot be decoded, or if it declares more pixels
+        than ``PIL.Image.MAX_IMAGE_PIXELS`` (about 89 million by default; a
+        "decompression bomb", e.g. a 20000x20000 PNG of a few kilobytes, which would
+        take gigabytes to decode); the message names the file.
     TypeError
         If ``item`` is of an unsupported type.
     """
     from PIL import Image, UnidentifiedImageError
 
+    bombs = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+
     if isinstance(item, (str, os.PathLike)):
         path = os.fspath(item)
+        if os.path.isdir(path):
+            raise ImageLoadError(f"Image path is a folder, not a file: {path!r}.")
         if not os.path.isfile(path):
             raise ImageLoadError(f"Image file not found: {path!r}.")
         try:
             with Image.open(path) as image:
+                _check_pixels(image, path)
                 if size is not None and image.format == "JPEG":
                     image.draft("RGB", (size, size))
-                image = image.convert("RGB")
+                image = _rgb(image)
                 image.load()
+        except ImageLoadError:
+            raise
+        except bombs as exc:  # past twice the limit (or the warning raised by a filter)
+            raise ImageLoadError(f"Refusing the image file {path!r}: {exc}") from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ImageLoadError(f"Cannot read image file {path!r}: {exc}") from exc
         return image
     if isinstance(item, Image.Image):
-        return item if item.mode == "RGB" else item.convert("RGB")
+        return _rgb(item)
     if isinstance(item, np.ndarray):
         array = item
         if array.ndim == 2:
@@ -98,6 +111,48 @@ def load_image(item, size=None):
         f"Cannot read an image from {_describe(item)}; expected a file path, a PIL image "
         "or an (H, W, 3) uint8 array."
     )
+
+
+def _rgb(image):
+    """``image`` in mode RGB, 16-bit and float greys scaled to 0-255 first.
+
+    Pillow's own conversion clips those modes at 255 (a 16-bit PNG turns almost all
+    white, a float image in [0, 1] almost black); here 16-bit values are divided by
+    257 and floats in [0, 1] multiplied by 255.
+    """
+    from PIL import Image
+
+    if image.mode == "RGB":
+        return image
+    if image.mode.startswith("I") or image.mode == "F":
+        grey = np.asarray(image, dtype=np.float64)
+        finite = grey[np.isfinite(grey)]
+        top = float(finite.max()) if finite.size else 0.0
+        if image.mode.startswith("I;16") or (image.mode == "I" and top > 255):
+            grey = grey / 257.0
+        elif image.mode == "F" and top <= 1.0:
+            grey = grey * 255.0
+        grey = np.clip(np.nan_to_num(grey), 0, 255).round().astype(np.uint8)
+        return Image.fromarray(grey, mode="L").convert("RGB")
+    return image.convert("RGB")
+
+
+def _check_pixels(image, path):
+    """Refuse an image above Pillow's pixel limit before decoding it.
+
+    Pillow raises past twice ``MAX_IMAGE_PIXELS`` but only warns between once and twice
+    the limit, and then decodes the image; both become :class:`ImageLoadError` here.
+    """
+    from PIL import Image
+
+    limit = Image.MAX_IMAGE_PIXELS
+    width, height = image.size
+    if limit is not None and width * height > limit:
+        raise ImageLoadError(
+            f"Refusing the image file {path!r}: {width}x{height} = {width * height} pixels is "
+            f"more than PIL.Image.MAX_IMAGE_PIXELS ({limit}), a possible decompression bomb. "
+            "Raise that limit if the file is trusted."
+        )
 
 
 def _to_uint8(item, size):

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from skgenre.datasets import (
+    ManifestWarning,
     ChecksumMismatchError,
     UnsafeArchiveError,
     UnverifiedDownloadWarning,
@@ -219,6 +220,8 @@ def test_read_mmimdb_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="dataset"):
         read_mmimdb(tmp_path)
     (tmp_path / "dataset").mkdir()
+    with pytest.raises(FileNotFoundError, match="dataset holds no <id>.json records"):
+        read_mmimdb(tmp_path)
     (tmp_path / "dataset" / "1.json").write_text("{not json")
     with pytest.raises(ValueError, match="1.json"):
         read_mmimdb(tmp_path)
@@ -236,3 +239,122 @@ def test_get_data_home(tmp_path, monkeypatch):
     (tmp_path / "explicit" / "file.txt").write_text("x")
     clear_data_home(tmp_path / "explicit")
     assert not (tmp_path / "explicit").exists()
+
+
+# ------------------------------------------------------- symbolic links, stale checksums
+@pytest.fixture
+def deadline():
+    """Fail a test that runs longer than 20 s instead of letting it hang."""
+    import signal
+
+    def expire(*_):
+        raise TimeoutError("took longer than 20 s: symbolic links were followed?")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def _link(tar, name, target):
+    info = tarfile.TarInfo(name)
+    info.type = tarfile.SYMTYPE
+    info.linkname = target
+    tar.addfile(info)
+
+
+def _loops(tar):
+    # Two links back to their own folder: a search that follows links never ends.
+    _link(tar, "mmimdb/dataset/a", ".")
+    _link(tar, "mmimdb/dataset/b", ".")
+    _link(tar, "mmimdb/up", ".")
+
+
+def _record_link(tar):
+    _link(tar, "mmimdb/dataset/0000009.json", "0000001.json")
+
+
+@pytest.mark.parametrize("extra", [_loops, _record_link])
+def test_archive_with_symlinks_is_refused_quickly(server, tmp_path, deadline, extra):
+    root, url = server
+    archive = _archive(root / "mmimdb.tar.gz", extra=extra)
+    home = tmp_path / "home"
+    with pytest.raises(UnsafeArchiveError, match="symbolic links .*MM-IMDb's archive has none"):
+        fetch_mmimdb(home, url=f"{url}/mmimdb.tar.gz", sha256=_sha256(archive))
+    assert sorted(os.listdir(home / "mmimdb")) == []  # no archive, checksum, raw or manifest
+
+
+def _extracted(tmp_path):
+    root = tmp_path / "mm"
+    for movie_id, record in RECORDS.items():
+        (root / "dataset").mkdir(parents=True, exist_ok=True)
+        (root / "dataset" / f"{movie_id}.json").write_text(json.dumps(record))
+    (root / "dataset" / "0000001.jpeg").write_bytes(_jpeg())
+    (root / "split.json").write_text(json.dumps(SPLIT))
+    return root
+
+
+def test_read_mmimdb_never_follows_links(tmp_path, deadline):
+    root = _extracted(tmp_path)
+    os.symlink(".", root / "dataset" / "loop1")
+    os.symlink(".", root / "dataset" / "loop2")
+    os.symlink(root, root / "self")
+    os.symlink(root / "dataset" / "0000001.json", root / "dataset" / "0000009.json")
+    os.symlink(root / "dataset" / "0000001.jpeg", root / "dataset" / "0000002.jpeg")
+    with pytest.warns(ManifestWarning, match="5 symbolic links .* not followed"):
+        table = read_mmimdb(root)
+    assert table["imdbId"].tolist() == ["0000001", "0000002", "0000003"]  # no linked record
+    assert table["poster"].tolist()[1:] == ["", ""]  # the linked poster is not used
+    assert table["split"].tolist() == ["train", "val", "test"]
+
+
+def test_read_mmimdb_linked_dataset_folder_is_not_followed(tmp_path, deadline):
+    real = _extracted(tmp_path)
+    root = tmp_path / "elsewhere"
+    root.mkdir()
+    os.symlink(real / "dataset", root / "dataset")
+    with pytest.raises(FileNotFoundError, match="1 symbolic links were not followed: 'dataset'"):
+        read_mmimdb(root)
+    assert len(read_mmimdb(real)) == 3  # the real folder reads without a warning
+
+
+def _http_error(root, url, home):
+    return f"{url}/missing.tar.gz", "0" * 64, OSError
+
+
+def _corrupt(root, url, home):
+    junk = root / "mmimdb.tar.gz"
+    junk.write_bytes(b"not a tar archive" * 100)
+    return f"{url}/mmimdb.tar.gz", _sha256(junk), tarfile.ReadError
+
+
+def _bad_checksum(root, url, home):
+    _archive(root / "mmimdb.tar.gz")
+    return f"{url}/mmimdb.tar.gz", "0" * 64, ChecksumMismatchError
+
+
+def _unsafe(root, url, home):
+    archive = _archive(root / "mmimdb.tar.gz", extra=_dotdot)
+    return f"{url}/mmimdb.tar.gz", _sha256(archive), UnsafeArchiveError
+
+
+def _no_dataset(root, url, home):
+    path = root / "mmimdb.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        _add(tar, "mmimdb/readme.txt", b"nothing here")
+    return f"{url}/mmimdb.tar.gz", _sha256(path), FileNotFoundError
+
+
+@pytest.mark.parametrize("fault", [_http_error, _corrupt, _bad_checksum, _unsafe, _no_dataset])
+def test_failed_download_leaves_no_checksum(server, tmp_path, fault):
+    root, url = server
+    home = tmp_path / "home"
+    stale = home / "mmimdb" / "mmimdb.tar.gz.sha256"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("f" * 64 + "  mmimdb.tar.gz\n")  # left by an earlier archive
+    address, digest, error = fault(root, url, home)
+    with pytest.raises(error):
+        fetch_mmimdb(home, url=address, sha256=digest, n_retries=0)
+    assert not stale.exists()
+    assert not [n for n in os.listdir(home / "mmimdb") if n.endswith((".sha256", ".part"))]

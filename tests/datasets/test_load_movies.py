@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skgenre.datasets import MissingMediaWarning, load_movies, parse_genres
+from skgenre.datasets import ManifestWarning, MissingMediaWarning, load_movies, parse_genres
 
 
 def _write(folder, rows, name="movies.csv"):
@@ -171,3 +171,194 @@ def test_parse_genres():
     Y, names = parse_genres(["Drama| War", None, "(no genres listed)", "War"], genres=None)
     assert names == ["Drama", "War"]
     np.testing.assert_array_equal(Y, [[1, 1], [0, 0], [0, 0], [0, 1]])
+
+
+# ------------------------------------------------------------- manifests made wrong
+@pytest.mark.parametrize(
+    "cells, separator, names, first",
+    [
+        (["Comedy, Drama", "Drama", "Horror, Comedy"], ",", ["Comedy", "Drama", "Horror"], [1, 1, 0]),
+        (["Comedy;Drama", "Drama", "War;Drama"], ";", ["Comedy", "Drama", "War"], [1, 1, 0]),
+        (["Comedy/Drama", "Drama", "Horror/Comedy"], "/", ["Comedy", "Drama", "Horror"], [1, 1, 0]),
+        # Most cells single, but the joined parts stand alone elsewhere.
+        (["Comedy, Drama"] + ["Comedy", "Drama"] * 5, ",", ["Comedy", "Drama"], [1, 1]),
+        # One movie, two genres.
+        (["Sci-Fi, Film-Noir"], ",", ["Film-Noir", "Sci-Fi"], [1, 1]),
+    ],
+)
+def test_other_genre_separator_is_detected_and_split(tmp_path, cells, separator, names, first):
+    path = _write(tmp_path, {"plot": ["p"] * len(cells), "genres": cells})
+    with pytest.warns(ManifestWarning, match=f"joins genres with '{separator}'.*genre_separator"):
+        movies = load_movies(path)
+    assert movies.target_names == names
+    assert movies.target[0].tolist() == first
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["Sci-Fi|Film-Noir", "Drama", "Sci-Fi"],  # hyphens are part of genre names
+        ["Action/Adventure|Drama", "Drama", "Comedy"],  # '|' somewhere: '/' is a name
+        ["Action/Adventure"] + ["Drama", "Comedy", "War", "Crime", "Western"] * 2,  # rare '/'
+    ],
+)
+def test_pipe_and_rare_slash_are_not_split(tmp_path, cells):
+    path = _write(tmp_path, {"plot": ["p"] * len(cells), "genres": cells})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        movies = load_movies(path)
+    assert "Sci-Fi" in movies.target_names or "Action/Adventure" in movies.target_names
+
+
+def test_genre_separator_given_keeps_names_whole(tmp_path):
+    path = _write(tmp_path, {"plot": ["p", "q"], "genres": ["Action/Adventure", "Drama"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        movies = load_movies(path, genre_separator="|")
+    assert movies.target_names == ["Action/Adventure", "Drama"]
+    movies = load_movies(path, genre_separator="/")
+    assert movies.target_names == ["Action", "Adventure", "Drama"]
+
+
+@pytest.mark.parametrize(
+    "rows, match",
+    [
+        ({"movieId": [1, 2, 1], "plot": ["a", "b", "c"], "genres": ["Drama"] * 3},
+         r"repeats 1 movieId values \(2 rows\), e.g. 1"),
+        ({"imdbId": ["tt1", "tt1", "tt2"], "plot": ["a", "b", "c"], "genres": ["Drama"] * 3},
+         "repeats 1 imdbId values .*'tt1'"),
+        ({"plot": [1, 2, 3], "genres": ["Drama"] * 3}, "column 'plot' .* holds only numbers"),
+        ({"plot": ["a", "b", "c"], "genres": [1, 0, 1]}, "column 'genres' .* holds only numbers"),
+        ({"plot": ["a", "b", "c"], "genres": [0.5, None, 1.0]}, "column 'genres' .* only numbers"),
+    ],
+)
+@pytest.mark.parametrize("name", ["movies.csv", "movies.parquet"])
+def test_suspicious_content_warns(tmp_path, rows, match, name):
+    path = _write(tmp_path, rows, name=name)
+    with pytest.warns(ManifestWarning, match=match):
+        movies = load_movies(path)
+    assert len(movies.data) == 3  # kept as they are
+
+
+def test_good_manifest_gives_no_warning(manifest):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_movies(manifest)
+
+
+def test_encoding_parameter(tmp_path):
+    path = tmp_path / "movies.csv"
+    path.write_bytes("plot,genres\nUn été à Paris,Drama\n".encode("latin-1"))
+    movies = load_movies(path, encoding="latin-1")
+    assert movies.data["plot"][0] == "Un été à Paris"
+    sig = tmp_path / "sig" / "movies.csv"
+    sig.parent.mkdir()
+    sig.write_bytes("plot,genres\nÉté,Drama\n".encode("utf-8-sig"))
+    assert list(load_movies(sig, encoding="utf-8-sig").data.columns) == ["plot"]
+
+
+LATIN1 = "plot,genres\nfine,Drama\nstill fine,War\nUn été,Drama\n".encode("latin-1")
+SEMICOLONS = b"plot;genres\na ghost;Horror\na kiss;Romance\n"
+
+
+@pytest.mark.parametrize(
+    "name, content, kwargs, error, match",
+    [
+        ("movies.csv", LATIN1, {}, ValueError,
+         r"movies.csv is not valid utf-8 at line 4.*encoding='latin-1'"),
+        ("movies.csv.gz", LATIN1, {}, ValueError, r"movies.csv.gz is not valid utf-8 at line 4"),
+        ("movies.csv", LATIN1, {"encoding": "utf-9"}, ValueError,
+         "Unknown encoding 'utf-9' .*movies.csv"),
+        ("movies.csv", "plot,genres\n".encode("utf-16"), {}, ValueError,
+         "not valid utf-8 at line 1"),
+        ("movies.csv", SEMICOLONS, {}, ValueError,
+         "movies.csv looks delimited by ';', not ',': line 1"),
+        ("movies.csv", SEMICOLONS, {"target_column": None}, ValueError, "delimited by ';'"),
+        ("movies.csv", b"plot\tgenres\na ghost\tHorror\n", {}, ValueError,
+         "movies.csv looks delimited by a tab"),
+        ("movies.tsv", b"plot,genres\na ghost,Horror\n", {}, ValueError,
+         "movies.tsv looks delimited by ','"),
+        ("movies.csv", b"plot,genres\na ghost,Horror\na kiss,Romance,oops\n", {}, ValueError,
+         "movies.csv could not be parsed .*line 3"),
+        ("movies.csv", b"", {}, ValueError, "movies.csv is empty"),
+        ("movies.csv.gz", b"plot,genres\na,Drama\n" * 50 + b"TRUNCATE", {}, ValueError,
+         "movies.csv.gz cannot be read .*truncated"),
+        ("movies.parquet", b"PAR1 not really parquet", {}, ValueError,
+         "movies.parquet is not a readable Parquet file"),
+        ("movies.csv", LATIN1, {"genre_separator": ""}, ValueError, "genre_separator"),
+    ],
+)
+def test_unreadable_csv_names_file_and_line(tmp_path, name, content, kwargs, error, match):
+    path = tmp_path / name
+    if name.endswith(".gz"):
+        import gzip
+
+        truncate = content.endswith(b"TRUNCATE")
+        content = gzip.compress(content)
+        content = content[: len(content) // 2] if truncate else content
+    path.write_bytes(content)
+    with pytest.raises(error, match=match):
+        load_movies(path, **kwargs)
+
+
+def test_mixed_separators_warn(tmp_path):
+    path = _write(tmp_path, {"plot": ["p", "q", "r"],
+                             "genres": ["Comedy|Drama", "Action, Thriller", "Drama"]})
+    with pytest.warns(ManifestWarning, match=r"1 cells hold ',' or ';' .*'Action, Thriller'"):
+        movies = load_movies(path)
+    assert "Action, Thriller" in movies.target_names  # as the warning says
+
+
+def test_movie_id_columns_matched_regardless_of_case(tmp_path):
+    path = _write(tmp_path, {"MovieID": [7, 7], "plot": ["a", "b"], "genres": ["Drama"] * 2})
+    with pytest.warns(ManifestWarning, match="repeats 1 MovieID values"):
+        load_movies(path)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["['Comedy', 'Drama']", "['Drama']", "[]"],
+        ['["Comedy", "Drama"]', '["Drama"]', "[]"],
+        ["[{'id': 35, 'name': 'Comedy'}, {'id': 18, 'name': 'Drama'}]", "[{'id': 18, 'name': 'Drama'}]", "[]"],
+    ],
+)
+def test_genres_written_as_lists(tmp_path, cells):
+    path = _write(tmp_path, {"plot": ["a", "b", "c"], "genres": cells})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        movies = load_movies(path)
+    assert movies.target_names == ["Comedy", "Drama"]
+    assert movies.target.tolist() == [[1, 1], [0, 1], [0, 0]]
+
+
+@pytest.mark.parametrize(
+    "rows, kwargs, match",
+    [
+        ({"plot": ["a", "b"], "plot.1": ["c", "d"], "genres": ["Drama"] * 2}, {},
+         "repeats the column 'plot'; the repeat was renamed 'plot.1'"),
+        ({"plot": ["a", "b", "c"], "genres": ["Comedy", "comedy", "Drama"]}, {},
+         r"differ only in case, e.g. \['Comedy', 'comedy'\]"),
+        ({"plot": ["a", "b"], "genres": ["", "(no genres listed)"]}, {},
+         "gives no genre for any of its 2 movies"),
+        ({"plot": ["a", "b"], "genres": ["Drama", "War"]}, {"genres": ["Comedy"]},
+         "gives none of the requested genres for any of its 2 movies"),
+    ],
+)
+def test_more_suspicious_manifests_warn(tmp_path, rows, kwargs, match):
+    with pytest.warns(ManifestWarning, match=match):
+        load_movies(_write(tmp_path, rows), **kwargs)
+
+
+@pytest.mark.parametrize(
+    "rows, kwargs, match",
+    [
+        ({"plot": ["a"], "Genres": ["Drama"]}, {}, "Did you mean target_column='Genres'"),
+        ({"plot": ["a"], "genre": ["Drama"]}, {}, "Did you mean target_column='genre'"),
+        ({"plot": ["a", "b"], "genres": ["['Drama']", "[1, 2]"]}, {},
+         r"holds lists, but row 1 \('\[1, 2\]'\) is not a list of genre names"),
+    ],
+)
+def test_more_bad_manifests(tmp_path, rows, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        load_movies(_write(tmp_path, rows), **kwargs)

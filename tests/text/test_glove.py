@@ -220,6 +220,12 @@ def _several_members(tmp_path):
     (lambda p: _write(p, "one.txt", b"word\n"), ValueError, "first line has no vector values"),
     (lambda p: _write(p, "cut.bin", b"3 2\nab \x00\x00\x80\x3f\x00\x00\x00\x40\n"),
      ValueError, "ends after 1 of the 3 words"),
+    (lambda p: write_word2vec_binary(p / "nan.bin", ["ok", "bad"],
+                                     np.array([[1, 2], [np.nan, 1]], dtype=np.float32)),
+     ValueError, r"nan.bin: the vectors of 1 words hold NaN or infinite values, e.g. \['bad'\]"),
+    (lambda p: write_word2vec_binary(p / "inf.bin", ["ok", "big"],
+                                     np.array([[1, 2], [np.inf, 1]], dtype=np.float32)),
+     ValueError, "inf.bin: the vectors of 1 words hold NaN or infinite"),
 ])
 def test_load_errors(tmp_path, make, error, match):
     with pytest.raises(error, match=match):
@@ -266,3 +272,114 @@ def test_conversion_progress_bar_only_when_verbose(tmp_path, vectors, capsys):
     assert "Converting" not in capsys.readouterr().err
     load_word_vectors(_gz(tmp_path, WORDS, vectors), verbose=1)
     assert "Converting vec.txt.gz" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------- damaged binary caches
+def _truncate_vectors(cache):
+    path = cache / "vectors.npy"
+    path.write_bytes(path.read_bytes()[:-7])
+
+
+def _drop(name):
+    return lambda cache: (cache / name).unlink()
+
+
+def _garbage_info(cache):
+    (cache / "info.json").write_text("{not json")
+
+
+def _old_layout(cache):
+    import json
+
+    info = json.loads((cache / "info.json").read_text())
+    info["version"] = 1
+    (cache / "info.json").write_text(json.dumps(info))
+
+
+def _corrupt_values(cache):
+    array = np.load(cache / "vectors.npy", mmap_mode="r+")
+    array[3, 2] = 1e6  # same size, same shape: only the fingerprint can tell
+    array.flush()
+
+
+def _corrupt_words(cache):
+    path = cache / "words.txt"
+    path.write_bytes(path.read_bytes().replace(b"cat", b"dog"))
+
+
+def _float16_header(cache):
+    path = cache / "vectors.npy"
+    data = bytearray(path.read_bytes())
+    data[: 128] = data[:128].replace(b"'<f4'", b"'<i4'")
+    path.write_bytes(bytes(data))
+
+
+def _folder_is_a_file(cache):
+    import shutil
+
+    shutil.rmtree(cache)
+    cache.write_text("not a folder")
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (_truncate_vectors, r"vectors.npy has \d+ bytes instead of \d+ \(truncated\?\)"),
+    (_drop("vectors.npy"), "vectors.npy is missing"),
+    (_drop("words.txt"), "words.txt is missing"),
+    (_drop("info.json"), "info.json is missing"),
+    (_garbage_info, "info.json is unreadable"),
+    (_old_layout, "its layout version is 1, not 2"),
+    (_corrupt_values, "its content changed .*fingerprint mismatch"),
+    (_corrupt_words, "its content changed .*fingerprint mismatch"),
+    (_float16_header, r"vectors.npy holds int32 \(12, 5\), not float32"),
+    (_folder_is_a_file, "info.json is unreadable|info.json is missing"),
+])
+def test_damaged_cache_is_rebuilt_with_a_warning(tmp_path, vectors, damage, reason):
+    source = _txt(tmp_path, WORDS, vectors)
+    cache = load_word_vectors(source).cache_dir
+    damage(cache)
+    _glove._MEMORY_CACHE.clear()  # a later process
+    with pytest.warns(_glove.DamagedCacheWarning, match=f"{cache.name} is damaged \\({reason}"):
+        rebuilt = load_word_vectors(source)
+    assert rebuilt.cache_dir == cache
+    assert_same(rebuilt, WORDS, vectors)
+    _glove._MEMORY_CACHE.clear()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert_same(load_word_vectors(source), WORDS, vectors)  # sound again, silently
+    assert not [p for p in cache.parent.iterdir() if p.name.startswith((".trash", ".tmp"))]
+
+
+def test_large_cache_is_fingerprinted_by_samples(tmp_path, vectors, monkeypatch):
+    monkeypatch.setattr(_glove, "_HASH_WHOLE", 64)
+    monkeypatch.setattr(_glove, "_HASH_BLOCKS", 4)
+    monkeypatch.setattr(_glove, "_HASH_BLOCK", 16)
+    source = _txt(tmp_path, WORDS, vectors)
+    cache = load_word_vectors(source).cache_dir
+    size = (cache / "vectors.npy").stat().st_size
+    sampled = [int(i * (size - 16) / 3) for i in range(4)]
+    assert sampled[2] > 128  # past the .npy header
+    with open(cache / "vectors.npy", "r+b") as f:  # flip a byte inside the third sample, in the rows
+        f.seek(sampled[2] + 3)
+        byte = f.read(1)
+        f.seek(sampled[2] + 3)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    _glove._MEMORY_CACHE.clear()
+    with pytest.warns(_glove.DamagedCacheWarning, match="fingerprint mismatch"):
+        assert_same(load_word_vectors(source), WORDS, vectors)
+
+
+def test_unpickled_set_rebuilds_a_damaged_cache_or_says_why(tmp_path, vectors):
+    source = _txt(tmp_path, WORDS, vectors)
+    word_vectors = load_word_vectors(source)
+    blob = pickle.dumps(word_vectors)
+    _corrupt_values(word_vectors.cache_dir)
+    _glove._MEMORY_CACHE.clear()
+    with pytest.warns(_glove.DamagedCacheWarning, match="fingerprint mismatch"):
+        assert_same(pickle.loads(blob), WORDS, vectors)
+    _corrupt_values(word_vectors.cache_dir)
+    source.unlink()
+    _glove._MEMORY_CACHE.clear()
+    with pytest.raises(ValueError, match=r"is damaged \(its content changed.*vec.txt is gone"):
+        pickle.loads(blob)

@@ -241,3 +241,37 @@ def test_embedded_default_on_words():
     np.testing.assert_allclose(X[0], np.mean([glove[w] for w in ("horror", "ghost", "scream")], 0),
                                rtol=1e-5)
     assert len(pickle.dumps(vec)) < 2000
+
+
+def _truncate(cache):
+    path = cache / "vectors.npy"
+    path.write_bytes(path.read_bytes()[:-4])
+
+
+def _zero_values(cache):
+    array = np.load(cache / "vectors.npy", mmap_mode="r+")
+    array[0] = 0.0
+    array.flush()
+
+
+@pytest.mark.parametrize("damage", [_truncate, _zero_values,
+                                    lambda cache: (cache / "info.json").unlink()])
+def test_unpickled_vectorizer_rebuilds_a_damaged_cache(glove_file, damage):
+    texts = ["space ghost", "love story"]
+    vec = GloVeVectorizer(glove_file).fit(texts)
+    expected = vec.transform(texts)
+    blob = pickle.dumps(vec)
+    damage(vec.cache_dir_)
+    _glove._MEMORY_CACHE.clear()
+    with pytest.warns(_glove.DamagedCacheWarning, match="is damaged"):
+        np.testing.assert_array_equal(pickle.loads(blob).transform(texts), expected)
+
+
+def test_unpickled_vectorizer_damaged_cache_without_source(glove_file):
+    vec = GloVeVectorizer(glove_file).fit(["space"])
+    blob = pickle.dumps(vec)
+    _zero_values(vec.cache_dir_)
+    glove_file.unlink()
+    _glove._MEMORY_CACHE.clear()
+    with pytest.raises(FileNotFoundError, match="neither is available here.*is damaged"):
+        pickle.loads(blob).transform(["space"])

@@ -15,6 +15,7 @@ from skgenre.text import (
     TEXT_MODEL_KINDS,
     GenreProbabilityAverage,
     GloVeVectorizer,
+    LowCoverageWarning,
     _glove,
     make_text_model,
 )
@@ -211,3 +212,62 @@ def test_default_model_on_real_plots(movielens_csv):
         proba = model.predict_proba(plots[test])
     assert average_precision(Y[test], proba, average="macro") > 0.5
     assert average_precision(Y[test], proba, average="micro") > 0.75
+
+
+# ------------------------------------------------------------------- missing plots
+def _with_gaps(texts, gap):
+    texts = pd.Series(texts, dtype=object).copy()
+    texts.iloc[::7] = gap
+    return texts
+
+
+@pytest.mark.parametrize("gap", [np.nan, None, pd.NA, np.float32("nan")])
+@pytest.mark.parametrize("kind", ["glove_mlp", "tfidf_logreg", "combined"])
+def test_missing_plots_read_as_empty_texts(kind, gap, glove_file, plots):
+    texts, Y = plots
+    model = small(kind, glove_file).fit(_with_gaps(texts[:60], gap), Y[:60])
+    holes = _with_gaps(texts[60:], gap)
+    proba = model.predict_proba(holes)
+    assert proba.shape == (30, 3) and np.isfinite(proba).all()
+    filled = model.predict_proba(holes.where(holes.notna(), ""))
+    np.testing.assert_allclose(proba, filled)  # exactly what an empty text gives
+
+
+@pytest.mark.parametrize("kind", ["glove_mlp", "tfidf_logreg", "combined"])
+@pytest.mark.parametrize("cell, error, match", [
+    (3.5, TypeError, r"Text 0 is a float \(3.5\); expected a string"),
+    (["a", "list"], TypeError, "Text 0 is a list"),
+])
+def test_non_text_plots_raise_naming_the_cell(kind, cell, error, match, glove_file, plots):
+    texts, Y = plots
+    bad = pd.Series(texts[:60], dtype=object)
+    bad.iloc[0] = cell
+    with pytest.raises(error, match=match):
+        small(kind, glove_file).fit(bad, Y[:60])
+
+
+def test_plot_tfidf_vectorizer_is_tfidf_on_texts():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from skgenre.text import PlotTfidfVectorizer
+
+    docs = ["a ghost story", "a love story", "ghost ship"]
+    ours = PlotTfidfVectorizer(ngram_range=(1, 2)).fit(docs + [None])
+    theirs = TfidfVectorizer(ngram_range=(1, 2)).fit(docs + [""])
+    np.testing.assert_allclose(ours.transform(docs).toarray(), theirs.transform(docs).toarray())
+    assert ours.transform([np.nan]).nnz == 0
+    assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
+    with pytest.raises(ValueError, match="string object received"):
+        ours.transform("a ghost story")
+
+
+@pytest.mark.parametrize("kind", ["tfidf_logreg", "combined"])
+def test_all_plots_missing_raise_clearly(kind, glove_file, plots):
+    _, Y = plots
+    with pytest.raises(ValueError, match="All 60 training texts are empty or missing"):
+        small(kind, glove_file).fit(pd.Series([None, np.nan, ""] * 20), Y[:60])
+
+
+def test_all_plots_missing_warn_for_glove(glove_file):
+    with pytest.warns(LowCoverageWarning, match="All 3 training texts are empty or missing"):
+        GloVeVectorizer(glove_file).fit([None, np.nan, " "])

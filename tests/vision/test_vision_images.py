@@ -66,6 +66,7 @@ def _corrupt(tmp_path):
     "make, error, match",
     [
         (lambda tmp: [tmp / "missing.jpg"], ImageLoadError, "not found: .*missing.jpg"),
+        (lambda tmp: [tmp], ImageLoadError, "is a folder, not a file"),
         (lambda tmp: [_corrupt(tmp)], ImageLoadError, "Cannot read image file .*corrupt.jpg"),
         (lambda tmp: [np.zeros((4, 4, 2), np.uint8)], ImageLoadError, r"shape \(H, W, 3\)"),
         (lambda tmp: [42], TypeError, "type int"),
@@ -99,3 +100,72 @@ def test_image_key_tracks_file_changes(png, tmp_path):
     pil = Image.fromarray(array)
     assert image_key(pil) == image_key(Image.fromarray(array.copy()))
     assert image_key(tmp_path / "nope.jpg").startswith("missing:")
+
+
+def _png_header_only(path, width, height):
+    """A PNG that declares ``width x height`` grey pixels but holds a few bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                     + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.mark.parametrize(
+    "width, height, match",
+    [
+        # Past twice Pillow's limit: PIL raises DecompressionBombError.
+        (20000, 20000, r"Refusing the image file .*bomb.png.*decompression bomb"),
+        # Between once and twice the limit: PIL only warns and would decode 100 MB.
+        (10000, 10000, r"Refusing the image file .*bomb.png.*10000x10000 .*MAX_IMAGE_PIXELS"),
+    ],
+)
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # PIL's own, at open
+def test_decompression_bomb_is_an_image_load_error(tmp_path, png, width, height, match):
+    bomb = _png_header_only(tmp_path / "bomb.png", width, height)
+    with pytest.raises(ImageLoadError, match=match):
+        load_image(bomb)
+    path, _ = png
+    pixels, failed = load_images_uint8([path, bomb], 8, on_error="zero")  # on_error applies
+    assert failed.tolist() == [False, True] and (pixels[1] == 0).all()
+
+
+def test_decompression_bomb_warning_as_error_is_still_image_load_error(tmp_path, monkeypatch):
+    import warnings
+
+    from PIL import Image
+
+    bomb = _png_header_only(tmp_path / "bomb.png", 10000, 10000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with pytest.raises(ImageLoadError, match="bomb.png"):
+            load_image(bomb)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", None)  # the user's opt-out is honoured
+    with pytest.raises(ImageLoadError, match="Cannot read image file .*bomb.png"):
+        load_image(bomb)  # now decoded, and the truncated data is the error
+
+
+@pytest.mark.parametrize(
+    "array, name",
+    [
+        (np.linspace(0, 65535, 256).reshape(16, 16).astype(np.uint16), "grey16.png"),
+        (np.linspace(0, 1, 256).reshape(16, 16).astype(np.float32), "float01.tiff"),
+        (np.linspace(0, 255, 256).reshape(16, 16).astype(np.float32), "float255.tiff"),
+    ],
+)
+def test_high_depth_greys_keep_their_tones(tmp_path, array, name):
+    """Pillow alone would clip a 16-bit PNG to white and a [0, 1] float image to black."""
+    path = tmp_path / name
+    Image.fromarray(array).save(path)
+    pixels, _ = load_images_uint8([path], 16)
+    expected = np.linspace(0, 255, 256).reshape(16, 16)
+    np.testing.assert_allclose(pixels[0, 0], expected, atol=1.01)
+    assert (pixels[0, 0] == pixels[0, 1]).all()  # grey: the three channels agree
+    from_pil, _ = load_images_uint8([Image.open(path)], 16)
+    np.testing.assert_array_equal(from_pil, pixels)
