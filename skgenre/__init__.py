@@ -14,8 +14,8 @@ _LAZY = {
     "make_movies": "skgenre.datasets",
 }
 _SUBPACKAGES = [
-    "datasets", "ensemble", "metadata", "metrics", "model_selection", "nn", "report", "text", "utils",
-    "video", "vision",
+    "datasets", "ensemble", "metadata", "metrics", "model_selection", "multioutput", "nn", "report",
+    "text", "utils", "video", "vision",
 ]
 
 __all__ = sorted(_LAZY) + _SUBPACKAGES + ["__version__"]

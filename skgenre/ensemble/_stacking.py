@@ -15,8 +15,8 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 from tqdm.auto import tqdm
 
 from ..model_selection import check_multilabel_cv
+from ..multioutput import MultilabelClassifierMixin
 from ..utils import (
-    MultilabelClassifierMixin,
     check_multilabel_target,
     is_missing,
     multilabel_classes,

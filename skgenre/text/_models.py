@@ -7,7 +7,8 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils import MultilabelClassifierMixin, check_multilabel_target, multilabel_classes
+from ..multioutput import MultilabelClassifierMixin
+from ..utils import check_multilabel_target, multilabel_classes
 from ..utils._per_genre import PerGenreClassifier
 from ..utils._sklearn import fit_context
 

@@ -13,7 +13,8 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._multilabel import MultilabelClassifierMixin, check_multilabel_target, multilabel_classes
+from ..multioutput import MultilabelClassifierMixin
+from ._multilabel import check_multilabel_target, multilabel_classes
 from ._sklearn import fit_context, validate_data
 
 __all__ = ["ConstantGenreWarning", "PerGenreClassifier"]
