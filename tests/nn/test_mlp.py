@@ -150,8 +150,11 @@ def test_verbose_prints_epoch_table(multilabel_data, capsys):
 @pytest.mark.parametrize(
     "params, Y_fn, error, match",
     [
-        ({}, lambda Y: Y[:, 0], ValueError, "2-D"),
+        ({}, lambda Y: Y[:, :, None], ValueError, "2-D"),
         ({}, lambda Y: Y * 2, ValueError, "0/1"),
+        ({}, lambda Y: Y[:, 0] + 0.5, ValueError, "Unknown label type"),
+        ({}, lambda Y: np.zeros(len(Y)), ValueError, "single class"),
+        ({"pos_weight": [1.0] * 12 + [-2.0]}, lambda Y: Y, ValueError, "positive"),
         ({}, lambda Y: Y[:-1], ValueError, "movies"),
         ({"pos_weight": [1.0, 2.0]}, lambda Y: Y, ValueError, "pos_weight"),
         ({"dropout": 1.5}, lambda Y: Y, ValueError, "dropout"),
