@@ -1,9 +1,12 @@
 """The multilabel classifier mixin: one place that normalises targets and formats outputs."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import ClassifierMixin
+from sklearn.exceptions import DataConversionWarning
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
@@ -67,7 +70,9 @@ class MultilabelClassifierMixin(ClassifierMixin):
         ----------
         y : array-like or sparse matrix of shape (n_movies, n_genres) or (n_movies,)
             Multilabel indicators, or a 1-D vector of labels where the class declares
-            ``"binary"`` (and ``"multiclass"``) in ``_target_types``.
+            ``"binary"`` (and ``"multiclass"``) in ``_target_types``. There, a one-column
+            ``y`` whose values are not all 0/1 is read as a column of labels, with a
+            ``DataConversionWarning`` (a one-column 0/1 ``y`` is one genre).
 
         Returns
         -------
@@ -77,7 +82,17 @@ class MultilabelClassifierMixin(ClassifierMixin):
         """
         if isinstance(y, (pd.Series, pd.DataFrame)):
             y = y.to_numpy()
-        if y is None or sparse.issparse(y) or np.ndim(y) != 1 or "binary" not in self._target_types:
+        if y is not None and not sparse.issparse(y):
+            y = np.asarray(y)
+            if (y.ndim == 2 and y.shape[1] == 1 and "binary" in self._target_types
+                    and not np.isin(y, [0, 1]).all()):
+                warnings.warn(
+                    "A column-vector y was passed when a 1-D array was expected: its values "
+                    "are not 0/1 indicators, so it is read as a column of labels.",
+                    DataConversionWarning,
+                )
+                y = y.ravel()
+        if y is None or sparse.issparse(y) or y.ndim != 1 or "binary" not in self._target_types:
             Y = check_multilabel_target(y)
             self.classes_ = multilabel_classes(Y.shape[1])
             self._target_type_ = _MULTILABEL
@@ -94,8 +109,8 @@ class MultilabelClassifierMixin(ClassifierMixin):
         binarizer = LabelBinarizer().fit(y)
         if len(binarizer.classes_) < 2:
             raise ValueError(
-                "y has a single class "
-                f"({binarizer.classes_[0]!r}); a 1-D y needs samples of at least 2 classes."
+                f"y holds one class only ({binarizer.classes_[0]!r}); a 1-D y needs samples "
+                "of at least 2 classes."
             )
         self.classes_ = binarizer.classes_
         self._target_type_ = kind

@@ -2,6 +2,7 @@
 
 import numpy as np
 import torch
+from scipy import sparse
 from sklearn.utils._param_validation import StrOptions
 
 from ..utils._sklearn import validate_data
@@ -10,6 +11,12 @@ from ._base import BaseGenreNet
 __all__ = ["GenreMLP", "MLPModule"]
 
 _ACTIVATIONS = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "gelu": torch.nn.GELU}
+
+
+def _as_rows(X):
+    """A CSR matrix for sparse input: skorch reads rows of a scipy sparse matrix, not of
+    a sparse array (``csr_array``), whose rows are 1-D."""
+    return sparse.csr_matrix(X) if sparse.issparse(X) else X
 
 
 class MLPModule(torch.nn.Module):
@@ -161,7 +168,7 @@ class GenreMLP(BaseGenreNet):
         self.verbose = verbose
 
     def _fit_examples(self, X, Y):
-        X = validate_data(self, X, accept_sparse="csr", dtype=np.float32)
+        X = _as_rows(validate_data(self, X, accept_sparse="csr", dtype=np.float32))
         self._check_n_rows(X.shape[0], Y)
         return X, None
 
@@ -175,7 +182,8 @@ class GenreMLP(BaseGenreNet):
         }
 
     def _predict_examples(self, X):
-        return validate_data(self, X, accept_sparse="csr", dtype=np.float32, reset=False)
+        return _as_rows(validate_data(self, X, accept_sparse="csr", dtype=np.float32,
+                                      reset=False))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

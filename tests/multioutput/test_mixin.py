@@ -94,7 +94,7 @@ def test_all_zero_row_becomes_uniform():
 @pytest.mark.parametrize("cls, y, match", [
     (_BinaryOnly, np.array([0, 1, 2] * 30), "multiclass y with 3 classes"),
     (_MultilabelOnly, np.array([0, 1] * 45), "2-D"),
-    (_OneVsRest, np.ones(90), "single class"),
+    (_OneVsRest, np.ones(90), "one class only"),
     (_OneVsRest, np.linspace(0, 1, 90), "Unknown label type"),
     (_OneVsRest, None, "y is None"),
     (_OneVsRest, np.full((90, 2), 2), "0/1"),
@@ -120,3 +120,15 @@ def test_subclass_without_proba_says_what_to_implement(data):
 
     with pytest.raises(NotImplementedError, match="_predict_proba_multilabel"):
         Bare().predict_proba(data[0])
+
+
+def test_column_of_labels_is_read_as_1d_and_a_column_of_indicators_as_one_genre(data):
+    from sklearn.exceptions import DataConversionWarning
+
+    X, codes = data
+    with pytest.warns(DataConversionWarning, match="column of labels"):
+        model = _OneVsRest().fit(X, codes[:, None] + 1)
+    np.testing.assert_array_equal(model.classes_, [1, 2, 3])
+    assert model.predict(X).shape == (len(X),)
+    one_genre = _OneVsRest().fit(X, (codes[:, None] == 0).astype(int))
+    assert len(one_genre.classes_) == 1 and one_genre.predict(X).shape == (len(X), 1)

@@ -153,7 +153,7 @@ def test_verbose_prints_epoch_table(multilabel_data, capsys):
         ({}, lambda Y: Y[:, :, None], ValueError, "2-D"),
         ({}, lambda Y: Y * 2, ValueError, "0/1"),
         ({}, lambda Y: Y[:, 0] + 0.5, ValueError, "Unknown label type"),
-        ({}, lambda Y: np.zeros(len(Y)), ValueError, "single class"),
+        ({}, lambda Y: np.zeros(len(Y)), ValueError, "one class only"),
         ({"pos_weight": [1.0] * 12 + [-2.0]}, lambda Y: Y, ValueError, "positive"),
         ({}, lambda Y: Y[:-1], ValueError, "movies"),
         ({"pos_weight": [1.0, 2.0]}, lambda Y: Y, ValueError, "pos_weight"),
@@ -239,3 +239,11 @@ def test_multilabel_net_with_custom_module(multilabel_data):
     # over 20 torch seeds (20 epochs gave 0.23 to 0.32: too close to the floor).
     assert cross_val_score(net, X, Y.astype(np.float32), scoring="average_precision",
                            cv=MultilabelStratifiedKFold(2)).mean() > 0.25
+
+
+def test_sparse_array_input(multilabel_data):
+    X, Y = multilabel_data
+    X[X < 2] = 0
+    dense = small_mlp(max_epochs=3).fit(X, Y).predict_proba(X)
+    np.testing.assert_allclose(small_mlp(max_epochs=3).fit(sparse.csr_array(X), Y)
+                               .predict_proba(sparse.csr_array(X)), dense, rtol=1e-5)
