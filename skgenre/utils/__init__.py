@@ -9,14 +9,14 @@ from ._missing import is_missing
 from ._multilabel import check_multilabel_target, multilabel_classes, positive_proba
 
 __all__ = [
-    "MultilabelClassifierMixin",
     "check_multilabel_target",
     "is_missing",
     "multilabel_classes",
     "positive_proba",
 ]
 
-# Names that moved up to other subpackages, imported only when asked for.
+# Names that moved up to other subpackages, imported only when asked for (aliases kept
+# for code written against skgenre 0.1).
 _MOVED = {"MultilabelClassifierMixin": "skgenre.multioutput"}
 
 
