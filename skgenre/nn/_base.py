@@ -50,7 +50,9 @@ class BaseGenreNet(MultilabelClassifierMixin, BaseEstimator, metaclass=ABCMeta):
       (override ``_predict_proba_multilabel`` to aggregate several per row).
 
     and may override ``_encode`` (examples -> what the net reads, once the module is
-    made) and ``_net_params`` (extra skorch parameters).
+    made), ``_net_params`` (extra skorch parameters) and ``_item_name`` (what a row of
+    ``X`` is called in errors, default ``"movies"``). ``_fit_examples`` calls
+    ``self._check_n_rows(n_items, Y)`` to compare ``X``'s length with ``Y``'s.
 
     Parameters
     ----------
