@@ -10,8 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SUBPACKAGES = [
-    "datasets", "ensemble", "metadata", "metrics", "model_selection", "nn", "report", "text",
-    "utils", "video", "vision",
+    "datasets", "ensemble", "metadata", "metrics", "model_selection", "multioutput", "nn",
+    "report", "text", "utils", "video", "vision",
 ]
 
 

@@ -19,8 +19,8 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 from ..datasets._format import MEDIA_COLUMNS
 from ..datasets._modalities import MODALITY_REGISTRY, NON_FEATURE_COLUMNS
 from ..model_selection import check_multilabel_cv
+from ..multioutput import MultilabelClassifierMixin
 from ..utils import (
-    MultilabelClassifierMixin,
     align_genres,
     check_multilabel_target,
     is_missing,

@@ -14,8 +14,8 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..multioutput import MultilabelClassifierMixin
 from ..utils import (
-    MultilabelClassifierMixin,
     check_multilabel_target,
     multilabel_classes,
     positive_proba,

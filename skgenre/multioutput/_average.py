@@ -8,12 +8,12 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._multilabel import (
-    MultilabelClassifierMixin,
     check_multilabel_target,
     multilabel_classes,
     positive_proba,
 )
 from ..utils._sklearn import fit_context
+from ._mixin import MultilabelClassifierMixin
 
 __all__ = ["GenreProbabilityAverage"]
 

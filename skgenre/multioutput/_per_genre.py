@@ -9,12 +9,9 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._multilabel import (
-    MultilabelClassifierMixin,
-    check_multilabel_target,
-    multilabel_classes,
-)
+from ..utils._multilabel import check_multilabel_target, multilabel_classes
 from ..utils._sklearn import fit_context, validate_data
+from ._mixin import MultilabelClassifierMixin
 
 __all__ = ["ConstantGenreWarning", "PerGenreClassifier"]
 

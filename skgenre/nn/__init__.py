@@ -1,6 +1,14 @@
-"""The skorch multilabel net and the MLP head that every modality trains."""
+"""The one net base, the skorch multilabel net and the MLP head every modality trains."""
 
+from ._base import BaseGenreNet
 from ._mlp import GenreMLP, MLPModule
 from ._net import MultilabelNet, MultilabelValidSplit, balanced_pos_weight
 
-__all__ = ["GenreMLP", "MLPModule", "MultilabelNet", "MultilabelValidSplit", "balanced_pos_weight"]
+__all__ = [
+    "BaseGenreNet",
+    "GenreMLP",
+    "MLPModule",
+    "MultilabelNet",
+    "MultilabelValidSplit",
+    "balanced_pos_weight",
+]

@@ -1,21 +1,22 @@
 """GenreMLP: the trainable MLP head shared by every modality."""
 
-import numbers
-
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from scipy import sparse
+from sklearn.utils._param_validation import StrOptions
 
-from ..utils import MultilabelClassifierMixin, check_multilabel_target
-from ..utils._sklearn import fit_context, validate_data
-from ._net import MultilabelNet, MultilabelValidSplit, resolve_pos_weight
+from ..utils._sklearn import validate_data
+from ._base import BaseGenreNet
 
 __all__ = ["GenreMLP", "MLPModule"]
 
 _ACTIVATIONS = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "gelu": torch.nn.GELU}
+
+
+def _as_rows(X):
+    """A CSR matrix for sparse input: skorch reads rows of a scipy sparse matrix, not of
+    a sparse array (``csr_array``), whose rows are 1-D."""
+    return sparse.csr_matrix(X) if sparse.issparse(X) else X
 
 
 class MLPModule(torch.nn.Module):
@@ -47,12 +48,15 @@ class MLPModule(torch.nn.Module):
         return self.layers(X)
 
 
-class GenreMLP(MultilabelClassifierMixin, BaseEstimator):
+class GenreMLP(BaseGenreNet):
     """Multilabel MLP trained with the study's recipe, on dense or sparse features.
 
     Binary cross-entropy on logits with per-genre positive weight
     negatives/positives, Adam, mini-batches of 64, and early stopping on the loss of a
-    multilabel-stratified validation split, restoring the best epoch's weights.
+    multilabel-stratified validation split, restoring the best epoch's weights (the
+    training of :class:`BaseGenreNet`). A 1-D binary ``y`` trains one logit; a 1-D
+    multiclass ``y`` trains a softmax with cross-entropy, as
+    :class:`~sklearn.neural_network.MLPClassifier` does.
 
     Parameters
     ----------
@@ -73,8 +77,9 @@ class GenreMLP(MultilabelClassifierMixin, BaseEstimator):
         Share of the training movies held out for early stopping; ``0`` trains for
         ``max_epochs`` on everything.
     pos_weight : bool or array-like of shape (n_genres,), default=True
-        ``True`` weighs each genre's positives by negatives/positives (the study),
-        ``False`` weighs all movies alike, an array gives the weights.
+        ``True`` weighs each genre's positives by negatives/positives (the study; for a
+        multiclass ``y``, each class by ``n / (n_classes * count)``), ``False`` weighs
+        all movies alike, an array gives the (positive) weights.
     correct_pos_weight : bool, default=False
         Subtract ``log(pos_weight)`` from the logits in ``predict_proba``. Weighting a
         genre's positives by ``w`` multiplies the odds the net learns for it by about
@@ -97,16 +102,19 @@ class GenreMLP(MultilabelClassifierMixin, BaseEstimator):
     ----------
     net_ : MultilabelNet
         The fitted skorch net.
-    classes_ : list of ndarray
-        ``array([0, 1])`` per genre, so scikit-learn's scorers read the model as multilabel.
+    classes_ : list of ndarray or ndarray
+        ``array([0, 1])`` per genre, so scikit-learn's scorers read the model as
+        multilabel; for a 1-D ``y``, its labels.
     n_features_in_ : int
-    pos_weight_ : ndarray of shape (n_genres,)
+    pos_weight_ : ndarray of shape (n_outputs,)
+        One weight per genre (per class for a multiclass ``y``; one for binary).
     n_epochs_ : int
         Epochs trained.
 
     See Also
     --------
     MultilabelNet : the underlying skorch net, for custom modules.
+    BaseGenreNet : the training shared with PosterCNN and Trailer3DCNN.
 
     Examples
     --------
@@ -119,21 +127,9 @@ class GenreMLP(MultilabelClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
+        **BaseGenreNet._parameter_constraints,
         "hidden_layer_sizes": ["array-like"],
         "activation": [StrOptions(set(_ACTIVATIONS))],
-        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
-        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
-        "weight_decay": [Interval(numbers.Real, 0, None, closed="left")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
-        "patience": [Interval(numbers.Integral, 1, None, closed="left")],
-        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
-        "pos_weight": ["boolean", "array-like"],
-        "correct_pos_weight": ["boolean"],
-        "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
-        "device": [str],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -171,82 +167,23 @@ class GenreMLP(MultilabelClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
-    @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, Y):
-        """Train the MLP.
+    def _fit_examples(self, X, Y):
+        X = _as_rows(validate_data(self, X, accept_sparse="csr", dtype=np.float32))
+        self._check_n_rows(X.shape[0], Y)
+        return X, None
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_movies, n_features)
-        Y : array-like of shape (n_movies, n_genres)
-            0/1 genre indicators.
+    def _make_module(self, n_outputs, seed):
+        return MLPModule, {
+            "module__n_features": self.n_features_in_,
+            "module__n_outputs": n_outputs,
+            "module__hidden_layer_sizes": tuple(self.hidden_layer_sizes),
+            "module__activation": self.activation,
+            "module__dropout": self.dropout,
+        }
 
-        Returns
-        -------
-        self : GenreMLP
-        """
-        from skorch.callbacks import EarlyStopping
-
-        X = validate_data(self, X, accept_sparse="csr", dtype=np.float32)
-        Y = check_multilabel_target(Y).astype(np.float32)
-        if X.shape[0] != Y.shape[0]:
-            raise ValueError(f"X has {X.shape[0]} movies but Y has {Y.shape[0]}.")
-        rng = check_random_state(self.random_state)
-        seed = int(rng.randint(np.iinfo(np.int32).max))
-        self.pos_weight_ = resolve_pos_weight(self.pos_weight, Y)
-
-        n_valid = int(round(self.validation_fraction * X.shape[0]))
-        early_stop = self.validation_fraction > 0 and n_valid >= 2 and X.shape[0] - n_valid >= 2
-        callbacks = (
-            [("early_stopping", EarlyStopping(monitor="valid_loss", patience=self.patience,
-                                              load_best=True))]
-            if early_stop else []
-        )
-        self.net_ = MultilabelNet(
-            MLPModule,
-            module__n_features=X.shape[1],
-            module__n_outputs=Y.shape[1],
-            module__hidden_layer_sizes=tuple(self.hidden_layer_sizes),
-            module__activation=self.activation,
-            module__dropout=self.dropout,
-            criterion__pos_weight=torch.as_tensor(self.pos_weight_),
-            optimizer=torch.optim.Adam,
-            optimizer__weight_decay=self.weight_decay,
-            lr=self.lr,
-            batch_size=self.batch_size,
-            max_epochs=self.max_epochs,
-            train_split=(
-                MultilabelValidSplit(self.validation_fraction, random_state=seed)
-                if early_stop else None
-            ),
-            callbacks=callbacks,
-            iterator_train__shuffle=True,
-            threshold=self.threshold,
-            correct_pos_weight=self.correct_pos_weight,
-            device=self.device,
-            verbose=self.verbose,
-        )
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            self.net_.fit(X, Y)
-        self.classes_ = self.net_.classes_
-        self.n_epochs_ = len(self.net_.history)
-        return self
-
-    def predict_proba(self, X):
-        """Probability that each genre is present.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_movies, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_movies, n_genres)
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", dtype=np.float32, reset=False)
-        return self.net_.predict_proba(X)
+    def _predict_examples(self, X):
+        return _as_rows(validate_data(self, X, accept_sparse="csr", dtype=np.float32,
+                                      reset=False))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

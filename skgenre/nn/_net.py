@@ -2,8 +2,8 @@
 
 skorch ships binary and multiclass classifiers only: its ``predict_proba`` is (n, 2, k)
 for multilabel outputs and its stratified validation split fails on a 2-D ``y``. This
-net fixes both and is what every trainable part of skgenre (MLP heads, the poster CNN,
-the trailer 3D CNN) builds on.
+net fixes both and is what every trainable part of skgenre builds on, through
+:class:`~skgenre.nn.BaseGenreNet` (MLP heads, the poster CNN, the trailer 3D CNN).
 """
 
 import numpy as np
@@ -11,8 +11,10 @@ import torch
 from skorch import NeuralNet
 from torch.utils.data import Subset
 
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
+
 from ..model_selection import MultilabelStratifiedShuffleSplit
-from ..utils import MultilabelClassifierMixin, multilabel_classes
+from ..multioutput import MultilabelClassifierMixin
 
 __all__ = ["MultilabelNet", "MultilabelValidSplit", "balanced_pos_weight"]
 
@@ -34,20 +36,55 @@ def balanced_pos_weight(Y):
     return np.maximum(weight, 1e-3).astype(np.float32)
 
 
-def resolve_pos_weight(pos_weight, Y):
-    """An estimator's ``pos_weight`` parameter as one float32 weight per genre.
+def resolve_pos_weight(pos_weight, Y, *, multiclass=False):
+    """An estimator's ``pos_weight`` parameter as one float32 weight per output column.
 
-    ``True``: :func:`balanced_pos_weight` of ``Y``; ``False``: ones; an array-like: checked
-    to hold one weight per genre.
+    ``True``: :func:`balanced_pos_weight` of ``Y`` (for a one-hot multiclass ``Y``,
+    scikit-learn's "balanced" class weights ``n / (n_classes * count)``); ``False``: ones;
+    an array-like: checked to hold one weight per column.
     """
     if isinstance(pos_weight, (bool, np.bool_)):
-        return balanced_pos_weight(Y) if pos_weight else np.ones(Y.shape[1], dtype=np.float32)
+        if not pos_weight:
+            return np.ones(Y.shape[1], dtype=np.float32)
+        if multiclass:
+            counts = np.maximum(np.asarray(Y).sum(axis=0), 1).astype(np.float64)
+            return (Y.shape[0] / (Y.shape[1] * counts)).astype(np.float32)
+        return balanced_pos_weight(Y)
     weight = np.asarray(pos_weight, dtype=np.float32)
     if weight.shape != (Y.shape[1],):
         raise ValueError(
             f"pos_weight has shape {weight.shape}; expected ({Y.shape[1]},), one per genre."
         )
+    if not (weight > 0).all():
+        raise ValueError("pos_weight must be positive.")
     return weight
+
+
+def validation_indices(Y, valid_size, random_state):
+    """Train and validation rows of a multilabel-stratified hold-out split.
+
+    Iterative stratification over the columns of ``Y``; a single column (a binary
+    target) is stratified with scikit-learn's ``StratifiedShuffleSplit`` (or shuffled,
+    when a class has a single member).
+
+    Returns
+    -------
+    train, valid : ndarray of int
+    """
+    Y = np.asarray(Y)
+    X = np.zeros((len(Y), 1))
+    if Y.shape[1] > 1:
+        splitter = MultilabelStratifiedShuffleSplit(
+            n_splits=1, test_size=valid_size, random_state=random_state
+        )
+        return next(splitter.split(X, Y))
+    y = Y[:, 0]
+    if np.bincount(y.astype(np.int64), minlength=2).min() >= 2:
+        splitter = StratifiedShuffleSplit(n_splits=1, test_size=valid_size,
+                                          random_state=random_state)
+        return next(splitter.split(X, y))
+    return next(ShuffleSplit(n_splits=1, test_size=valid_size,
+                             random_state=random_state).split(X))
 
 
 class MultilabelValidSplit:
@@ -68,14 +105,23 @@ class MultilabelValidSplit:
         if y is None:
             raise ValueError("MultilabelValidSplit needs y to stratify on.")
         Y = np.asarray(y.cpu() if torch.is_tensor(y) else y)
-        splitter = MultilabelStratifiedShuffleSplit(
-            n_splits=1, test_size=self.valid_size, random_state=self.random_state
-        )
-        train, valid = next(splitter.split(np.zeros((len(Y), 1)), Y))
+        train, valid = validation_indices(Y.reshape(len(Y), -1), self.valid_size,
+                                          self.random_state)
         return Subset(dataset, train), Subset(dataset, valid)
 
     def __repr__(self):
         return f"MultilabelValidSplit(valid_size={self.valid_size}, random_state={self.random_state})"
+
+
+class IndexSplit:
+    """skorch ``train_split`` from precomputed train and validation example indices."""
+
+    def __init__(self, train, valid):
+        self.train = train
+        self.valid = valid
+
+    def __call__(self, dataset, y=None, groups=None):
+        return Subset(dataset, self.train), Subset(dataset, self.valid)
 
 
 class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
@@ -84,6 +130,11 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
     The loss is ``BCEWithLogitsLoss`` (pass ``criterion__pos_weight`` for the study's
     per-genre weighting), targets are cast to float, ``predict_proba`` returns
     (n, n_genres) sigmoid probabilities of presence and ``predict`` thresholds them.
+    With ``criterion=torch.nn.CrossEntropyLoss`` the probabilities are a softmax over
+    the logits instead (one class per row). A 1-D ``y`` is taken as
+    :class:`~skgenre.multioutput.MultilabelClassifierMixin` describes: binary as one
+    logit, multiclass as one logit per class (one-vs-rest with the default BCE loss,
+    softmax with ``CrossEntropyLoss``).
 
     Parameters
     ----------
@@ -92,12 +143,15 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
     threshold : float, default=0.5
         Decision threshold of ``predict``.
     correct_pos_weight : bool, default=False
-        Subtract ``log(pos_weight)`` of the criterion from the logits in
-        ``predict_proba`` (see :class:`GenreMLP`).
+        Subtract ``log(pos_weight)`` of the criterion (``log(weight)`` of a
+        ``CrossEntropyLoss``) from the logits in ``predict_proba`` (see
+        :class:`GenreMLP`).
     **kwargs
         Any :class:`skorch.NeuralNet` parameter. ``criterion`` defaults to
         ``BCEWithLogitsLoss`` and ``train_split`` to a 10 % multilabel-stratified split.
     """
+
+    _target_types = ("multilabel-indicator", "binary", "multiclass")
 
     def __init__(
         self,
@@ -119,25 +173,25 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
 
     def fit(self, X, y=None, **fit_params):
         if y is not None:
-            self.classes_ = multilabel_classes(np.shape(y)[1])
+            y = self._validate_target(y).astype(np.float32)
         return super().fit(X, y, **fit_params)
 
-    def predict_proba(self, X):
-        """Probabilities of presence, shape (n, n_genres)."""
+    def _predict_proba_multilabel(self, X):
+        softmax = isinstance(self.criterion_, torch.nn.CrossEntropyLoss)
         offset = None
-        pos_weight = getattr(self.criterion_, "pos_weight", None)
-        if self.correct_pos_weight and pos_weight is not None:
-            offset = torch.log(pos_weight)
+        weight = getattr(self.criterion_, "weight" if softmax else "pos_weight", None)
+        if self.correct_pos_weight and weight is not None:
+            offset = torch.log(weight)
         chunks = []
         for logits in self.forward_iter(X, training=False):
             logits = logits[0] if isinstance(logits, tuple) else logits
             if offset is not None:
                 logits = logits - offset.to(logits.device)
-            chunks.append(torch.sigmoid(logits).cpu().numpy())
+            proba = torch.softmax(logits, dim=1) if softmax else torch.sigmoid(logits)
+            chunks.append(proba.cpu().numpy())
         return np.concatenate(chunks).astype(np.float64)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.non_deterministic = True
         return tags
-

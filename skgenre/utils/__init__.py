@@ -1,16 +1,16 @@
 """Utilities shared across skgenre: multilabel targets, probabilities, missing cells,
-the per-item feature cache, progress bars, torch devices and the ``on_error`` vocabulary."""
+the per-item feature cache, progress bars, torch devices and the ``on_error`` vocabulary.
+
+The bottom layer: importing it imports nothing else of skgenre.
+"""
+
+import importlib
 
 from ._cache import FeatureCache, cache_location, file_key
 from ._device import PortableBackboneMixin, module_device
 from ._genres import align_genres
 from ._missing import is_missing
-from ._multilabel import (
-    MultilabelClassifierMixin,
-    check_multilabel_target,
-    multilabel_classes,
-    positive_proba,
-)
+from ._multilabel import check_multilabel_target, multilabel_classes, positive_proba
 from ._on_error import ON_ERROR, check_on_error
 from ._progress import progress
 
@@ -18,7 +18,6 @@ __all__ = [
     "ON_ERROR",
     "FeatureCache",
     "align_genres",
-    "MultilabelClassifierMixin",
     "PortableBackboneMixin",
     "cache_location",
     "check_multilabel_target",
@@ -30,3 +29,13 @@ __all__ = [
     "positive_proba",
     "progress",
 ]
+
+# Names that moved up to other subpackages, imported only when asked for (aliases kept
+# for code written against skgenre 0.1).
+_MOVED = {"MultilabelClassifierMixin": "skgenre.multioutput"}
+
+
+def __getattr__(name):
+    if name in _MOVED:
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module 'skgenre.utils' has no attribute {name!r}")

@@ -1,9 +1,11 @@
-"""Multilabel helpers shared by every modality: target checks, probabilities, classes."""
+"""Multilabel helpers shared by every modality: target checks, probabilities, classes.
+
+The multilabel classifier mixin lives in :mod:`skgenre.multioutput`.
+"""
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.base import ClassifierMixin
 
 from ._genres import check_not_label_lists
 
@@ -11,7 +13,6 @@ __all__ = [
     "check_multilabel_target",
     "multilabel_classes",
     "positive_proba",
-    "MultilabelClassifierMixin",
 ]
 
 
@@ -144,44 +145,3 @@ def positive_proba(proba, classes=None):
     if proba.ndim == 2:
         return proba
     raise ValueError(f"Cannot read multilabel probabilities of shape {proba.shape}.")
-
-
-class MultilabelClassifierMixin(ClassifierMixin):
-    """Mixin for multilabel genre classifiers.
-
-    Subclasses implement ``predict_proba`` returning (n, n_genres) positive-class
-    probabilities and set ``classes_`` with :func:`multilabel_classes`; the mixin adds
-    ``predict`` (``predict_proba >= threshold``), a macro average precision ``score``
-    and the tags that declare multilabel support.
-    """
-
-    def predict(self, X):
-        """Genre indicators: ``predict_proba(X) >= threshold``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_movies, ...)
-
-        Returns
-        -------
-        Y : ndarray of shape (n_movies, n_genres), dtype int
-        """
-        threshold = getattr(self, "threshold", 0.5)
-        return (self.predict_proba(X) >= threshold).astype(int)
-
-    def score(self, X, y, sample_weight=None):
-        """Macro average precision of ``predict_proba(X)`` against ``y``.
-
-        Subset accuracy, scikit-learn's default for classifiers, is near zero and
-        uninformative for multilabel genres, so the score is the study's main metric.
-        """
-        from ..metrics import average_precision
-
-        return average_precision(y, self.predict_proba(X), average="macro")
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = True
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = False
-        return tags

@@ -5,18 +5,11 @@ import os
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
-from torch.utils.data import Subset
 
-from ..model_selection import MultilabelStratifiedShuffleSplit
-from ..nn import MultilabelNet
-from ..nn._net import resolve_pos_weight
-from ..utils import MultilabelClassifierMixin, check_multilabel_target
-from ..utils._sklearn import fit_context
+from ..nn import BaseGenreNet
 from ._frames import _check_frames_array, _check_size, check_trailers, sample_trailers
 
 __all__ = ["Conv3DModule", "Trailer3DCNN", "slice_trailer", "slice_trailers"]
@@ -137,26 +130,17 @@ class Conv3DModule(nn.Module):
         return self.classifier(torch.flatten(self.features(X), 1))
 
 
-class _TrailerGroupSplit:
-    """skorch ``train_split`` from precomputed slice indices (trailer-level split)."""
-
-    def __init__(self, train, valid):
-        self.train = train
-        self.valid = valid
-
-    def __call__(self, dataset, y=None, groups=None):
-        return Subset(dataset, self.train), Subset(dataset, self.valid)
-
-
-class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
+class Trailer3DCNN(BaseGenreNet):
     """3D CNN over slices of consecutive frames; a trailer's genres aggregate its slices.
 
     Each trailer's sampled frames are cut into slices of ``slice_length`` consecutive
     frames (the last zero-padded, :func:`slice_trailer`); every slice is a training
     example labelled with its trailer's genres. The network (:class:`Conv3DModule`:
     six 3D convolutions, three dense layers, sigmoid outputs trained with BCE on
-    logits, Adam) is a :class:`skgenre.nn.MultilabelNet`. A trailer's probabilities are
-    the mean (or max) of its slices'.
+    logits, Adam) is a :class:`skgenre.nn.MultilabelNet`, trained by
+    :class:`skgenre.nn.BaseGenreNet`. A trailer's probabilities are the mean (or max) of
+    its slices'. A 1-D binary or multiclass ``y`` is taken as :class:`~skgenre.nn.GenreMLP`
+    takes it.
 
     Parameters
     ----------
@@ -191,7 +175,11 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
         Share of the training trailers (all their slices) held out for early stopping,
         multilabel-stratified; ``0`` trains for ``max_epochs`` on everything.
     pos_weight : bool or array-like of shape (n_genres,), default=True
-        ``True`` weighs each genre's positives by negatives/positives.
+        ``True`` weighs each genre's positives by negatives/positives, ``False`` weighs
+        all trailers alike, an array gives the (positive) weights.
+    correct_pos_weight : bool, default=False
+        Subtract ``log(pos_weight)`` from the logits in ``predict_proba`` (see
+        :class:`~skgenre.nn.GenreMLP`).
     threshold : float, default=0.5
         Decision threshold of ``predict``.
     memory : None, str or joblib.Memory, default=None
@@ -211,12 +199,13 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
     Attributes
     ----------
     net_ : MultilabelNet
-    classes_ : list of ndarray
+    classes_ : list of ndarray or ndarray
+    pos_weight_ : ndarray of shape (n_outputs,)
     frame_shape_ : tuple
         (height, width) of the frames trained on.
     n_slices_ : int
         Training slices (validation slices included).
-    prior_ : ndarray of shape (n_genres,)
+    prior_ : ndarray of shape (n_outputs,)
         Training genre frequencies, the prediction for a trailer skipped as missing.
     n_epochs_ : int
 
@@ -245,30 +234,20 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
+        **BaseGenreNet._parameter_constraints,
         "slice_length": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_frames": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "every": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "frame_size": [Interval(numbers.Integral, 1, None, closed="left"), tuple, list],
         "channels": ["array-like"],
         "hidden_layer_sizes": ["array-like"],
-        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
         "batch_norm": ["boolean"],
         "aggregate": [StrOptions({"mean", "max"})],
-        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
-        "weight_decay": [Interval(numbers.Real, 0, None, closed="left")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
-        "patience": [Interval(numbers.Integral, 1, None, closed="left")],
-        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
-        "pos_weight": ["boolean", "array-like"],
-        "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
         "memory": [None, str, os.PathLike, HasMethods(["cache"])],
         "on_error": [StrOptions({"raise", "missing"})],
         "n_jobs": [None, numbers.Integral],
-        "device": [str],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
+    _item_name = "trailers"
 
     def __init__(
         self,
@@ -289,6 +268,7 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
         patience=5,
         validation_fraction=0.1,
         pos_weight=True,
+        correct_pos_weight=False,
         threshold=0.5,
         memory=None,
         on_error="raise",
@@ -313,6 +293,7 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
         self.patience = patience
         self.validation_fraction = validation_fraction
         self.pos_weight = pos_weight
+        self.correct_pos_weight = correct_pos_weight
         self.threshold = threshold
         self.memory = memory
         self.on_error = on_error
@@ -357,86 +338,38 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fit / predict
 
-    @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, Y):
-        """Sample (or take) each trailer's frames, slice them and train the 3D CNN.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_trailers,)
-            Trailer paths, or pre-sampled frames: (n_frames, height, width, 3) uint8
-            arrays, or one 5-D array.
-        Y : array-like of shape (n_trailers, n_genres)
-            0/1 genre indicators.
-
-        Returns
-        -------
-        self : Trailer3DCNN
-        """
-        from skorch.callbacks import EarlyStopping
-
+    def _fit_examples(self, X, Y):
+        """Sample (or take) each trailer's frames and slice them; skipped trailers own none."""
         _check_size(self.frame_size)
         if len(tuple(self.channels)) != 6:
             raise ValueError(f"channels must give 6 convolution widths; got {self.channels!r}.")
-        Y = check_multilabel_target(Y)
         frames = self._frames(X)
-        if len(frames) != len(Y):
-            raise ValueError(f"X has {len(frames)} trailers but Y has {len(Y)} rows.")
+        self._check_n_rows(len(frames), Y)
         slices, owner, present = self._slices(frames, reset=True)
-        rng = check_random_state(self.random_state)
-        seed = int(rng.randint(np.iinfo(np.int32).max))
-        Y_present = Y[present]
-        self.prior_ = Y_present.mean(axis=0).astype(np.float64)
-        self.pos_weight_ = resolve_pos_weight(self.pos_weight, Y_present)
-
-        kept = np.flatnonzero(present)
-        n_valid = int(round(self.validation_fraction * len(kept)))
-        train_split, callbacks, n_train = None, [], len(slices)
-        if self.validation_fraction > 0 and n_valid >= 2 and len(kept) - n_valid >= 2:
-            splitter = MultilabelStratifiedShuffleSplit(
-                n_splits=1, test_size=n_valid, random_state=seed
-            )
-            _, valid = next(splitter.split(np.zeros((len(kept), 1)), Y_present))
-            is_valid = np.isin(owner, kept[valid])
-            train_split = _TrailerGroupSplit(np.flatnonzero(~is_valid), np.flatnonzero(is_valid))
-            n_train = int((~is_valid).sum())
-            callbacks = [("early_stopping", EarlyStopping(
-                monitor="valid_loss", patience=self.patience, load_best=True))]
-
-        self.net_ = MultilabelNet(
-            Conv3DModule,
-            module__n_outputs=Y.shape[1],
-            module__slice_length=self.slice_length,
-            module__frame_size=self.frame_shape_,
-            module__channels=tuple(int(c) for c in self.channels),
-            module__hidden_layer_sizes=tuple(int(h) for h in self.hidden_layer_sizes),
-            module__dropout=self.dropout,
-            module__batch_norm=self.batch_norm,
-            criterion__pos_weight=torch.as_tensor(self.pos_weight_),
-            optimizer=torch.optim.Adam,
-            optimizer__weight_decay=self.weight_decay,
-            lr=self.lr,
-            batch_size=self.batch_size,
-            max_epochs=self.max_epochs,
-            train_split=train_split,
-            callbacks=callbacks,
-            iterator_train__shuffle=True,
-            # batch norm cannot train on a last batch of one slice: drop that one
-            iterator_train__drop_last=bool(
-                self.batch_norm and n_train > 1 and n_train % self.batch_size == 1
-            ),
-            threshold=self.threshold,
-            device=self.device,
-            verbose=self.verbose,
-        )
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            self.net_.fit(slices, Y[owner].astype(np.float32))
-        self.net_.train_split = None  # drop the index arrays from the fitted model
-        self.classes_ = self.net_.classes_
+        self.prior_ = Y[present].mean(axis=0).astype(np.float64)
         self.n_slices_ = len(slices)
-        self.n_epochs_ = len(self.net_.history)
-        return self
+        return slices, owner
+
+    def _make_module(self, n_outputs, seed):
+        return Conv3DModule, {
+            "module__n_outputs": n_outputs,
+            "module__slice_length": self.slice_length,
+            "module__frame_size": self.frame_shape_,
+            "module__channels": tuple(int(c) for c in self.channels),
+            "module__hidden_layer_sizes": tuple(int(h) for h in self.hidden_layer_sizes),
+            "module__dropout": self.dropout,
+            "module__batch_norm": self.batch_norm,
+        }
+
+    def _net_params(self, n_train):
+        # batch norm cannot train on a last batch of one slice: drop that one
+        return {"iterator_train__drop_last": bool(
+            self.batch_norm and n_train > 1 and n_train % self.batch_size == 1
+        )}
+
+    def _predict_examples(self, X):
+        slices, _, _ = self._slices(self._frames(X), reset=False)
+        return slices
 
     def predict_slices(self, X):
         """Probabilities of each slice, with the trailer it comes from.
@@ -455,22 +388,13 @@ class Trailer3DCNN(MultilabelClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         slices, owner, _ = self._slices(self._frames(X), reset=False)
         if slices is None:
-            return np.empty((0, len(self.classes_))), np.empty(0, dtype=np.int64)
+            return np.empty((0, len(self.prior_))), np.empty(0, dtype=np.int64)
         return self.net_.predict_proba(slices), owner
 
-    def predict_proba(self, X):
-        """Probability that each genre is present, aggregated over a trailer's slices.
+    def _predict_proba_multilabel(self, X):
+        """Each genre's probability, aggregated over a trailer's slices.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_trailers,)
-            Trailer paths or pre-sampled frames (see :meth:`fit`).
-
-        Returns
-        -------
-        proba : ndarray of shape (n_trailers, n_genres)
-            Trailers skipped under ``on_error="missing"`` get the training genre
-            frequencies.
+        Trailers skipped under ``on_error="missing"`` get the training genre frequencies.
         """
         check_is_fitted(self)
         frames = self._frames(X)

@@ -4,18 +4,11 @@ import copy
 import numbers
 import os
 
-import numpy as np
 import torch
-from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ..nn import MultilabelNet, MultilabelValidSplit
-from ..nn._net import resolve_pos_weight
-from ..utils import MultilabelClassifierMixin, check_multilabel_target
-from ..utils._sklearn import fit_context
+from ..nn import BaseGenreNet
 from ._backbones import load_backbone
 from ._embedder import check_images
 from ._images import load_images_uint8, normalize_uint8
@@ -100,7 +93,7 @@ class PosterNetModule(nn.Module):
         return self.head(self.backbone(x))
 
 
-class PosterCNN(MultilabelClassifierMixin, BaseEstimator):
+class PosterCNN(BaseGenreNet):
     """A CNN trained end to end on poster images with skorch (a :class:`MultilabelNet`).
 
     By default the small CNN of :func:`load_backbone` is trained from scratch on 64x64
@@ -108,7 +101,8 @@ class PosterCNN(MultilabelClassifierMixin, BaseEstimator):
     ``trainable_layers=2`` fine-tunes fc6 and fc7 of a pretrained VGG-16 (slow on a
     CPU). The loss is the study's BCE with per-genre positive weight
     negatives/positives, Adam, and early stopping on a multilabel-stratified
-    validation split. All posters are decoded once per ``fit``/``predict_proba``
+    validation split (the training of :class:`~skgenre.nn.BaseGenreNet`; a 1-D binary
+    or multiclass ``y`` is taken as :class:`~skgenre.nn.GenreMLP` takes it). All posters are decoded once per ``fit``/``predict_proba``
     and kept in memory as uint8 (``n * 3 * S * S`` bytes, 47 MB for 3,853 posters
     at 64x64).
 
@@ -135,8 +129,12 @@ class PosterCNN(MultilabelClassifierMixin, BaseEstimator):
     patience : int, default=5
     validation_fraction : float, default=0.1
         ``0`` disables early stopping.
-    pos_weight : bool, default=True
-        Weigh each genre's positives by negatives/positives.
+    pos_weight : bool or array-like of shape (n_genres,), default=True
+        ``True`` weighs each genre's positives by negatives/positives, ``False`` weighs
+        all posters alike, an array gives the (positive) weights.
+    correct_pos_weight : bool, default=False
+        Subtract ``log(pos_weight)`` from the logits in ``predict_proba`` (see
+        :class:`~skgenre.nn.GenreMLP`).
     threshold : float, default=0.5
     on_error : {"raise", "zero"}, default="raise"
         A missing or corrupt image raises an error naming it, or becomes a black image.
@@ -148,7 +146,8 @@ class PosterCNN(MultilabelClassifierMixin, BaseEstimator):
     Attributes
     ----------
     net_ : MultilabelNet
-    classes_ : list of ndarray
+    classes_ : list of ndarray or ndarray
+    pos_weight_ : ndarray of shape (n_outputs,)
     input_size_ : int
     n_epochs_ : int
     n_trainable_parameters_ : int
@@ -170,26 +169,16 @@ class PosterCNN(MultilabelClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
+        **BaseGenreNet._parameter_constraints,
         "backbone": [StrOptions({"small", "vgg16", "color"}), nn.Module],
         "weights": [str, os.PathLike, None],
         "input_size": [Interval(numbers.Integral, 8, None, closed="left"), None],
         "trainable_layers": [StrOptions({"all"}), Interval(numbers.Integral, 0, None,
                                                            closed="left")],
         "augment": ["boolean"],
-        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
-        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
-        "weight_decay": [Interval(numbers.Real, 0, None, closed="left")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
-        "patience": [Interval(numbers.Integral, 1, None, closed="left")],
-        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
-        "pos_weight": ["boolean"],
-        "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
         "on_error": [StrOptions({"raise", "zero"})],
-        "device": [str],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
+    _item_name = "posters"
 
     def __init__(
         self,
@@ -207,6 +196,7 @@ class PosterCNN(MultilabelClassifierMixin, BaseEstimator):
         patience=5,
         validation_fraction=0.1,
         pos_weight=True,
+        correct_pos_weight=False,
         threshold=0.5,
         on_error="raise",
         device="cpu",
@@ -226,107 +216,46 @@ class PosterCNN(MultilabelClassifierMixin, BaseEstimator):
         self.patience = patience
         self.validation_fraction = validation_fraction
         self.pos_weight = pos_weight
+        self.correct_pos_weight = correct_pos_weight
         self.threshold = threshold
         self.on_error = on_error
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
 
-    def _pixels(self, X):
-        pixels, _ = load_images_uint8(check_images(X), self.input_size_, on_error=self.on_error)
-        return pixels
-
-    @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, Y):
-        """Train the CNN.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_movies,)
-            Poster file paths, PIL images or (H, W, 3) uint8 arrays.
-        Y : array-like of shape (n_movies, n_genres)
-
-        Returns
-        -------
-        self : PosterCNN
-        """
-        from skorch.callbacks import EarlyStopping
-
-        Y = check_multilabel_target(Y).astype(np.float32)
+    def _fit_examples(self, X, Y):
         items = check_images(X)
-        if len(items) != Y.shape[0]:
-            raise ValueError(f"X has {len(items)} posters but Y has {Y.shape[0]} rows.")
-        rng = check_random_state(self.random_state)
-        seed = int(rng.randint(np.iinfo(np.int32).max))
+        self._check_n_rows(len(items), Y)
+        return items, None
+
+    def _make_module(self, n_outputs, seed):
         backbone = self.backbone
         if isinstance(backbone, nn.Module):
             backbone = copy.deepcopy(backbone)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            backbone = load_backbone(backbone, weights=self.weights, input_size=self.input_size,
-                                     device=self.device, random_state=seed)
-            self.input_size_ = backbone.input_size
-            layers = _parameterised_layers(backbone, self.input_size_, self.device)
-            used = {id(p) for layer in layers for p in layer.parameters()}
-            for parameter in backbone.parameters():  # e.g. SmallCNN.classifier: never called
-                if id(parameter) not in used:
-                    parameter.requires_grad_(False)
-            frozen = []
-            if self.trainable_layers != "all":
-                n_train = min(int(self.trainable_layers), len(layers))
-                frozen = "all" if n_train == 0 else layers[:len(layers) - n_train]
-            module = PosterNetModule(backbone, Y.shape[1], dropout=self.dropout,
-                                     augment=self.augment, frozen=frozen)
-        pixels = load_images_uint8(items, self.input_size_, on_error=self.on_error)[0]
-
-        n_valid = int(round(self.validation_fraction * len(items)))
-        early_stop = self.validation_fraction > 0 and n_valid >= 2 and len(items) - n_valid >= 2
-        pos_weight = resolve_pos_weight(self.pos_weight, Y)
-        self.net_ = MultilabelNet(
-            module,
-            criterion__pos_weight=torch.as_tensor(pos_weight),
-            optimizer=torch.optim.Adam,
-            optimizer__weight_decay=self.weight_decay,
-            lr=self.lr,
-            batch_size=self.batch_size,
-            max_epochs=self.max_epochs,
-            train_split=(
-                MultilabelValidSplit(self.validation_fraction, random_state=seed)
-                if early_stop else None
-            ),
-            callbacks=(
-                [("early_stopping", EarlyStopping(monitor="valid_loss", patience=self.patience,
-                                                  load_best=True))]
-                if early_stop else []
-            ),
-            iterator_train__shuffle=True,
-            threshold=self.threshold,
-            device=self.device,
-            verbose=self.verbose,
-        )
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            self.net_.fit(pixels, Y)
-        self.classes_ = self.net_.classes_
-        self.n_epochs_ = len(self.net_.history)
+        backbone = load_backbone(backbone, weights=self.weights, input_size=self.input_size,
+                                 device=self.device, random_state=seed)
+        self.input_size_ = backbone.input_size
+        layers = _parameterised_layers(backbone, self.input_size_, self.device)
+        used = {id(p) for layer in layers for p in layer.parameters()}
+        for parameter in backbone.parameters():  # e.g. SmallCNN.classifier: never called
+            if id(parameter) not in used:
+                parameter.requires_grad_(False)
+        frozen = []
+        if self.trainable_layers != "all":
+            n_train = min(int(self.trainable_layers), len(layers))
+            frozen = "all" if n_train == 0 else layers[:len(layers) - n_train]
+        module = PosterNetModule(backbone, n_outputs, dropout=self.dropout,
+                                 augment=self.augment, frozen=frozen)
         self.n_trainable_parameters_ = sum(
             p.numel() for p in module.parameters() if p.requires_grad
         )
-        return self
+        return module, {}
 
-    def predict_proba(self, X):
-        """Probability that each genre is present.
+    def _encode(self, items):
+        return load_images_uint8(items, self.input_size_, on_error=self.on_error)[0]
 
-        Parameters
-        ----------
-        X : array-like of shape (n_movies,)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_movies, n_genres)
-        """
-        check_is_fitted(self)
-        return self.net_.predict_proba(self._pixels(X))
+    def _predict_examples(self, X):
+        return self._encode(check_images(X))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

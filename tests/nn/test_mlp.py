@@ -150,8 +150,11 @@ def test_verbose_prints_epoch_table(multilabel_data, capsys):
 @pytest.mark.parametrize(
     "params, Y_fn, error, match",
     [
-        ({}, lambda Y: Y[:, 0], ValueError, "2-D"),
+        ({}, lambda Y: Y[:, :, None], ValueError, "2-D"),
         ({}, lambda Y: Y * 2, ValueError, "0/1"),
+        ({}, lambda Y: Y[:, 0] + 0.5, ValueError, "Unknown label type"),
+        ({}, lambda Y: np.zeros(len(Y)), ValueError, "one class only"),
+        ({"pos_weight": [1.0] * 12 + [-2.0]}, lambda Y: Y, ValueError, "positive"),
         ({}, lambda Y: Y[:-1], ValueError, "movies"),
         ({"pos_weight": [1.0, 2.0]}, lambda Y: Y, ValueError, "pos_weight"),
         ({"dropout": 1.5}, lambda Y: Y, ValueError, "dropout"),
@@ -236,3 +239,32 @@ def test_multilabel_net_with_custom_module(multilabel_data):
     # over 20 torch seeds (20 epochs gave 0.23 to 0.32: too close to the floor).
     assert cross_val_score(net, X, Y.astype(np.float32), scoring="average_precision",
                            cv=MultilabelStratifiedKFold(2)).mean() > 0.25
+
+
+def test_sparse_array_input(multilabel_data):
+    X, Y = multilabel_data
+    X[X < 2] = 0
+    dense = small_mlp(max_epochs=3).fit(X, Y).predict_proba(X)
+    np.testing.assert_allclose(small_mlp(max_epochs=3).fit(sparse.csr_array(X), Y)
+                               .predict_proba(sparse.csr_array(X)), dense, rtol=1e-5)
+
+
+def test_multilabel_net_takes_1d_binary_and_multiclass_y():
+    import torch
+    from sklearn.datasets import make_blobs
+
+    X, y = make_blobs(n_samples=90, centers=3, n_features=4, random_state=0)
+    X = X.astype(np.float32)
+    params = dict(lr=0.05, max_epochs=40, optimizer=torch.optim.Adam, train_split=None,
+                  verbose=0)
+    binary = MultilabelNet(torch.nn.Linear, module__in_features=4, module__out_features=1,
+                           **params).fit(X, np.where(y == 0, "yes", "no"))
+    assert list(binary.classes_) == ["no", "yes"] and binary.predict_proba(X).shape == (90, 2)
+    assert (binary.predict(X) == np.where(y == 0, "yes", "no")).mean() > 0.9
+    softmax = MultilabelNet(torch.nn.Linear, module__in_features=4, module__out_features=3,
+                            criterion=torch.nn.CrossEntropyLoss, **params).fit(X, y)
+    proba = softmax.predict_proba(X)
+    logits = softmax.forward(X).numpy()
+    expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(proba, expected, rtol=1e-5)
+    assert softmax.score(X, y) > 0.9

@@ -58,3 +58,23 @@ def test_is_missing():
     np.testing.assert_array_equal(is_missing(values), [0, 1, 1, 1, 1, 0, 0])
     np.testing.assert_array_equal(is_missing(pd.Series(values, index=range(10, 17))),
                                   is_missing(values))
+
+
+def test_utils_imports_nothing_else_of_skgenre_and_keeps_the_mixin_alias():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, skgenre.utils\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('skgenre.')"
+        " and not m.startswith('skgenre.utils'))\n"
+        "assert loaded == [], loaded\n"
+        "from skgenre.utils import MultilabelClassifierMixin\n"
+        "from skgenre.multioutput import MultilabelClassifierMixin as moved\n"
+        "assert MultilabelClassifierMixin is moved\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    import skgenre.utils
+
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        skgenre.utils.nope
