@@ -83,8 +83,8 @@ class _TorchValue:
     """A ``torch.device`` or ``torch.dtype``: ``kind`` and ``name``."""
 
 
-def _placeholder(kind, **attrs):
-    obj = kind.__new__(kind)
+def _placeholder(placeholder_class, /, **attrs):
+    obj = placeholder_class.__new__(placeholder_class)
     obj.__dict__.update(attrs)
     return obj
 
