@@ -385,7 +385,7 @@ def _legacy_load(path):
 
     obj = joblib.load(path)
     if isinstance(obj, dict) and obj.get("format") == FORMAT and "stacker" in obj:
-        meta = {k: v for k, v in obj.items() if k not in ("format", "format_version", "stacker")}
+        meta = {k: v for k, v in obj.items() if k != "stacker"}
         return obj["stacker"], meta
     return obj, {}
 

@@ -144,7 +144,7 @@ def test_legacy_file_loads_with_allow_pickle(mlp, tmp_path):
     joblib.dump({"format": FORMAT, "format_version": 1, "genre_names": ["a", "b", "c"],
                  "stacker": clf}, path)
     loaded, metadata = load_model(path, allow_pickle=True, return_metadata=True)
-    assert metadata == {"genre_names": ["a", "b", "c"]}
+    assert metadata == {"format": FORMAT, "format_version": 1, "genre_names": ["a", "b", "c"]}
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
