@@ -37,7 +37,7 @@ FORMAT_VERSION = 2
 
 #: Packages whose classes a model file may name. A class is trusted only when it is
 #: importable under that exact name; functions are trusted only by exact name.
-TRUSTED_PACKAGES = ("skgenre", "sklearn", "skorch", "torch", "numpy", "scipy", "iterstrat")
+TRUSTED_PACKAGES = ("skgenre", "sklearn", "skorch", "torch", "iterstrat")
 
 #: Functions and callables a fitted skgenre model holds as attributes.
 TRUSTED_CALLABLES = (
@@ -182,8 +182,8 @@ class _Stripper:
             if hasattr(obj, "_fields"):  # a namedtuple
                 return type(obj)(*items)
             return type(obj)(items)
-        is_torch = _is_net(obj) or (
-            torch is not None and type(obj).__module__.split(".")[0] == "torch"
+        is_torch = _is_net(obj) or torch is not None and (
+            isinstance(obj, torch.nn.Module) or type(obj).__module__.split(".")[0] == "torch"
         )
         if not hasattr(obj, "__dict__"):
             if is_torch:
@@ -312,10 +312,11 @@ def save_model(model, path, *, metadata=None):
 # --------------------------------------------------------------------------- loading
 
 
-def _import_class(name):
+def _import_class(name, *, any_package=False):
     """The class named ``name`` if it is one under a trusted package, else None."""
     module, _, qualname = name.rpartition(".")
-    if not module or module.split(".")[0] not in TRUSTED_PACKAGES or "<" in qualname:
+    trusted_package = any_package or module.split(".")[0] in TRUSTED_PACKAGES
+    if not module or not trusted_package or "<" in qualname:
         return None
     try:
         obj = importlib.import_module(module)
@@ -372,14 +373,6 @@ def _refuse(path, names, what):
     )
 
 
-def _check_file(path):
-    with open(path, "rb") as file:
-        head = file.read(4)
-    if head != b"PK\x03\x04":
-        return False
-    return True
-
-
 def _legacy_load(path):
     import joblib
 
@@ -422,9 +415,11 @@ class _Restorer:
     def _class(self, name):
         if not isinstance(name, str):
             raise UntrustedModelError(f"damaged model file: a class path is {type(name)}")
-        cls = _import_class(name)
-        if cls is None or not (name in self.trusted or _safe_class(name, rebuilt=True)):
+        if name not in self.trusted and not _safe_class(name, rebuilt=True):
             raise UntrustedModelError(f"untrusted class {name}")
+        cls = _import_class(name, any_package=True)
+        if cls is None:
+            raise UntrustedModelError(f"{name} is not an importable class")
         return cls
 
     def __call__(self, obj):
@@ -594,7 +589,8 @@ def load_model(path, *, trusted=None, allow_pickle=False, return_metadata=False)
 
     path = Path(path)
     trusted = [trusted] if isinstance(trusted, str) else list(trusted or [])
-    if not _check_file(path):
+    data = path.read_bytes()  # read once: the file audited is the file loaded
+    if not data.startswith(b"PK\x03\x04"):  # not a zip, so not a skops file
         if not allow_pickle:
             raise UntrustedModelError(
                 f"{path} is not a skops model file: it looks like a pickle or joblib file (the "
@@ -606,7 +602,7 @@ def load_model(path, *, trusted=None, allow_pickle=False, return_metadata=False)
         model, metadata = _legacy_load(path)
         return (model, metadata) if return_metadata else model
     try:
-        untrusted = sio.get_untrusted_types(file=path)
+        untrusted = sio.get_untrusted_types(data=data)
     except (zipfile.BadZipFile, KeyError, ValueError, json.JSONDecodeError) as exc:
         raise ValueError(f"{path} is not a readable skops model file: {exc}") from exc
     refused = [n for n in untrusted
@@ -614,7 +610,7 @@ def load_model(path, *, trusted=None, allow_pickle=False, return_metadata=False)
                and not _safe_class(n, rebuilt=False)]
     if refused:
         _refuse(path, refused, "types")
-    bundle = sio.load(path, trusted=untrusted)
+    bundle = sio.loads(data, trusted=untrusted)
     if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
         raise ValueError(f"{path} is a skops file but not a skgenre model file (write one with "
                          "skgenre.save_model)")

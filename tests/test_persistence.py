@@ -167,6 +167,22 @@ def test_untrusted_function_is_named_and_can_be_trusted(tmp_path):
     np.testing.assert_array_equal(loaded.transform(np.ones((1, 1))), [[2.0]])
 
 
+class Doubler(torch.nn.Module):
+    """A torch module of the user's own: not trusted until the user says so."""
+
+    def forward(self, x):
+        return 2 * x
+
+
+def test_untrusted_module_class_is_named_and_can_be_trusted(tmp_path):
+    path = save_model({"net": Doubler()}, tmp_path / "d.skops")
+    name = f"{Doubler.__module__}.Doubler"
+    with pytest.raises(UntrustedModelError, match=f"classes .*{name}"):
+        load_model(path)
+    loaded = load_model(path, trusted=[name])
+    assert loaded["net"](torch.ones(1)).item() == 2.0
+
+
 def _crafted_skorch_net(mlp, tmp_path):
     """A raw skorch net in a skops file: skops would call its __setstate__ (which
     unpickles)."""
