@@ -18,7 +18,6 @@ The walk hooks on types (``torch.Tensor``, ``torch.nn.Module``,
 
 import copy
 import importlib
-import io
 import json
 import os
 import sys
@@ -357,11 +356,11 @@ def _safe_class(name, *, rebuilt):
 
 
 def _torch_bases():
-    """The torch classes a model may name: modules, optimizers, data loading."""
+    """The torch classes a model may name: modules, optimizers, schedulers, data loading."""
     import torch
 
-    return (torch.nn.Module, torch.optim.Optimizer, torch.utils.data.Dataset,
-            torch.utils.data.DataLoader)
+    return (torch.nn.Module, torch.optim.Optimizer, torch.optim.lr_scheduler.LRScheduler,
+            torch.utils.data.Dataset, torch.utils.data.DataLoader)
 
 
 def _refuse(path, names, what):
@@ -389,21 +388,18 @@ class _Restorer:
     def __init__(self, trusted):
         self.trusted = set(trusted)
         self.memo = {}
-        self.untrusted = set()
-        self.torch = None
 
-    def classes(self, obj, found=None, seen=None):
+    @staticmethod
+    def classes(obj):
         """The class paths the placeholders name (checked before anything is built)."""
-        found = set() if found is None else found
-        seen = set() if seen is None else seen
-        stack = [obj]
+        found, seen, stack = set(), set(), [obj]
         while stack:
             item = stack.pop()
             if item is None or isinstance(item, _ATOMS) or id(item) in seen:
                 continue
             seen.add(id(item))
             if isinstance(item, (_TorchObject, _TorchOptimizer)):
-                found.add(item.cls)
+                found.add(item.cls if isinstance(item.cls, str) else repr(item.cls))
             if isinstance(item, dict):
                 stack.extend(item.values())
             elif isinstance(item, (list, tuple, set, frozenset)):
@@ -443,7 +439,7 @@ class _Restorer:
             state = self(obj.state)
             if not isinstance(state, dict):
                 raise UntrustedModelError(f"damaged model file: the state of {obj.cls}")
-            self._set_state(new, state)
+            self._set_state(new, state, obj.cls)
             return new
         self.memo[key] = obj
         if isinstance(obj, dict):
@@ -469,7 +465,7 @@ class _Restorer:
                     obj.__dict__[k] = new
         return obj
 
-    def _set_state(self, obj, state):
+    def _set_state(self, obj, state, name):
         import torch
 
         if _is_net(obj):  # what skorch's __setstate__ does, without its unpickling
@@ -485,8 +481,10 @@ class _Restorer:
             obj.__dict__.update(state)
         elif isinstance(obj, torch.nn.Module):
             torch.nn.Module.__setstate__(obj, state)
-        elif hasattr(obj, "__setstate__"):
-            obj.__setstate__(state)
+        elif hasattr(obj, "__setstate__") and (
+            name in self.trusted or _safe_class(name, rebuilt=False)
+        ):
+            obj.__setstate__(state)  # e.g. scikit-learn's version check
         else:
             obj.__dict__.update(state)
 
@@ -618,7 +616,7 @@ def load_model(path, *, trusted=None, allow_pickle=False, return_metadata=False)
         raise ValueError(f"{path} was written by a newer skgenre (model format "
                          f"{bundle.get('format_version')}); upgrade skgenre to load it")
     restorer = _Restorer(trusted)
-    classes = restorer.classes(bundle["model"])
+    classes = _Restorer.classes(bundle["model"])
     refused = [n for n in classes if n not in trusted and not _safe_class(n, rebuilt=True)]
     if refused:
         _refuse(path, refused, "classes")

@@ -97,6 +97,22 @@ def test_torch_values_round_trip(tmp_path):
     torch.testing.assert_close(loaded["module"](x), obj["module"](x), rtol=0, atol=0)
 
 
+def test_optimizer_and_scheduler_share_the_loaded_parameters(tmp_path):
+    module = torch.nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(module.parameters(), lr=0.1, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    module(torch.ones(1, 2)).sum().backward()
+    optimizer.step()
+    scheduler.step()
+    loaded = load_model(save_model([module, optimizer, scheduler], tmp_path / "o.skops"))
+    module, optimizer, scheduler = loaded
+    assert optimizer.param_groups[0]["params"][0] is module.weight
+    assert scheduler.optimizer is optimizer and optimizer.param_groups[0]["lr"] == 0.05
+    assert "momentum_buffer" in optimizer.state[module.weight]
+    scheduler.step()
+    assert optimizer.param_groups[0]["lr"] == 0.025
+
+
 def test_net_saved_on_gpu_loads_on_cpu(mlp, tmp_path):
     from skorch.exceptions import DeviceWarning
 
