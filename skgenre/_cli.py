@@ -20,7 +20,7 @@ from pathlib import Path
 __all__ = ["main"]
 
 MODEL_FORMAT = "skgenre-model"
-MODEL_FORMAT_VERSION = 1
+MODEL_FORMAT_VERSION = 2
 DEFAULT_DEMO_MOVIES = 500
 
 
@@ -119,48 +119,48 @@ def _align_genres(target, target_names, model_genres, source):
 
 
 def _save_model(path, stacker, genre_names, manifest, params):
-    import joblib
-
+    """Save the stacker and what the CLI needs to use it with ``skgenre.save_model``."""
     from . import __version__
+    from ._persistence import save_model
 
-    bundle = {
+    metadata = {
         "format": MODEL_FORMAT,
         "format_version": MODEL_FORMAT_VERSION,
         "skgenre_version": __version__,
         "created": datetime.datetime.now().isoformat(timespec="seconds"),
         "genre_names": list(genre_names),
         "trained_on": str(manifest),
-        "params": params,
-        "stacker": stacker,
+        # --set values are Python literals: a tuple is stored as a list, others by repr
+        "params": json.loads(json.dumps(params, default=repr)),
     }
     path = Path(path)
     if path.parent != Path(""):
         path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(bundle, path)
-    return path
+    return save_model(stacker, path, metadata=metadata)
 
 
-def _load_model(path):
-    import joblib
+def _load_model(path, *, trusted=None, allow_pickle=False):
+    """The model file's metadata, with the fitted stacker under ``"stacker"``.
 
-    from . import __version__
+    ``skgenre.load_model`` audits the file; a pickle (the format of skgenre 0.1) is
+    refused unless ``allow_pickle`` (``--allow-pickle``).
+    """
+    from ._persistence import UntrustedModelError, load_model
 
     path = Path(path)
     if not path.is_file():
         raise CLIError(f"model file not found: {path} (train one with `skgenre fit`)")
     try:
-        bundle = joblib.load(path)
-    except Exception as exc:  # unpickling can raise nearly anything for a foreign file
-        raise CLIError(f"{path} is not a readable skgenre model file: {_one_line(exc)}") from exc
-    if not isinstance(bundle, dict) or bundle.get("format") != MODEL_FORMAT:
-        raise CLIError(f"{path} is not a skgenre model file (write one with `skgenre fit`)")
-    if bundle.get("skgenre_version") != __version__:
-        print(
-            f"skgenre: warning: {path} was written by skgenre {bundle.get('skgenre_version')}, "
-            f"this is {__version__}",
-            file=sys.stderr,
+        stacker, metadata = load_model(
+            path, trusted=trusted, allow_pickle=allow_pickle, return_metadata=True
         )
-    return bundle
+    except UntrustedModelError as exc:
+        raise CLIError(_one_line(exc)) from exc
+    except Exception as exc:  # a damaged or foreign file can raise nearly anything
+        raise CLIError(f"{path} is not a readable skgenre model file: {_one_line(exc)}") from exc
+    if metadata.get("format") != MODEL_FORMAT or "genre_names" not in metadata:
+        raise CLIError(f"{path} is not a skgenre model file (write one with `skgenre fit`)")
+    return {**metadata, "stacker": stacker}
 
 
 def _split_values(text):
@@ -457,7 +457,7 @@ def _cmd_evaluate(args, say):
 
     if args.report:
         _check_output(args.report, "--report", folder=True)
-    bundle = _load_model(args.model)
+    bundle = _load_model(args.model, trusted=args.trust, allow_pickle=args.allow_pickle)
     stacker, genres = bundle["stacker"], bundle["genre_names"]
     movies = _load_manifest(args.data, on_missing_file=args.missing_files, split=args.split,
                             media_columns=_media_columns(stacker))
@@ -487,7 +487,7 @@ def _cmd_predict(args, say):
 
     if args.output:
         _check_output(args.output, "--output")
-    bundle = _load_model(args.model)
+    bundle = _load_model(args.model, trusted=args.trust, allow_pickle=args.allow_pickle)
     stacker, genres = bundle["stacker"], list(bundle["genre_names"])
     movies = _load_manifest(args.data, with_genres=False, on_missing_file=args.missing_files,
                             split=args.split, media_columns=_media_columns(stacker))
@@ -532,7 +532,7 @@ def _cmd_predict(args, say):
 def _cmd_info(args, say):
     import numpy as np
 
-    bundle = _load_model(args.model)
+    bundle = _load_model(args.model, trusted=args.trust, allow_pickle=args.allow_pickle)
     stacker = bundle["stacker"]
     read = [c for cols in stacker.columns_ for c in ([cols] if isinstance(cols, str) else cols)]
     n_train = len(next(iter(stacker.oof_proba_.values()))) if stacker.oof_proba_ else None
@@ -568,6 +568,19 @@ def _json_value(value):
 
 
 # --------------------------------------------------------------------------- parser
+
+
+def _add_trust_flags(parser):
+    parser.add_argument(
+        "--trust", action="append", default=None, metavar="TYPE",
+        help="trust this type in the model file (repeatable), as named by the error that "
+        "refused it; only for a file from a source you trust",
+    )
+    parser.add_argument(
+        "--allow-pickle", action="store_true",
+        help="load a pickle/joblib model file (written by skgenre 0.1). Unpickling runs any "
+        "code the file's author put in it: only for a file you wrote yourself",
+    )
 
 
 def _build_parser():
@@ -620,10 +633,11 @@ def _build_parser():
     fit = sub.add_parser(
         "fit", parents=[common], help="train a MovieGenreStacker on a manifest",
         description="Train a MovieGenreStacker on a movie manifest (CSV or Parquet, read by "
-        "skgenre.datasets.load_movies) and save it with joblib.",
+        "skgenre.datasets.load_movies) and save it with skgenre.save_model (a skops file, "
+        "loaded without unpickling).",
     )
     fit.add_argument("--data", required=True, help="manifest of the training movies")
-    fit.add_argument("--out", required=True, help="model file to write, e.g. model.joblib")
+    fit.add_argument("--out", required=True, help="model file to write, e.g. model.skops")
     fit.add_argument(
         "--set", action="append", metavar="NAME=VALUE",
         help="a stacker parameter, as in set_params (repeatable), e.g. --set cv=3 "
@@ -666,6 +680,7 @@ def _build_parser():
     evaluate.add_argument("--split", default=None, metavar="VALUES",
                           help="evaluate on the movies whose split column is one of these "
                           "(e.g. test); default: every movie")
+    _add_trust_flags(evaluate)
     evaluate.set_defaults(func=_cmd_evaluate)
 
     predict = sub.add_parser(
@@ -685,6 +700,7 @@ def _build_parser():
     predict.add_argument("--split", default=None, metavar="VALUES",
                          help="predict the movies whose split column is one of these "
                          "(e.g. test); default: every movie")
+    _add_trust_flags(predict)
     predict.set_defaults(func=_cmd_predict)
 
     info = sub.add_parser(
@@ -693,6 +709,7 @@ def _build_parser():
         "genres, columns read, thresholds, training size, skgenre version.",
     )
     info.add_argument("--model", required=True, help="model file written by `skgenre fit`")
+    _add_trust_flags(info)
     info.set_defaults(func=_cmd_info)
     return parser
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from skgenre import load_model, save_model
 from skgenre._cli import _parse_value, main
 from skgenre.datasets import make_movies
 
@@ -43,7 +44,7 @@ def catalogue(tmp_path_factory):
 @pytest.fixture(scope="module")
 def model_file(catalogue, tmp_path_factory):
     folder, _ = catalogue
-    out = tmp_path_factory.mktemp("model") / "model.joblib"
+    out = tmp_path_factory.mktemp("model") / "model.skops"
     status = main(["fit", "--data", str(folder / "train.csv"), "--out", str(out), "-q", *FAST])
     assert status == 0
     return out
@@ -53,11 +54,11 @@ def test_fit_saves_stacker_with_genres_and_version(model_file, catalogue):
     import skgenre
 
     _, genres = catalogue
-    bundle = joblib.load(model_file)
+    stacker, bundle = load_model(model_file, return_metadata=True)
+    assert model_file.read_bytes()[:2] == b"PK"  # a skops (zip) file, not a pickle
     assert bundle["format"] == "skgenre-model"
     assert bundle["genre_names"] == list(genres)
     assert bundle["skgenre_version"] == skgenre.__version__
-    stacker = bundle["stacker"]
     assert type(stacker).__name__ == "MovieGenreStacker"
     assert stacker.cv == 2  # --set reached set_params
     assert stacker.modalities_ == ["text", "metadata"]  # --modalities dropped the posters
@@ -114,7 +115,7 @@ def test_predict_writes_probabilities_and_confident_genres(
     ])
     assert status == 0
     n_test = len(pd.read_csv(folder / "unlabelled.csv"))
-    stacker = joblib.load(model_file)["stacker"]
+    stacker = load_model(model_file)
     if fmt == "csv":
         table = pd.read_csv(out, keep_default_na=False)
         assert list(table.columns[:3]) == ["movieId", "title", genres[0]]
@@ -159,10 +160,12 @@ def test_input_errors_are_one_line(model_file, catalogue, tmp_path, capsys):
     pd.DataFrame({"plot": ["a ghost", "a cowboy"], "genres": ["Horror", "Western|Opera"]}).to_csv(
         other_genres, index=False
     )
-    not_a_model = tmp_path / "model.joblib"
-    joblib.dump({"hello": 1}, not_a_model)
-    garbage = tmp_path / "garbage.joblib"
-    garbage.write_bytes(b"\x00not a pickle")
+    not_a_model = tmp_path / "model.skops"
+    save_model({"hello": 1}, not_a_model)  # a skgenre file without the CLI's metadata
+    pickled = tmp_path / "model.joblib"
+    joblib.dump({"hello": 1}, pickled)
+    garbage = tmp_path / "garbage.skops"
+    garbage.write_bytes(b"PK\x03\x04 not a zip")
     model, train = str(model_file), str(folder / "train.csv")
     cases = [
         (["fit", "--data", str(tmp_path / "nope.csv"), "--out", "m.joblib"],
@@ -179,6 +182,10 @@ def test_input_errors_are_one_line(model_file, catalogue, tmp_path, capsys):
          "model file not found"),
         (["evaluate", "--model", str(not_a_model), "--data", train],
          "is not a skgenre model file"),
+        (["evaluate", "--model", str(pickled), "--data", train, "--allow-pickle"],
+         "is not a skgenre model file"),
+        (["predict", "--model", str(pickled), "--data", train],
+         "is not a skops model file: it looks like a pickle"),
         (["predict", "--model", str(garbage), "--data", train],
          "is not a readable skgenre model file"),
         (["evaluate", "--model", model, "--data", str(other_genres)],
@@ -191,6 +198,59 @@ def test_input_errors_are_one_line(model_file, catalogue, tmp_path, capsys):
         assert status == 2, argv
         assert len(err) == 1 and match in err[0], (argv, err)
         assert err[0].startswith(f"skgenre {argv[0]}: error: ")
+
+
+class _Payload:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_pickled_model_needs_allow_pickle(model_file, catalogue, tmp_path, capsys, command):
+    """A model file that is a pickle never runs: refused, with the flag that would load it.
+
+    A legacy file (skgenre 0.1's joblib bundle) loads with --allow-pickle."""
+    folder, genres = catalogue
+    data = str(folder / "test.csv")
+    marker = tmp_path / "pwned"
+    evil = tmp_path / "evil.joblib"
+    joblib.dump({"format": "skgenre-model", "stacker": _Payload(str(marker))}, evil)
+    status, err = _run_error([command, "--model", str(evil), "--data", data, "-q"], capsys)
+    assert status == 2 and len(err) == 1
+    assert "--allow-pickle" in err[0] and "runs any code" in err[0]
+    assert not marker.exists()
+
+    stacker, metadata = load_model(model_file, return_metadata=True)
+    legacy = tmp_path / "legacy.joblib"
+    joblib.dump({**metadata, "format_version": 1, "stacker": stacker}, legacy)
+    assert main([command, "--model", str(legacy), "--data", data, "-q"]) == 2
+    capsys.readouterr()
+    assert main([command, "--model", str(legacy), "--data", data, "-q", "--allow-pickle"]) == 0
+    assert main([command, "--model", str(model_file), "--data", data, "-q"]) == 0
+    outputs = capsys.readouterr().out
+    half = len(outputs) // 2
+    assert outputs[:half] == outputs[half:]  # the legacy and skops files agree
+
+
+def double(X):
+    return 2 * X
+
+
+def test_untrusted_type_needs_trust_flag(model_file, catalogue, tmp_path, capsys):
+    from sklearn.preprocessing import FunctionTransformer
+
+    folder, _ = catalogue
+    stacker, metadata = load_model(model_file, return_metadata=True)
+    stacker.unused_ = FunctionTransformer(double)  # a function skgenre does not know
+    path = save_model(stacker, tmp_path / "custom.skops", metadata=metadata)
+    argv = ["predict", "--model", str(path), "--data", str(folder / "unlabelled.csv"), "-q"]
+    status, err = _run_error(argv, capsys)
+    name = f"{double.__module__}.double"
+    assert status == 2 and len(err) == 1 and name in err[0] and "--trust" in err[0]
+    assert main(argv + ["--trust", name]) == 0
 
 
 def test_bad_set_value_is_reported(catalogue, tmp_path, capsys):
@@ -263,11 +323,11 @@ def test_round_trip_on_real_data(movielens_csv, tmp_path, capsys):
     train.to_csv(tmp_path / "train.csv", index=False)
     test.to_csv(tmp_path / "test.csv", index=False)
     test.drop(columns=["genres"]).to_csv(tmp_path / "new.csv", index=False)
-    model = tmp_path / "model.joblib"
+    model = tmp_path / "model.skops"
 
     assert main(["fit", "--data", str(tmp_path / "train.csv"), "--out", str(model),
                  "--set", "cv=2", "-q"]) == 0
-    stacker = joblib.load(model)["stacker"]
+    stacker = load_model(model)
     assert set(stacker.modalities_) == {"text", "poster", "metadata"}
 
     capsys.readouterr()
@@ -322,11 +382,11 @@ def test_every_listed_modality_name_is_accepted(names):
 def test_fit_with_column_alias_modalities(catalogue, tmp_path):
     """``--modalities plot,metadata`` (a column name as alias) fits; it was refused."""
     folder, _ = catalogue
-    out = tmp_path / "m.joblib"
+    out = tmp_path / "m.skops"
     args = ["fit", "--data", str(folder / "train.csv"), "--out", str(out), "-q",
             "--set", "cv=2", "--modalities", "plot,metadata"]
     assert main(args) == 0
-    assert joblib.load(out)["stacker"].modalities_ == ["text", "metadata"]
+    assert load_model(out).modalities_ == ["text", "metadata"]
 
 
 def test_bad_outputs_and_arguments_fail_before_any_work(catalogue, model_file, tmp_path, capsys):

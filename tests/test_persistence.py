@@ -1,0 +1,267 @@
+"""skgenre.save_model / load_model: exact round trips, and no code run on load."""
+
+import os
+import pickle
+import warnings
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import skops.io as sio
+import torch
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from skgenre import MovieGenreStacker, UntrustedModelError, load_model, make_movies, save_model
+from skgenre._persistence import FORMAT, _placeholder, _TorchObject
+from skgenre.ensemble import default_estimators
+from skgenre.nn import GenreMLP
+
+pytestmark = pytest.mark.xdist_group("persistence")
+
+
+@pytest.fixture(scope="module")
+def movies(tmp_path_factory):
+    movies = make_movies(40, n_genres=3, random_state=0, path=tmp_path_factory.mktemp("m"))
+    return movies.data, pd.DataFrame(np.asarray(movies.target), columns=movies.target_names)
+
+
+@pytest.fixture(scope="module")
+def stacker(movies):
+    """The default stacker, all four modalities, nets cut to two epochs."""
+    X, Y = movies
+    estimators = default_estimators(X, random_state=0)
+    assert [name for name, _, _ in estimators] == ["text", "poster", "trailer", "metadata"]
+    for _, estimator, _ in estimators:
+        estimator.set_params(**{k: 2 for k in estimator.get_params() if k.endswith("max_epochs")})
+    return MovieGenreStacker(estimators, cv=2, random_state=0).fit(X, Y)
+
+
+@pytest.fixture(scope="module")
+def mlp():
+    rng = np.random.RandomState(0)
+    X = rng.rand(60, 5).astype(np.float32)
+    Y = (X[:, :3] > 0.5).astype(int)
+    return GenreMLP((8,), max_epochs=3, random_state=0).fit(X, Y), X
+
+
+def test_default_stacker_round_trip_is_exact(stacker, movies, tmp_path):
+    X, _ = movies
+    before = stacker.predict_modalities(X, fusion=True)
+    path = save_model(stacker, tmp_path / "model.skops", metadata={"genres": ["a", "b"]})
+    # Saving does not modify the model (its torch objects are replaced in a copy).
+    net = stacker.named_estimators_["text"].estimators_[1][-1].net_
+    assert isinstance(net.module_, torch.nn.Module)
+    loaded, metadata = load_model(path, return_metadata=True)
+    assert metadata == {"genres": ["a", "b"]}
+    after = loaded.predict_modalities(X, fusion=True)
+    assert set(after) == {"text", "poster", "trailer", "metadata", "fusion"}
+    for name in before:
+        np.testing.assert_array_equal(after[name], before[name], err_msg=name)
+    np.testing.assert_array_equal(loaded.predict(X), stacker.predict(X))
+
+
+def test_net_keeps_training_state(mlp, tmp_path):
+    """The optimizer is rebuilt on the loaded parameters with its moments."""
+    clf, X = mlp
+    loaded = load_model(save_model(clf, tmp_path / "mlp.skops"))
+    net = loaded.net_
+    params = list(net.module_.parameters())
+    assert [p for g in net.optimizer_.param_groups for p in g["params"]] == params
+    old = clf.net_.optimizer_.state_dict()["state"][0]["exp_avg"]
+    np.testing.assert_array_equal(net.optimizer_.state_dict()["state"][0]["exp_avg"], old)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    loaded.net_.partial_fit(X, (X[:, :3] > 0.5).astype(np.float32))  # trains on
+
+
+def test_torch_values_round_trip(tmp_path):
+    shared = torch.nn.Parameter(torch.arange(4.0))
+    obj = {
+        "bf16": torch.tensor([1.5, -2.0], dtype=torch.bfloat16),
+        "int": torch.arange(3),
+        "device": torch.device("cpu"),
+        "dtype": torch.float16,
+        "size": torch.Size([2, 3]),
+        "same": [shared, shared],
+        "module": torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU()),
+    }
+    loaded = load_model(save_model(obj, tmp_path / "t.skops"))
+    assert loaded["bf16"].dtype == torch.bfloat16 and loaded["bf16"].tolist() == [1.5, -2.0]
+    assert loaded["int"].dtype == torch.int64
+    assert loaded["device"] == torch.device("cpu") and loaded["dtype"] is torch.float16
+    assert loaded["size"] == (2, 3)
+    assert loaded["same"][0] is loaded["same"][1]  # shared stays shared
+    assert isinstance(loaded["same"][0], torch.nn.Parameter)
+    x = torch.rand(3, 2)
+    torch.testing.assert_close(loaded["module"](x), obj["module"](x), rtol=0, atol=0)
+
+
+def test_optimizer_and_scheduler_share_the_loaded_parameters(tmp_path):
+    module = torch.nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(module.parameters(), lr=0.1, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    module(torch.ones(1, 2)).sum().backward()
+    optimizer.step()
+    scheduler.step()
+    loaded = load_model(save_model([module, optimizer, scheduler], tmp_path / "o.skops"))
+    module, optimizer, scheduler = loaded
+    assert optimizer.param_groups[0]["params"][0] is module.weight
+    assert scheduler.optimizer is optimizer and optimizer.param_groups[0]["lr"] == 0.05
+    assert "momentum_buffer" in optimizer.state[module.weight]
+    scheduler.step()
+    assert optimizer.param_groups[0]["lr"] == 0.025
+
+
+def test_net_saved_on_gpu_loads_on_cpu(mlp, tmp_path):
+    from skorch.exceptions import DeviceWarning
+
+    clf, X = mlp
+    if torch.cuda.is_available():  # pragma: no cover - CI has no GPU
+        pytest.skip("the CPU-only path needs a machine without CUDA")
+    expected = clf.predict_proba(X)
+    clf.net_.device = "cuda"  # as after a GPU fit
+    try:
+        path = save_model(clf, tmp_path / "gpu.skops")
+    finally:
+        clf.net_.device = "cpu"
+    with pytest.warns(DeviceWarning, match="cuda"):
+        loaded = load_model(path)
+    assert loaded.net_.device == "cpu"
+    np.testing.assert_array_equal(loaded.predict_proba(X), expected)
+
+
+class _Payload:
+    """Unpickling this writes a marker file: code chosen by the file's author."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_malicious_pickle_is_refused_and_never_run(tmp_path):
+    marker = tmp_path / "pwned"
+    with open(tmp_path / "evil.pkl", "wb") as file:
+        pickle.dump(_Payload(str(marker)), file)
+    joblib.dump({"format": FORMAT, "stacker": _Payload(str(marker))}, tmp_path / "evil.joblib")
+    for name in ("evil.pkl", "evil.joblib"):
+        with pytest.raises(UntrustedModelError, match="pickle .*allow_pickle=True"):
+            load_model(tmp_path / name)
+        assert not marker.exists()
+    load_model(tmp_path / "evil.pkl", allow_pickle=True)  # the test can fail: the payload runs
+    assert marker.exists()
+
+
+def test_legacy_file_loads_with_allow_pickle(mlp, tmp_path):
+    clf, X = mlp
+    path = tmp_path / "legacy.joblib"
+    joblib.dump({"format": FORMAT, "format_version": 1, "genre_names": ["a", "b", "c"],
+                 "stacker": clf}, path)
+    loaded, metadata = load_model(path, allow_pickle=True, return_metadata=True)
+    assert metadata == {"format": FORMAT, "format_version": 1, "genre_names": ["a", "b", "c"]}
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def double(X):
+    return 2 * X
+
+
+def _bundle(model):
+    return {"format": FORMAT, "format_version": 2, "versions": "{}", "metadata": "{}",
+            "model": model}
+
+
+def test_untrusted_function_is_named_and_can_be_trusted(tmp_path):
+    model = make_pipeline(FunctionTransformer(double)).fit(np.ones((2, 1)))
+    path = save_model(model, tmp_path / "f.skops")
+    name = f"{double.__module__}.double"
+    with pytest.raises(UntrustedModelError, match=f"{name}.*trusted="):
+        load_model(path)
+    loaded = load_model(path, trusted=[name])
+    np.testing.assert_array_equal(loaded.transform(np.ones((1, 1))), [[2.0]])
+
+
+class Doubler(torch.nn.Module):
+    """A torch module of the user's own: not trusted until the user says so."""
+
+    def forward(self, x):
+        return 2 * x
+
+
+def test_untrusted_module_class_is_named_and_can_be_trusted(tmp_path):
+    path = save_model({"net": Doubler()}, tmp_path / "d.skops")
+    name = f"{Doubler.__module__}.Doubler"
+    with pytest.raises(UntrustedModelError, match=f"classes .*{name}"):
+        load_model(path)
+    loaded = load_model(path, trusted=[name])
+    assert loaded["net"](torch.ones(1)).item() == 2.0
+
+
+def _crafted_skorch_net(mlp, tmp_path):
+    """A raw skorch net in a skops file: skops would call its __setstate__ (which
+    unpickles)."""
+    path = tmp_path / "raw_net.skops"
+    sio.dump(_bundle(mlp[0].net_), path)
+    return path
+
+
+def _crafted_class(mlp, tmp_path):
+    path = tmp_path / "os.skops"
+    sio.dump(_bundle(_placeholder(_TorchObject, cls="os._wrap_close", state={})), path)
+    return path
+
+
+def _crafted_torch_class(mlp, tmp_path):
+    path = tmp_path / "torch.skops"
+    sio.dump(_bundle(_placeholder(_TorchObject, cls="torch.serialization.LoadEndianness",
+                                  state={})), path)
+    return path
+
+
+def _foreign_skops(mlp, tmp_path):
+    path = tmp_path / "foreign.skops"
+    sio.dump({"hello": 1}, path)
+    return path
+
+
+def _garbage(mlp, tmp_path):
+    path = tmp_path / "garbage.skops"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    return path
+
+
+@pytest.mark.parametrize("make, error, match", [
+    (_crafted_skorch_net, UntrustedModelError, r"types .*skgenre\.nn\._net\.MultilabelNet"),
+    (_crafted_class, UntrustedModelError, r"classes .*os\._wrap_close"),
+    (_crafted_torch_class, UntrustedModelError, r"classes .*LoadEndianness"),
+    (_foreign_skops, ValueError, "not a skgenre model file"),
+    (_garbage, ValueError, "not a readable skops model file"),
+])
+def test_load_errors(mlp, tmp_path, make, error, match):
+    with pytest.raises(error, match=match):
+        load_model(make(mlp, tmp_path))
+
+
+@pytest.mark.parametrize("metadata, error, match", [
+    ({"f": double}, TypeError, "JSON-serialisable"),
+    ("genres", TypeError, "JSON-serialisable"),
+])
+def test_save_errors(tmp_path, metadata, error, match):
+    with pytest.raises(error, match=match):
+        save_model([1], tmp_path / "m.skops", metadata=metadata)
+    assert os.listdir(tmp_path) == []  # nothing left behind
+
+
+def test_version_mismatch_warns(mlp, tmp_path, monkeypatch):
+    import skgenre._persistence as persistence
+
+    path = save_model(mlp[0], tmp_path / "m.skops")
+    monkeypatch.setattr(persistence, "_versions", lambda: {"skgenre": "9.9", "torch": "1.0"})
+    with pytest.warns(UserWarning, match=r"saved with skgenre .* \(now 9\.9\)"):
+        load_model(path)
+    monkeypatch.undo()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_model(path)
