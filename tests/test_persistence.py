@@ -72,7 +72,14 @@ def test_net_keeps_training_state(mlp, tmp_path):
     old = clf.net_.optimizer_.state_dict()["state"][0]["exp_avg"]
     np.testing.assert_array_equal(net.optimizer_.state_dict()["state"][0]["exp_avg"], old)
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
-    loaded.net_.partial_fit(X, (X[:, :3] > 0.5).astype(np.float32))  # trains on
+    # One more training step on the loaded net moves its optimizer on from the saved state.
+    Xt, yt = torch.as_tensor(X[:16]), torch.as_tensor((X[:16, :3] > 0.5).astype(np.float32))
+    step = int(net.optimizer_.state_dict()["state"][0]["step"])
+    net.module_.train()
+    net.optimizer_.zero_grad()
+    net.get_loss(net.infer(Xt), yt).backward()
+    net.optimizer_.step()
+    assert int(net.optimizer_.state_dict()["state"][0]["step"]) == step + 1
 
 
 def test_torch_values_round_trip(tmp_path):
