@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from skgenre import load_model, save_model
-from skgenre._cli import _parse_value, main
+from skgenre._cli import main
+from skgenre._cli_commands import _parse_value
 from skgenre.datasets import make_movies
 
 # The CLI tests share a fitted model; run them on one worker.
@@ -369,7 +370,7 @@ def test_help_lists_the_registry_modalities():
 ])
 def test_every_listed_modality_name_is_accepted(names):
     """Every name ``--help`` lists, and the column aliases, select their columns."""
-    from skgenre._cli import _keep_modalities
+    from skgenre._cli_commands import _keep_modalities
     from skgenre.datasets import MODALITY_REGISTRY, resolve_modalities
 
     X = pd.DataFrame({c: ["x"] for m in MODALITY_REGISTRY.values() for c in m.columns})
