@@ -7,11 +7,13 @@ from ._multilabel import (
     multilabel_classes,
     positive_proba,
 )
+from ._parallel import parallel_backend_for
 
 __all__ = [
     "MultilabelClassifierMixin",
     "check_multilabel_target",
     "is_missing",
     "multilabel_classes",
+    "parallel_backend_for",
     "positive_proba",
 ]
