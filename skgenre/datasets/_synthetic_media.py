@@ -84,7 +84,7 @@ def draw_poster(expressed, rng, size=64):
     bottom = np.array(_random_colour(rng, (0.0, 0.35), (0.15, 0.65)), dtype=np.float32)
     ramp = _ramp(size)
     rows = (top * (1 - ramp) + bottom * ramp).astype(np.uint8)  # one row colour per line
-    image = Image.fromarray(np.ascontiguousarray(np.broadcast_to(rows, (size, size, 3))), "RGB")
+    image = Image.fromarray(np.repeat(rows, size, axis=1), "RGB")
     draw = ImageDraw.Draw(image)
     items = []
     for genre in expressed:
