@@ -1,8 +1,8 @@
 """MovieGenreStacker on a real dask.distributed cluster, through joblib's Dask backend.
 
-One small 2-process LocalCluster serves the whole module; the catalogue is small (80
-synthetic movies) and the base models cheap, so that the cluster's tasks, not the models,
-are what is tested: the same predictions as ``n_jobs=1``, and a worker dying in the middle
+One small 2-process LocalCluster serves the whole module (one xdist group); the
+catalogue is small (60 synthetic movies) and the base models cheap, so that the
+cluster's tasks, not the models, are what is tested: the same predictions as ``n_jobs=1``, and a worker dying in the middle
 of a fit neither changes the result nor leaves a damaged feature cache behind.
 """
 
@@ -21,6 +21,7 @@ from skgenre.utils import parallel_backend_for
 from skgenre.vision import make_poster_model
 
 distributed = pytest.importorskip("distributed")
+pytestmark = pytest.mark.xdist_group("dask_cluster")
 
 N_MOVIES = 60
 
