@@ -128,6 +128,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--no-dask", action="store_true", help="local runs only")
+    parser.add_argument("--no-local", action="store_true", help="Dask runs only")
     parser.add_argument("--work", type=Path,
                         default=Path(tempfile.gettempdir()) / "skgenre-scale")
     parser.add_argument("--keep-cache", action="store_true")
@@ -139,7 +140,7 @@ def main(argv=None):
         child(args)
         return 0
 
-    modes = ["local"] if args.no_dask else ["local", "dask"]
+    modes = [m for m, off in (("local", args.no_local), ("dask", args.no_dask)) if not off]
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start; "
           f"modalities {', '.join(MODALITIES)}, posters {POSTER_SIZE}px; "
           "default MovieGenreStacker, 5 folds")
