@@ -189,25 +189,19 @@ def _media_columns(stacker):
 
 
 def _parallel(args):
-    """Where the stacker's fits run: ``--scheduler`` (a Dask cluster) or locally."""
+    """Where the stacker's fits run: ``--scheduler`` (a Dask cluster) or ``--n-jobs``."""
     import contextlib
 
-    if not getattr(args, "scheduler", None):
-        return contextlib.nullcontext()
-    try:
-        import joblib
-        from distributed import Client
-    except ImportError as exc:
-        raise CLIError(
-            "--scheduler needs dask.distributed: pip install 'skgenre[dask]'"
-        ) from exc
-    try:
-        client = Client(args.scheduler, timeout="20s")
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise CLIError(f"cannot reach the Dask scheduler {args.scheduler}: {_one_line(exc)}") from exc
+    from .utils import parallel_backend_for
+
+    scheduler = getattr(args, "scheduler", None)
     stack = contextlib.ExitStack()
-    stack.enter_context(client)
-    stack.enter_context(joblib.parallel_config(backend="dask"))
+    try:  # entered here, so that a missing extra or scheduler is an error before the fit
+        stack.enter_context(parallel_backend_for(scheduler, n_jobs=args.n_jobs))
+    except ImportError as exc:
+        raise CLIError(f"--scheduler needs dask.distributed: {_one_line(exc)}") from exc
+    except (OSError, TimeoutError) as exc:
+        raise CLIError(f"cannot reach the Dask scheduler {scheduler}: {_one_line(exc)}") from exc
     return stack
 
 

@@ -23,7 +23,7 @@ from ._format import (
 )
 from ._load import load_movies
 from ._modalities import MODALITIES, get_modality, resolve_modalities
-from ._synthetic_media import draw_poster, draw_trailer, write_video
+from ._synthetic_media import BackgroundWriter, draw_poster, draw_trailer, write_video
 from ._synthetic_profiles import (
     DEFAULT_GENRE_ORDER,
     GENERIC_WORDS,
@@ -401,31 +401,34 @@ def _generate(folder, params, verbose):
         rng = rng_modality["poster"]
         os.makedirs(os.path.join(folder, "posters"))
         cells = []
-        for i in range(n):
-            image = draw_poster(show("poster", i), rng, params["poster_size"])
-            if missing["poster"][i]:
-                cells.append("")
-            else:
-                rel = f"posters/{i + 1:05d}.jpg"
-                image.save(os.path.join(folder, rel), quality=92)
-                cells.append(rel)
-            progress.update()
+        with BackgroundWriter() as writer:  # JPEGs written while the next are drawn
+            for i in range(n):
+                image = draw_poster(show("poster", i), rng, params["poster_size"])
+                if missing["poster"][i]:
+                    cells.append("")
+                else:
+                    rel = f"posters/{i + 1:05d}.jpg"
+                    writer.submit(image.save, os.path.join(folder, rel), quality=92)
+                    cells.append(rel)
+                progress.update()
         table[POSTER_COLUMN] = cells
     if "trailer" in modalities:
         rng = rng_modality["trailer"]
         os.makedirs(os.path.join(folder, "trailers"))
         lo, hi = params["trailer_frames"]
         cells = []
-        for i in range(n):
-            n_frames = int(rng.integers(lo, hi + 1))
-            frames = draw_trailer(show("trailer", i), rng, n_frames, params["trailer_size"])
-            if missing["trailer"][i]:
-                cells.append("")
-            else:
-                rel = f"trailers/{i + 1:05d}.mp4"
-                write_video(os.path.join(folder, rel), frames, fps=params["fps"])
-                cells.append(rel)
-            progress.update()
+        with BackgroundWriter(max_pending=8) as writer:  # videos encoded while drawing
+            for i in range(n):
+                n_frames = int(rng.integers(lo, hi + 1))
+                frames = draw_trailer(show("trailer", i), rng, n_frames, params["trailer_size"])
+                if missing["trailer"][i]:
+                    cells.append("")
+                else:
+                    rel = f"trailers/{i + 1:05d}.mp4"
+                    writer.submit(write_video, os.path.join(folder, rel), frames,
+                                  fps=params["fps"])
+                    cells.append(rel)
+                progress.update()
         table[TRAILER_COLUMN] = cells
     if "metadata" in modalities:
         rng = rng_modality["metadata"]

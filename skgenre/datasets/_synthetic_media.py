@@ -1,7 +1,9 @@
 """Drawing synthetic posters and trailers, and writing trailers as real video files."""
 
+import collections
 import colorsys
-from functools import partial
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache, partial
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -9,7 +11,7 @@ from PIL import Image, ImageDraw
 from ..video._decode import write_video as _write_video
 from ._synthetic_profiles import GENRE_PROFILES
 
-__all__ = ["draw_poster", "draw_trailer", "write_video"]
+__all__ = ["BackgroundWriter", "draw_poster", "draw_trailer", "write_video"]
 
 _SHAPES = ("circle", "rectangle", "triangle", "heart", "cross", "ring", "diamond", "star")
 _MOTIONS = ("dash", "bounce", "flicker", "orbit", "drift", "pulse", "zoom", "sweep", "still")
@@ -18,8 +20,9 @@ _MOTIONS = ("dash", "bounce", "flicker", "orbit", "drift", "pulse", "zoom", "swe
 def _genre_colour(profile, rng):
     """The genre's colour with a little jitter, as 0-255 RGB."""
     h = (profile["hue"] + rng.normal(0, 0.015)) % 1.0
-    s = float(np.clip(profile["saturation"] * rng.uniform(0.85, 1.0), 0, 1))
-    v = float(np.clip(profile["value"] * rng.uniform(0.85, 1.0), 0, 1))
+    # min/max of Python floats: np.clip's result, at a tenth of its cost per scalar
+    s = min(max(float(profile["saturation"] * rng.uniform(0.85, 1.0)), 0.0), 1.0)
+    v = min(max(float(profile["value"] * rng.uniform(0.85, 1.0)), 0.0), 1.0)
     return tuple(int(round(255 * c)) for c in colorsys.hsv_to_rgb(h, s, v))
 
 
@@ -80,9 +83,9 @@ def draw_poster(expressed, rng, size=64):
     """
     top = np.array(_random_colour(rng, (0.0, 0.35), (0.15, 0.65)), dtype=np.float32)
     bottom = np.array(_random_colour(rng, (0.0, 0.35), (0.15, 0.65)), dtype=np.float32)
-    ramp = np.linspace(0.0, 1.0, size, dtype=np.float32)[:, None, None]
-    background = (top * (1 - ramp) + bottom * ramp) * np.ones((1, size, 1), np.float32)
-    image = Image.fromarray(background.astype(np.uint8), "RGB")
+    ramp = _ramp(size)
+    rows = (top * (1 - ramp) + bottom * ramp).astype(np.uint8)  # one row colour per line
+    image = Image.fromarray(np.repeat(rows, size, axis=1), "RGB")
     draw = ImageDraw.Draw(image)
     items = []
     for genre in expressed:
@@ -91,12 +94,21 @@ def draw_poster(expressed, rng, size=64):
             items.append((profile["shape"], _genre_colour(profile, rng)))
     for _ in range(int(rng.integers(0, 3))):
         items.append((_SHAPES[rng.integers(len(_SHAPES))], _random_colour(rng)))
-    for k in rng.permutation(len(items)):
+    order = rng.permutation(len(items))
+    # The draws of rng.uniform(0.07, 0.16) then rng.uniform(r, size - r, size=2) per
+    # shape, made at once: uniform(low, high) is low + (high - low) * random().
+    u = rng.random((len(items), 3))
+    for k, (a, b, c) in zip(order.tolist(), u.tolist()):
         shape, colour = items[k]
-        r = size * rng.uniform(0.07, 0.16)
-        cx, cy = rng.uniform(r, size - r, size=2)
+        r = size * (0.07 + (0.16 - 0.07) * a)
+        cx, cy = r + (size - r - r) * b, r + (size - r - r) * c
         _draw_shape(draw, shape, cx, cy, r, colour)
     return image
+
+
+@lru_cache(maxsize=4)
+def _ramp(size):
+    return np.linspace(0.0, 1.0, size, dtype=np.float32)[:, None, None]
 
 
 def draw_trailer(expressed, rng, n_frames, size=64):
@@ -166,3 +178,44 @@ def _paint_sprite(frames, motion, colour, rng):
 
 # make_movies' trailers: the one write_video, with x264's fastest preset at high quality.
 write_video = partial(_write_video, fps=12, preset="ultrafast", crf=18)
+
+
+class BackgroundWriter:
+    """Write files in threads while the caller draws the next ones.
+
+    JPEG encoding (Pillow), video encoding (PyAV) and file writes release the GIL, so
+    they overlap with drawing. At most ``max_pending`` writes wait at a time (the caller
+    blocks on the oldest), which bounds the memory held by drawn, unwritten media; the
+    first error is raised at the latest when the block ends.
+
+    Examples
+    --------
+    >>> with BackgroundWriter() as writer:  # doctest: +SKIP
+    ...     writer.submit(image.save, "poster.jpg", quality=92)
+    """
+
+    def __init__(self, n_threads=2, max_pending=64):
+        self.n_threads = n_threads
+        self.max_pending = max_pending
+
+    def __enter__(self):
+        self._pool = ThreadPoolExecutor(max_workers=self.n_threads)
+        self._pending = collections.deque()
+        return self
+
+    def submit(self, func, *args, **kwargs):
+        while len(self._pending) >= self.max_pending:
+            self._pending.popleft().result()
+        self._pending.append(self._pool.submit(func, *args, **kwargs))
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            while self._pending:
+                future = self._pending.popleft()
+                if exc_type is None:
+                    future.result()
+                else:
+                    future.cancel()
+        finally:
+            self._pool.shutdown(wait=True)
+        return False

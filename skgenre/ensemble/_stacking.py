@@ -9,8 +9,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, clone
+from joblib import Parallel, delayed, parallel_config
+from sklearn.base import clone
 from sklearn.metrics import precision_recall_curve
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -71,15 +71,35 @@ def _proba(estimator, data, n_genres, name):
     return proba
 
 
+def _in_task():
+    """joblib inside a base model's task (and the final estimator's fit): the folds x
+    modalities are the parallel level, so calls there run in this process, sequentially
+    unless given their own n_jobs (then in threads). Under the Dask backend they would
+    otherwise become cluster tasks of their own: costly for a forest's trees or tiny
+    per-genre models, and not bit-for-bit reproducible (arrays shipped to another
+    process can land at another alignment, and BLAS rounds differently)."""
+    return parallel_config(backend="threading", n_jobs=1)
+
+
+def _call(func, args):
+    """``func(*args)``. Packed in a tuple, the arguments travel with the task: joblib's
+    Dask backend would scatter each large one to a single worker ahead of the task, which
+    gains nothing here (each fold's data serves one task) and, when that worker is lost,
+    fails the fit instead of letting Dask run the task again elsewhere."""
+    return func(*args)
+
+
 def _fit_predict(estimator, X_train, Y_train, X_test, n_genres, name, files=None):
     # ``files`` is not used: it is the identity of the media files behind the paths, part
     # of the ``memory`` cache key so that replaced files are never served from the cache.
-    fitted = clone(estimator).fit(X_train, Y_train)
-    return _proba(fitted, X_test, n_genres, name)
+    with _in_task():
+        fitted = clone(estimator).fit(X_train, Y_train)
+        return _proba(fitted, X_test, n_genres, name)
 
 
 def _fit(estimator, X, Y, files=None):
-    return clone(estimator).fit(X, Y)
+    with _in_task():
+        return clone(estimator).fit(X, Y)
 
 
 def _file_identity(X, columns):
@@ -152,7 +172,10 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
     tune_thresholds : bool, default=False
         Pick each genre's threshold maximising F1 on out-of-fold fused predictions.
     n_jobs : int, default=None
-        Folds and modalities are fitted in parallel with joblib.
+        Folds and modalities are fitted in parallel with joblib (inside a
+        :func:`joblib.parallel_config` block, on its backend: Dask runs them on a
+        cluster, see :func:`skgenre.utils.parallel_backend_for`); inside each base
+        model, joblib runs sequentially unless given its own ``n_jobs`` (then in threads).
     memory : str, joblib.Memory or None, default=None
         Caches base models' out-of-fold predictions and refits (and, for default
         estimators, the posters' and trailers' frozen features), so that a grid over
@@ -386,7 +409,8 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         Z = self._stack(self.oof_proba_, X)
         final = self.final_estimator
         self.final_estimator_ = clone(final if final is not None else make_final_estimator())
-        self.final_estimator_.fit(Z, Y)
+        with _in_task():  # small: in this process, even when base models ran on a cluster
+            self.final_estimator_.fit(Z, Y)
         self.thresholds_ = np.full(self.n_genres_, float(self.threshold))
         if self.tune_thresholds:
             fused = self._out_of_fold_fusion(Z, Y, cv_seed)
@@ -415,10 +439,10 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
                 if len(tr) < 2:
                     raise ValueError(f"Fold {i} has fewer than 2 training movies with {name!r}.")
                 fold_files = None if files is None else [files[j] for j in (*tr, *te)]
-                tasks.append(delayed(fit_predict)(est, _take(data, tr), Y[rows[tr]],
-                                                  _take(data, te), k, name, fold_files))
+                tasks.append(delayed(_call)(fit_predict, (est, _take(data, tr), Y[rows[tr]],
+                                                          _take(data, te), k, name, fold_files)))
                 slots.append((name, rows[te]))
-            tasks.append(delayed(fit_all)(est, data, Y[rows], files))
+            tasks.append(delayed(_call)(fit_all, (est, data, Y[rows], files)))
             slots.append((name, None))
 
         logger.info("Fitting %d base models (%d folds + refit) on %d movies",
@@ -440,7 +464,8 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         splitter = check_multilabel_cv(self.cv if self.cv != "prefit" else 5, random_state=cv_seed)
         fused = np.zeros(Y.shape, dtype=float)
         for train, test in splitter.split(Z, Y):
-            final = clone(self.final_estimator_).fit(Z[train], Y[train])
+            with _in_task():
+                final = clone(self.final_estimator_).fit(Z[train], Y[train])
             fused[test] = positive_proba(final.predict_proba(Z[test]),
                                          getattr(final, "classes_", None))
         return fused

@@ -11,6 +11,7 @@ from ._device import PortableBackboneMixin, module_device
 from ._genres import align_genres
 from ._missing import is_missing
 from ._multilabel import check_multilabel_target, multilabel_classes, positive_proba
+from ._parallel import parallel_backend_for
 from ._on_error import ON_ERROR, check_on_error
 from ._progress import progress
 
@@ -26,6 +27,7 @@ __all__ = [
     "is_missing",
     "module_device",
     "multilabel_classes",
+    "parallel_backend_for",
     "positive_proba",
     "progress",
 ]
