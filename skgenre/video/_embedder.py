@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._device import PortableBackboneMixin
 from ..utils._sklearn import fit_context
+from ..vision._backbones import BACKBONE_NAMES
 from ._frames import (
     TrailerReadError,
     _load_npy,
@@ -102,7 +103,8 @@ class TrailerEmbedder(
 
     Parameters
     ----------
-    backbone : {"color", "small", "vgg16"}, torch.nn.Module or None, default="color"
+    backbone : {"color", "small", "vgg16", "efficientnet_lite0"}, torch.nn.Module or None, \
+            default="color"
         The frozen network (see :func:`skgenre.vision.load_backbone`): ``"color"``
         colour histogram, thumbnail and gradient histogram with no weights (416
         features at 64x64; the best here, where no pretrained weights exist);
@@ -111,7 +113,8 @@ class TrailerEmbedder(
         ImageNet ``weights`` and a GPU or patience). ``None`` reads only per-frame
         feature arrays.
     weights : str, path-like or None, default=None
-        Checkpoint of the backbone (e.g. torchvision's ``vgg16-397923af.pth``). Without
+        Checkpoint of the backbone (e.g. torchvision's ``vgg16-397923af.pth``), or
+        ``"imagenet"`` for the packaged weights of ``"efficientnet_lite0"``. Without
         it the backbone keeps its random initialisation, seeded by ``random_state``.
     input_size : int or None, default=None
         Frame side fed to the backbone; ``None`` uses the backbone's own (224, 64, 64).
@@ -164,7 +167,7 @@ class TrailerEmbedder(
     """
 
     _parameter_constraints = {
-        "backbone": [StrOptions({"vgg16", "small", "color"}), HasMethods(["forward"]), None],
+        "backbone": [StrOptions(set(BACKBONE_NAMES)), HasMethods(["forward"]), None],
         "weights": [str, os.PathLike, dict, None],
         "input_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "n_frames": [Interval(numbers.Integral, 1, None, closed="left"), None],

