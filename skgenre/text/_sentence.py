@@ -218,7 +218,7 @@ class SentenceEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
     See Also
     --------
     GloVeVectorizer : averaged word vectors, the studies' recipe.
-    make_text_model : ``"sentence_logreg"`` and ``"combined_sentence"`` use it.
+    make_text_model : ``"sentence_logreg"`` and ``"tfidf_sentence"`` use it.
 
     Notes
     -----
