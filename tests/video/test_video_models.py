@@ -45,7 +45,11 @@ def test_kinds():
     assert isinstance(default, Pipeline) and [n for n, _ in default.steps] == [
         "embedder", "scaler", "head"]
     assert isinstance(default[0], TrailerEmbedder) and isinstance(default[-1], GenreMLP)
-    assert TRAILER_KINDS == ("default", "frame_stats_mlp", "frame_mean_mlp", "cnn3d")
+    assert TRAILER_KINDS == ("default", "frame_stats_mlp", "frame_mean_mlp", "efficientnet_mlp",
+                             "cnn3d")
+    effnet = make_trailer_model("efficientnet_mlp").get_params()
+    assert (effnet["embedder__backbone"], effnet["embedder__weights"],
+            effnet["embedder__pooling"]) == ("efficientnet_lite0", "imagenet", "mean")
 
     def leaves(model):
         return {k: v for k, v in model.get_params().items() if "__" in k}
