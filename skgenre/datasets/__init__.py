@@ -9,9 +9,14 @@ from ._base import (
     get_data_home,
 )
 from ._format import (
+    EXTRA_CATEGORY_COLUMNS,
     GENRES_COLUMN,
+    KEYWORD_COLUMNS,
     MEDIA_COLUMNS,
+    METADATA_ALIASES,
     METADATA_COLUMNS,
+    METADATA_INPUT_COLUMNS,
+    NUMERIC_COLUMNS,
     PLOT_COLUMN,
     POSTER_COLUMN,
     SEPARATOR,
@@ -23,12 +28,17 @@ from ._synthetic import MODALITIES, make_movies
 
 __all__ = [
     "ChecksumMismatchError",
+    "EXTRA_CATEGORY_COLUMNS",
     "GENRES_COLUMN",
+    "KEYWORD_COLUMNS",
     "MEDIA_COLUMNS",
+    "METADATA_ALIASES",
     "METADATA_COLUMNS",
+    "METADATA_INPUT_COLUMNS",
     "MMIMDB_GENRES",
     "MODALITIES",
     "MissingMediaWarning",
+    "NUMERIC_COLUMNS",
     "PLOT_COLUMN",
     "POSTER_COLUMN",
     "RemoteFileMetadata",
