@@ -3,7 +3,7 @@
 import logging
 import warnings
 
-from ..datasets._format import METADATA_COLUMNS, PLOT_COLUMN, POSTER_COLUMN, TRAILER_COLUMN
+from ..datasets._format import METADATA_INPUT_COLUMNS, PLOT_COLUMN, POSTER_COLUMN, TRAILER_COLUMN
 from ..utils import is_missing
 
 logger = logging.getLogger(__name__)
@@ -15,7 +15,7 @@ MODALITIES = {
     "text": (PLOT_COLUMN, "skgenre.text:make_text_model"),
     "poster": (POSTER_COLUMN, "skgenre.vision:make_poster_model"),
     "trailer": (TRAILER_COLUMN, "skgenre.video:make_trailer_model"),
-    "metadata": (list(METADATA_COLUMNS), "skgenre.metadata:make_metadata_model"),
+    "metadata": (list(METADATA_INPUT_COLUMNS), "skgenre.metadata:make_metadata_model"),
 }
 
 
