@@ -4,6 +4,8 @@ import numbers
 import warnings
 
 import numpy as np
+from scipy.optimize import minimize
+from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -42,19 +44,32 @@ class LogitFusionClassifier(MultilabelClassifierMixin, BaseEstimator):
     a confident base model move the fused score as far as its confidence warrants:
     fusing logits linearly is a product of experts, calibrated by the regression.
 
+    A rare genre (six positive movies in a training set) cannot learn its own weights:
+    with ``pooling="partial"`` (the default) one logistic regression is first fitted on
+    all genres at once (shared weights, one intercept per genre), then each genre's
+    weights are fitted as the shared ones plus a deviation penalised by ``1 /
+    genre_C``: frequent genres move away from the shared weights as far as their data
+    warrants, rare ones keep them.
+
     Because the fused logit of every movie and genre is linear in these features,
     :meth:`contributions` splits it exactly into one term per group of stacked columns
     (per modality) plus a base value.
 
     Parameters
     ----------
-    C : float, default=1.0
-        Inverse regularisation strength of each genre's logistic regression.
+    C : float, default=10.0
+        Inverse regularisation strength of the pooled logistic regression
+        (``pooling="partial"`` or ``"full"``) or of each genre's
+        (``pooling="none"``).
+    pooling : {"partial", "full", "none"}, default="partial"
+        ``"full"``: the shared weights only (per-genre intercepts). ``"none"``: one
+        independent logistic regression per genre.
+    genre_C : float, default=0.01
+        Inverse strength of the penalty on each genre's deviation from the shared
+        weights (``pooling="partial"``).
     other_genres : {"none", "all"}, default="none"
         ``"all"`` adds the other genres' logits of each base model to each genre's
-        features.
-    class_weight : {"balanced"} or None, default=None
-        Class weights of each logistic regression.
+        features (only with ``pooling="none"``: the other genres differ by genre).
     max_iter : int, default=1000
     threshold : float, default=0.5
         Decision threshold of ``predict``.
@@ -95,17 +110,19 @@ class LogitFusionClassifier(MultilabelClassifierMixin, BaseEstimator):
 
     _parameter_constraints = {
         "C": [Interval(numbers.Real, 0, None, closed="neither")],
+        "pooling": [StrOptions({"partial", "full", "none"})],
+        "genre_C": [Interval(numbers.Real, 0, None, closed="neither")],
         "other_genres": [StrOptions({"none", "all"})],
-        "class_weight": [StrOptions({"balanced"}), None],
         "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
     }
 
-    def __init__(self, C=1.0, *, other_genres="none", class_weight=None, max_iter=1000,
-                 threshold=0.5):
+    def __init__(self, C=10.0, *, pooling="partial", genre_C=0.01, other_genres="none",
+                 max_iter=1000, threshold=0.5):
         self.C = C
+        self.pooling = pooling
+        self.genre_C = genre_C
         self.other_genres = other_genres
-        self.class_weight = class_weight
         self.max_iter = max_iter
         self.threshold = threshold
 
@@ -162,6 +179,11 @@ class LogitFusionClassifier(MultilabelClassifierMixin, BaseEstimator):
         -------
         self : LogitFusionClassifier
         """
+        if self.other_genres == "all" and self.pooling != "none":
+            raise ValueError(
+                "other_genres='all' needs pooling='none': the other genres' features "
+                "differ from genre to genre, so their weights cannot be shared."
+            )
         Z = validate_data(self, X, dtype=float)
         Y = check_multilabel_target(Y)
         if Y.shape[0] != Z.shape[0]:
@@ -180,21 +202,57 @@ class LogitFusionClassifier(MultilabelClassifierMixin, BaseEstimator):
                 f"Genres {np.flatnonzero(constant).tolist()} are constant in the training data; "
                 "they get a constant probability.", ConstantGenreWarning, stacklevel=3,
             )
-        self.coef_, self.feature_means_ = [], []
+        features = [self._features(Z, j) for j in range(k)]
+        self.feature_means_ = [f.mean(axis=0) for f in features]
+        self.coef_ = [np.zeros(f.shape[1]) for f in features]
         self.intercept_ = np.zeros(k)
-        for j in range(k):
-            features = self._features(Z, j)
-            self.feature_means_.append(features.mean(axis=0))
-            if constant[j]:
-                self.coef_.append(np.zeros(features.shape[1]))
-                self.intercept_[j] = _logit(np.array([float(Y[0, j])]))[0]
-                continue
-            model = LogisticRegression(C=self.C, class_weight=self.class_weight,
-                                       max_iter=self.max_iter).fit(features, Y[:, j])
-            self.coef_.append(model.coef_[0].copy())
-            self.intercept_[j] = model.intercept_[0]
+        fitted = np.flatnonzero(~constant)
+        for j in np.flatnonzero(constant):
+            self.intercept_[j] = _logit(np.array([float(Y[0, j])]))[0]
+        if self.pooling == "none":
+            for j in fitted:
+                model = LogisticRegression(C=self.C, max_iter=self.max_iter)
+                model.fit(features[j], Y[:, j])
+                self.coef_[j] = model.coef_[0].copy()
+                self.intercept_[j] = model.intercept_[0]
+        elif len(fitted):
+            shared, intercepts = self._fit_pooled([features[j] for j in fitted], Y[:, fitted])
+            for j, b in zip(fitted, intercepts):
+                self.coef_[j], self.intercept_[j] = shared.copy(), b
+                if self.pooling == "partial":
+                    self.coef_[j], self.intercept_[j] = self._fit_deviation(
+                        features[j], Y[:, j], shared, b
+                    )
         self.classes_ = multilabel_classes(k)
         return self
+
+    def _fit_pooled(self, features, Y):
+        """One logistic regression on all genres: shared weights, one intercept per genre."""
+        n, k = Y.shape
+        onehot = np.repeat(np.eye(k), n, axis=0)
+        X = np.hstack([np.vstack(features), onehot])
+        model = LogisticRegression(C=self.C, fit_intercept=False, max_iter=self.max_iter)
+        model.fit(X, Y.T.reshape(-1))
+        p = features[0].shape[1]
+        return model.coef_[0][:p], model.coef_[0][p:]
+
+    def _fit_deviation(self, X, y, shared, intercept):
+        """A genre's weights: ``shared + d``, ``d`` penalised by ``|d|^2 / (2 genre_C)``."""
+        p = X.shape[1]
+        offset = X @ shared
+
+        def loss(theta):
+            d, b = theta[:p], theta[p]
+            z = offset + X @ d + b
+            value = -(y * log_expit(z) + (1 - y) * log_expit(-z)).sum()
+            value += 0.5 / self.genre_C * d @ d
+            r = expit(z) - y
+            return value, np.concatenate([X.T @ r + d / self.genre_C, [r.sum()]])
+
+        start = np.concatenate([np.zeros(p), [intercept]])
+        theta = minimize(loss, start, jac=True, method="L-BFGS-B",
+                         options={"maxiter": self.max_iter}).x
+        return shared + theta[:p], theta[p]
 
     def decision_function(self, X):
         """The fused logit of each genre.
@@ -225,7 +283,7 @@ class LogitFusionClassifier(MultilabelClassifierMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_movies, n_genres)
         """
-        return 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        return expit(self.decision_function(X))
 
     def contributions(self, X, groups):
         """Split each fused logit exactly into per-group terms and a base value.
@@ -266,11 +324,9 @@ class LogitFusionClassifier(MultilabelClassifierMixin, BaseEstimator):
         return terms, base
 
 
-#: ``C`` of the default final estimator.
-DEFAULT_C = 1.0
 #: Accepted values of ``make_final_estimator(kind=...)``.
-FINAL_ESTIMATOR_KINDS = ("default", "logit", "logit_cogenres", "own_genre", "logistic",
-                         "linear_layer")
+FINAL_ESTIMATOR_KINDS = ("default", "logit", "logit_pergenre", "logit_cogenres", "own_genre",
+                         "logistic", "linear_layer")
 
 
 def make_final_estimator(kind="default", *, random_state=None):
@@ -278,13 +334,16 @@ def make_final_estimator(kind="default", *, random_state=None):
 
     Parameters
     ----------
-    kind : {"default", "logit", "logit_cogenres", "own_genre", "logistic", \
-"linear_layer"}, default="default"
-        - ``"logit"``: :class:`LogitFusionClassifier` (``C=1``): per genre, a logistic
+    kind : {"default", "logit", "logit_pergenre", "logit_cogenres", "own_genre", \
+"logistic", "linear_layer"}, default="default"
+        - ``"logit"``: :class:`LogitFusionClassifier`: per genre, a logistic
           regression on the logit of that genre's probability from each base model, the
-          missing indicators and any passthrough columns.
-        - ``"logit_cogenres"``: the same plus every other genre's logit from every base
-          model (``other_genres="all"``).
+          missing indicators and any passthrough columns, its weights shrunk towards
+          weights shared by all genres (``pooling="partial"``).
+        - ``"logit_pergenre"``: the same without sharing (``pooling="none"``, ``C=1``).
+        - ``"logit_cogenres"``: per genre, unshared, plus every other genre's logit
+          from every base model (``pooling="none"``, ``other_genres="all"``,
+          ``C=0.1``).
         - ``"own_genre"``: per genre, a logistic regression (``C=3``) on that genre's
           probability from each base model and the missing indicators
           (``PerGenreClassifier(features="own_genre")``; the default of 0.1).
@@ -308,9 +367,11 @@ def make_final_estimator(kind="default", *, random_state=None):
     if kind == "default":
         kind = DEFAULT_KIND
     if kind == "logit":
-        return LogitFusionClassifier(C=DEFAULT_C)
+        return LogitFusionClassifier()
+    if kind == "logit_pergenre":
+        return LogitFusionClassifier(C=1.0, pooling="none")
     if kind == "logit_cogenres":
-        return LogitFusionClassifier(C=DEFAULT_C, other_genres="all")
+        return LogitFusionClassifier(C=0.1, pooling="none", other_genres="all")
     if kind == "own_genre":
         return PerGenreClassifier(LogisticRegression(C=3.0, max_iter=1000), features="own_genre")
     if kind == "logistic":

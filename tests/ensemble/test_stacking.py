@@ -402,24 +402,27 @@ def test_make_final_estimator_kinds():
     assert average_precision(Y, fitted.predict_proba(Z)) > 0.9
 
 
-def stacked_input(n=300, seed=0, n_base=2, k=3):
+def stacked_input(n=300, seed=0, n_base=2, k=3, shift=0.5):
     """Stacked input as the stacker lays it out, with some movies lacking a modality."""
     rng = np.random.default_rng(seed)
     Y = rng.integers(0, 2, (n, k))
     blocks = []
     for m in range(n_base):
-        proba = np.clip(Y * 0.5 + rng.random((n, k)) * 0.5, 0, 1)
+        proba = np.clip(Y * shift + rng.random((n, k)) * (1 - shift), 0, 1)
         missing = rng.random(n) < 0.2
         proba[missing] = 0.0
         blocks += [proba, missing[:, None].astype(float)]
     return np.hstack(blocks), Y
 
 
-@pytest.mark.parametrize("other_genres", ["none", "all"])
-def test_logit_fusion_layout_and_exact_contributions(other_genres):
+@pytest.mark.parametrize(
+    "pooling, other_genres", [("partial", "none"), ("full", "none"), ("none", "none"),
+                              ("none", "all")]
+)
+def test_logit_fusion_layout_and_exact_contributions(pooling, other_genres):
     Z, Y = stacked_input()
     Z = np.hstack([Z, np.random.default_rng(1).normal(size=(len(Z), 1))])  # a passthrough
-    fusion = LogitFusionClassifier(other_genres=other_genres).fit(Z, Y)
+    fusion = LogitFusionClassifier(pooling=pooling, other_genres=other_genres).fit(Z, Y)
     assert fusion.n_base_ == 2 and fusion.n_genres_ == 3
     own = [0, 4, 3, 7, 8]
     if other_genres == "none":
@@ -444,6 +447,19 @@ def test_logit_fusion_layout_and_exact_contributions(other_genres):
         fusion.contributions(Z, groups[:-1])
 
 
+def test_partial_pooling_lies_between_shared_and_separate_weights():
+    Z, Y = stacked_input(n=400, k=3, shift=0.2)  # not separable: finite weights
+    Z[:, [1, 5]] = np.random.default_rng(2).random((len(Z), 2))  # genre 1: noise only
+    full = LogitFusionClassifier(pooling="full").fit(Z, Y)
+    none = LogitFusionClassifier(pooling="none", C=10.0).fit(Z, Y)
+    assert np.allclose(full.coef_[0], full.coef_[1])  # shared weights
+    assert not np.allclose(none.coef_[0], none.coef_[1])
+    for genre_C, close_to in ((1e-6, full), (1e4, none)):
+        partial = LogitFusionClassifier(genre_C=genre_C).fit(Z, Y)
+        for j in range(3):
+            np.testing.assert_allclose(partial.coef_[j], close_to.coef_[j], atol=0.05)
+
+
 def test_logit_fusion_constant_genre_and_errors():
     Z, Y = stacked_input(k=2)
     Y[:, 1] = 0
@@ -454,6 +470,8 @@ def test_logit_fusion_constant_genre_and_errors():
         LogitFusionClassifier().fit(Z[:, :2], Y)
     with pytest.raises(ValueError, match="C"):
         LogitFusionClassifier(C=0).fit(Z, Y)
+    with pytest.raises(ValueError, match="needs pooling='none'"):
+        LogitFusionClassifier(other_genres="all").fit(Z, Y)
 
 
 def test_explain_contributions_sum_to_the_fused_logit(fitted, split):
