@@ -163,9 +163,11 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
     >>> Y = np.array([[1, 0], [0, 1], [1, 0], [0, 1]] * 10)
     >>> text = make_pipeline(TfidfVectorizer(), PerGenreClassifier())
     >>> stacker = MovieGenreStacker([("text", text, "plot")], cv=3, random_state=0).fit(X, Y)
-    >>> stacker.predict_proba(X[:2]).round(1)
-    array([[0.7, 0.3],
-           [0.3, 0.7]])
+    >>> stacker.predict_proba(X[:4]).round(2)  # the last two movies have no plot
+    array([[1. , 0. ],
+           [0. , 1. ],
+           [0.5, 0.5],
+           [0.5, 0.5]])
     """
 
     _parameter_constraints = {

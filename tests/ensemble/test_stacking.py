@@ -235,17 +235,17 @@ def test_nested_params_and_grid_search(table):
     stacker = MovieGenreStacker(base_estimators(), make_final_estimator(), cv=2, random_state=0)
     params = stacker.get_params()
     assert "text__tfidfvectorizer__ngram_range" in params
-    assert "final_estimator__estimator__C" in params
+    assert "final_estimator__C" in params
     stacker.set_params(text__tfidfvectorizer__min_df=2)
     assert stacker.estimators[0][1].named_steps["tfidfvectorizer"].min_df == 2
     assert stacker.estimators[0][2] == "plot"
     grid = GridSearchCV(
         stacker,
-        {"final_estimator__estimator__C": [0.1, 1.0], "text__tfidfvectorizer__sublinear_tf": [True]},
+        {"final_estimator__C": [0.1, 1.0], "text__tfidfvectorizer__sublinear_tf": [True]},
         cv=MultilabelStratifiedKFold(2), scoring=get_scorer("average_precision_samples"),
     ).fit(X, Y)
     assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
-    assert grid.best_params_["final_estimator__estimator__C"] in (0.1, 1.0)
+    assert grid.best_params_["final_estimator__C"] in (0.1, 1.0)
 
 
 def test_cross_val_score_with_sklearn_average_precision(table):
@@ -282,7 +282,7 @@ def test_memory_caches_base_models_across_final_estimator_grid(table, tmp_path):
     first = counter.read_text().count("fit")
     assert first == 4  # 3 folds + refit
     for C in (0.1, 10.0):
-        stacker.set_params(final_estimator__estimator__C=C).fit(X, Y)
+        stacker.set_params(final_estimator__C=C).fit(X, Y)
     assert counter.read_text().count("fit") == first  # no base model refit
     MovieGenreStacker([("text", CountingText(str(counter)), "plot")], cv=3,
                       random_state=0).fit(X, Y)  # no memory: fits again
@@ -388,10 +388,16 @@ def test_per_genre_classifier_own_genre_columns(split):
 
 
 def test_make_final_estimator_kinds():
-    default = make_final_estimator()
+    assert isinstance(make_final_estimator(), LogitFusionClassifier)
+    assert repr(make_final_estimator("logit")) == repr(make_final_estimator())
+    assert make_final_estimator().pooling == "partial"
+    assert make_final_estimator("logit_pergenre").pooling == "none"
+    assert make_final_estimator("logit_cogenres").other_genres == "all"
+    with pytest.raises(ValueError, match="Unknown final estimator kind"):
+        make_final_estimator("boosting")
+    default = make_final_estimator("own_genre")
     assert isinstance(default, PerGenreClassifier) and default.features == "own_genre"
     assert default.estimator.C == 3.0
-    assert repr(make_final_estimator("own_genre")) == repr(default)
     assert make_final_estimator("logistic").features == "all"
     # own_genre: each genre's model sees its own column of each base model + indicators
     rng = np.random.default_rng(0)
