@@ -3,6 +3,7 @@
 import logging
 import math
 import numbers
+import re
 
 import numpy as np
 import pandas as pd
@@ -345,7 +346,7 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
         Keyword tags are lower-cased; a ``"word"`` group holds the words of its
         columns' tags; a ``"numeric"`` group holds float values.
         """
-        out = []
+        out, tokens = [], {}
         for (_, columns), kind in zip(self.groups_, self.group_kinds_):
             if kind == "numeric":
                 parts = []
@@ -355,16 +356,22 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
                     rows = np.flatnonzero(np.isfinite(values))
                     parts.append((rows, values[rows]))
             else:
-                parts = [self._tokens(frame[c].to_numpy()) for c in columns]
+                for c in columns:  # a keyword column feeds two groups: split it once
+                    if c not in tokens:
+                        tokens[c] = self._tokens(frame[c].to_numpy())
+                parts = [tokens[c] for c in columns]
             rows = np.concatenate([p[0] for p in parts]).astype(np.intp, copy=False)
             values = np.concatenate([p[1] for p in parts])
-            if kind in ("keyword", "word"):
-                values = pd.Series(values, dtype=object).str.lower()
-                if kind == "word":
-                    words = values.str.findall(_WORD_PATTERN)
-                    rows = np.repeat(rows, words.str.len().to_numpy(dtype=np.intp))
-                    values = words.explode().dropna()
-                values = values.to_numpy(dtype=object)
+            if kind in ("keyword", "word") and len(values):
+                # One lower-casing and one regex pass over all tags, joined by a marker.
+                text = _MARK.join(values).lower()
+                if kind == "keyword":
+                    values = np.array(text.split(_MARK), dtype=object)
+                else:
+                    words = np.array(re.findall(_WORD_PATTERN + "|" + _MARK, text), dtype=object)
+                    is_mark = words == _MARK
+                    rows = rows[np.cumsum(is_mark)[~is_mark]]
+                    values = words[~is_mark]
             out.append((rows, values))
         return out
 

@@ -82,6 +82,14 @@ def make_metadata_model(kind="default", *, random_state=None, **kw):
         and a few hundred kB instead of about 50 MB on disk. The MLP scored 0.152
         on the test split where the forest scored 0.249 (``benchmarks/metadata.py``),
         so it was not cross-validated again.
+
+        Keyword columns are part of this modality rather than one of their own: on
+        three ``make_movies(800, n_genres=8)`` catalogues (plot and metadata), a
+        stacker with a TF-IDF plot model and this model on the credits, runtime and
+        keywords scored test macro AP 0.724 (mean), against 0.717 with the keywords
+        as a third modality (the same model on ``keywords`` alone) and 0.635 without
+        them: one linear model over all the one-hot features already weighs them
+        jointly, and costs one cross-validated model less.
     random_state : int, RandomState instance or None, default=None
         Seeds the classifier.
     **kw
