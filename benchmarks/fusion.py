@@ -8,18 +8,19 @@ scored on the fifth. The best single base model's out-of-fold probabilities, sco
 the same folds, are the line to beat. The test split is scored once per candidate,
 for the record only.
 
-Candidates: ``make_final_estimator`` kinds ``own_genre`` (per-genre logistic
-regression on that genre's column of each base model) and ``logistic`` (on every
-column), each with ``C`` in ``--C``.
+Candidates: the ``make_final_estimator`` kinds, and ``LogitFusionClassifier`` with
+other ``C`` / ``genre_C`` / ``pooling``.
 
-Usage (about 6 minutes for the real plots and posters on 2 cores; ``--cache`` makes
-reruns take seconds)::
+Usage (about 6 minutes for the real plots and posters on 2 idle cores; ``--cache``
+makes reruns of the base models take seconds, ``--oof`` skips them altogether)::
 
     OMP_NUM_THREADS=1 nice python benchmarks/fusion.py --data ../shared/data/movielens_wiki.csv \\
-        --cache /tmp/skgenre_fusion_cache
+        --cache /tmp/skgenre_fusion_cache --oof /tmp/skgenre_fusion_oof.pkl
 """
 
 import argparse
+import os
+import pickle
 import sys
 import time
 import warnings
@@ -34,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from skgenre import MovieGenreStacker  # noqa: E402
 from skgenre.datasets import load_movies  # noqa: E402
-from skgenre.ensemble import make_final_estimator  # noqa: E402
+from skgenre.ensemble import LogitFusionClassifier, make_final_estimator  # noqa: E402
 from skgenre.metrics import average_precision  # noqa: E402
 from skgenre.model_selection import MultilabelStratifiedKFold  # noqa: E402
 
@@ -49,21 +50,30 @@ def scores(Y, proba):
                          for a in AVERAGES])
 
 
-def candidates(Cs):
-    for kind in ("own_genre", "logistic"):
-        for C in Cs:
-            yield f"{kind}, C={C:g}", make_final_estimator(kind).set_params(estimator__C=C)
+def candidates():
+    yield "default", make_final_estimator()
+    for kind in ("own_genre", "logistic", "logit_pergenre", "logit_cogenres"):
+        yield kind, make_final_estimator(kind)
+    yield "logit, pooling=full", LogitFusionClassifier(pooling="full")
+    for genre_C in (0.1, 1.0):
+        yield f"logit, genre_C={genre_C:g}", LogitFusionClassifier(genre_C=genre_C)
+    yield "logit, C=1", LogitFusionClassifier(C=1.0)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", required=True, help="movie manifest with a split column")
-    parser.add_argument("--cache", default=None, help="joblib cache of the base models")
-    parser.add_argument("--seeds", type=int, default=3, help="shuffles of the 5 folds")
-    parser.add_argument("--C", type=float, nargs="*", default=[1.0, 3.0])
-    parser.add_argument("--n-jobs", type=int, default=None)
-    args = parser.parse_args(argv)
+def stack(probas, modalities):
+    """The stacked layout MovieGenreStacker feeds its final estimator (no passthrough)."""
+    blocks = []
+    for name in modalities:
+        missing = np.isnan(probas[name][:, 0])
+        blocks += [np.where(missing[:, None], 0.0, probas[name]), missing[:, None].astype(float)]
+    return np.hstack(blocks)
 
+
+def base_predictions(args):
+    """Out-of-fold (train+val) and test probabilities of the default base models."""
+    if args.oof and os.path.exists(args.oof):
+        with open(args.oof, "rb") as f:
+            return pickle.load(f)
     movies = load_movies(args.data)
     X, Y = movies.data, movies.target
     test = (X["split"] == "test").to_numpy()
@@ -72,26 +82,47 @@ def main(argv=None):
     stacker.fit(X[~test], Y[~test])
     print(f"stacker fit on {(~test).sum()} train+val movies: "
           f"{time.perf_counter() - start:.0f} s; modalities {stacker.modalities_}")
+    out = dict(oof={m: stacker.oof_proba_[m] for m in stacker.modalities_},
+               test=stacker.predict_modalities(X[test]), Y=Y, test_mask=test,
+               modalities=stacker.modalities_)
+    if args.oof:
+        with open(args.oof, "wb") as f:
+            pickle.dump(out, f)
+    return out
 
-    Z = stacker._stack(stacker.oof_proba_, X[~test])  # the final estimator's training input
-    Z_test = stacker.transform(X[test])
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", required=True, help="movie manifest with a split column")
+    parser.add_argument("--cache", default=None, help="joblib cache of the base models")
+    parser.add_argument("--seeds", type=int, default=3, help="shuffles of the 5 folds")
+    parser.add_argument("--oof", default=None,
+                        help="pickle of the base models' predictions: read if it exists, "
+                             "else written")
+    parser.add_argument("--n-jobs", type=int, default=None)
+    args = parser.parse_args(argv)
+
+    base = base_predictions(args)
+    modalities, test, Y = base["modalities"], base["test_mask"], base["Y"]
+    Z, Z_test = stack(base["oof"], modalities), stack(base["test"], modalities)
     Y_train, Y_test = Y[~test], Y[test]
-    test_base = stacker.predict_modalities(X[test])
     folds = [(train, valid) for seed in range(args.seeds) for train, valid in
              MultilabelStratifiedKFold(5, shuffle=True, random_state=seed).split(Z, Y_train)]
 
     rows, per_fold = [], {}
-    for name in stacker.modalities_:
-        oof = stacker.oof_proba_[name]
+    for name in modalities:
+        oof = base["oof"][name]
         per_fold[name] = np.array([scores(Y_train[v], oof[v]) for _, v in folds])
         rows.append((f"base model: {name}", per_fold[name].mean(0),
-                     scores(Y_test, test_base[name])))
-    for name, final in candidates(args.C):
-        per_fold[name] = np.array([
-            scores(Y_train[v], clone(final).fit(Z[t], Y_train[t]).predict_proba(Z[v]))
-            for t, v in folds
-        ])
-        fitted = clone(final).fit(Z, Y_train)
+                     scores(Y_test, base["test"][name])))
+    for name, final in candidates():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            per_fold[name] = np.array([
+                scores(Y_train[v], clone(final).fit(Z[t], Y_train[t]).predict_proba(Z[v]))
+                for t, v in folds
+            ])
+            fitted = clone(final).fit(Z, Y_train)
         rows.append((f"fusion: {name}", per_fold[name].mean(0),
                      scores(Y_test, fitted.predict_proba(Z_test))))
 
@@ -103,10 +134,10 @@ def main(argv=None):
         print(f"{name:34s} {cv[0]:9.4f} {cv[1]:7.4f} {cv[2]:8.4f}   "
               f"{te[0]:10.4f} {te[1]:7.4f} {te[2]:8.4f}")
 
-    best_base = max(stacker.modalities_, key=lambda m: per_fold[m][:, 1].mean())
-    default = f"own_genre, C={make_final_estimator().estimator.C:g}"
+    best_base = max(modalities, key=lambda m: per_fold[m][:, 1].mean())
+    default = "default"
     print(f"\nPaired fold differences (mean +- standard error, folds won) of {default!r}:")
-    for other in [f"base model: {best_base}"] + [n for n, _ in candidates(args.C)]:
+    for other in [f"base model: {best_base}"] + [n for n, _ in candidates()]:
         key = other.removeprefix("base model: ")
         if key == default:
             continue

@@ -1,5 +1,11 @@
 """Benchmark of the metadata modality: accuracy on the real data, encoder speed and memory.
 
+0. Model selection (``--cv``). 5-fold multilabel-stratified cross-validation on the
+   train+val movies of the real data (never the test split) of the candidate models:
+   per-genre logistic regressions (several ``C`` and ``min_frequency``) and the forest
+   (300 and 100 trees), on ``cast`` and on ``cast`` + ``year`` (what that table carries);
+   mean macro AP, its fold standard deviation and the fit time per fold. This is the
+   table in ``make_metadata_model``'s docstring.
 1. Accuracy. Both kinds of ``make_metadata_model`` (the random forest and the study's
    4-layer MLP) and the genre-frequency prior, trained on the train+val movies of
    ``../shared/data/movielens_wiki.csv`` that have a cast (the stacker never gives a
@@ -7,7 +13,8 @@
    average precision, and the fitting time.
 2. Speed and memory. ``MetadataEncoder`` on a synthetic table of 100,000 movies
    (director, three actor columns, a ``|``-joined cast of up to 12 names, language,
-   content rating; Zipf-distributed names; 5 % missing cells), generated here: wall
+   content rating, 8 ``|``-joined plot keywords, year, runtime; Zipf-distributed names
+   and tags; 5 % missing cells), generated here: wall
    time of ``fit_transform`` and ``transform``, the peak of Python allocations
    (tracemalloc, in a second run, since tracing slows the code) and the size of the
    CSR output against what a dense float32 matrix would need.
@@ -16,24 +23,72 @@ Run from the project root::
 
     nice -n 10 .venv/bin/python benchmarks/metadata.py
 
-``--skip-real`` / ``--skip-speed`` run one part; ``--n-movies`` sets the synthetic size.
+``--skip-real`` / ``--skip-speed`` run one part; ``--n-movies`` sets the synthetic size;
+``--cv`` adds the model selection (about 5 minutes on 2 idle cores, the forests most of it).
 """
 
 import argparse
 import sys
 import time
 import tracemalloc
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from sklearn.base import clone
+
 from skgenre.metadata import MetadataEncoder, make_metadata_model
-from skgenre.metrics import average_precision_report
+from skgenre.metrics import average_precision, average_precision_report
+from skgenre.model_selection import MultilabelStratifiedKFold
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CSV = ROOT.parent / "shared" / "data" / "movielens_wiki.csv"
+
+
+def cv_candidates(seed):
+    return {
+        "logistic C=1 (default)": make_metadata_model(),
+        "logistic C=0.3": make_metadata_model("logistic", C=0.3),
+        "logistic C=0.1": make_metadata_model("logistic", C=0.1),
+        "logistic C=0.3, min_frequency=1": make_metadata_model("logistic", C=0.3,
+                                                              min_frequency=1),
+        "forest, 300 trees": make_metadata_model("forest", random_state=seed),
+        "forest, 100 trees": make_metadata_model("forest", random_state=seed, n_estimators=100),
+    }
+
+
+def model_selection(csv, seed):
+    """5-fold multilabel CV of the candidates on train+val (the movies with a value)."""
+    movies = pd.read_csv(csv)
+    Y_all = movies["genres"].str.get_dummies(sep="|").to_numpy()
+    train_val = (movies["split"] != "test").to_numpy()
+    Y = Y_all[train_val]
+    folds = list(MultilabelStratifiedKFold(5, shuffle=True, random_state=seed).split(Y, Y))
+    rows = []
+    for columns in (["cast", "year"], ["cast"]):
+        X = movies.loc[train_val, columns].reset_index(drop=True)
+        has = X.notna().any(axis=1).to_numpy()
+        for name, model in cv_candidates(seed).items():
+            scores, start = [], time.perf_counter()
+            for train, test in folds:
+                train, test = train[has[train]], test[has[test]]
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    fitted = clone(model).fit(X.iloc[train], Y[train])
+                    proba = fitted.predict_proba(X.iloc[test])
+                scores.append(average_precision(Y[test], proba, average="macro"))
+            rows.append(dict(columns=" + ".join(columns), model=name, macro_ap=np.mean(scores),
+                             fold_std=np.std(scores),
+                             fit_s=(time.perf_counter() - start) / len(folds)))
+            print(f"  {rows[-1]['columns']:12s} {name:34s} {rows[-1]['macro_ap']:.4f} "
+                  f"+- {rows[-1]['fold_std']:.4f}  {rows[-1]['fit_s']:.1f} s/fold", flush=True)
+    table = pd.DataFrame(rows)
+    print("\n5-fold CV on train+val (macro AP; fit seconds per fold):")
+    print(table.round(4).to_string(index=False))
+    return table
 
 
 def real_data(csv, seed):
@@ -51,7 +106,7 @@ def real_data(csv, seed):
     results, times = {}, {}
     prior = np.tile(Y[train].mean(axis=0), (int((~train).sum()), 1))
     results["genre-frequency prior"], times["genre-frequency prior"] = prior, 0.0
-    for kind in ("forest", "mlp"):
+    for kind in ("logistic", "forest", "mlp"):
         model = make_metadata_model(kind, random_state=seed)
         start = time.perf_counter()
         model.fit(X[train], Y[train])
@@ -91,6 +146,11 @@ def synthetic_table(n_movies, seed):
             "cast": cast,
             "language": languages[(rng.zipf(1.5, n_movies) - 1) % len(languages)],
             "content_rating": rng.choice(ratings, n_movies),
+            "plot_keywords": ["|".join(f"tag {t} word{t % 97}" for t in tags) for tags in
+                              np.split((rng.zipf(1.3, 8 * n_movies) - 1) % 20_000,
+                                       np.arange(8, 8 * n_movies, 8))],
+            "year": rng.integers(1920, 2025, n_movies),
+            "runtime": rng.normal(105, 20, n_movies).round(),
         }
     )
     for column in frame.columns:
@@ -144,7 +204,10 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--cv", action="store_true", help="model selection by 5-fold CV")
     args = parser.parse_args(argv)
+    if args.cv and args.data.exists():
+        model_selection(args.data, args.seed)
     if not args.skip_real:
         if args.data.exists():
             real_data(args.data, args.seed)

@@ -11,15 +11,26 @@ column), and prints one row per modality and one for the fusion, for:
 
 with the wall time and peak memory (max RSS growth) of each fit.
 
+``--cost`` measures instead what a user pays for the default model on the whole
+manifest, through the command line as a user runs it: ``skgenre fit`` on every movie
+(wall time, peak memory of the process), the size of the model file, and ``skgenre
+predict`` of ``--n-predict`` movies in a fresh process (cold: imports, model loading
+and the base models' feature extraction included). Targets of issue 16: at most 60 s,
+10 MB and 3 s on 2 idle cores.
+
 Usage::
 
     python benchmarks/stacker.py --data ../shared/data/movielens_wiki.csv
     python benchmarks/stacker.py --data ../shared/data/movielens_wiki.csv --only default
+    python benchmarks/stacker.py --data ../shared/data/movielens_wiki.csv --cost
 """
 
 import argparse
+import os
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -93,6 +104,40 @@ def baseline(X_train, Y_train, X_test, seed):
     return (p_text + p_cast) / 2
 
 
+def _run(command):
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def cost(data, n_predict, seed):
+    """Fit time, peak memory, model size and cold predict latency of ``skgenre fit``."""
+    skgenre = [sys.executable, "-m", "skgenre"]
+    with tempfile.TemporaryDirectory(prefix="skgenre_cost_") as tmp:
+        model = os.path.join(tmp, "model.joblib")
+        fit_s = _run(skgenre + ["fit", "--data", data, "--out", model,
+                                "--random-state", str(seed)])
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        size_mb = os.path.getsize(model) / 2**20
+        # A few movies in a manifest of their own (media paths made absolute); it lives
+        # in the temporary folder only.
+        movies = load_movies(data).data
+        few = movies.iloc[:n_predict].drop(columns=["genres"], errors="ignore")
+        manifest = os.path.join(tmp, "few.csv")
+        few.to_csv(manifest, index=False)
+        predict_s = _run(skgenre + ["predict", "--model", model, "--data", manifest])
+        warm_s = _run(skgenre + ["predict", "--model", model, "--data", manifest])
+    n = len(movies)
+    print(f"\nCost of the default model on all {n} movies of {Path(data).name} "
+          "(skgenre fit / predict in fresh processes):")
+    print(f"  fit                      {fit_s:8.1f} s    (target <= 60 s on 2 idle cores)")
+    print(f"  peak memory of the fit   {peak_mb:8.0f} MB")
+    print(f"  model file               {size_mb:8.1f} MB   (target <= 10 MB)")
+    print(f"  predict {n_predict} movies, cold   {predict_s:8.1f} s    (target <= 3 s)")
+    print(f"  predict again            {warm_s:8.1f} s    (file cache warm)")
+    return dict(fit_s=fit_s, peak_mb=peak_mb, size_mb=size_mb, predict_s=predict_s)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="movie manifest (CSV or Parquet)")
@@ -104,7 +149,13 @@ def main(argv=None):
                              "without pretrained weights 64 keeps the run to minutes)")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--n-jobs", type=int, default=None)
+    parser.add_argument("--cost", action="store_true",
+                        help="measure fit time, memory, model size and predict latency only")
+    parser.add_argument("--n-predict", type=int, default=4)
     args = parser.parse_args(argv)
+    if args.cost:
+        cost(args.data, args.n_predict, args.random_state)
+        return
 
     movies = load_movies(args.data)
     X, Y, names = movies.data, movies.target, list(movies.target_names)

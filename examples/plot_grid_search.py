@@ -45,9 +45,7 @@ cache = tempfile.TemporaryDirectory(prefix="skgenre_cache_")
 stacker = MovieGenreStacker(
     [
         ("text", make_text_model(random_state=0), "plot"),
-        # 100 trees instead of the default 300 keep this example fast
-        ("metadata", make_metadata_model(n_estimators=100, random_state=0),
-         list(METADATA_COLUMNS)),
+        ("metadata", make_metadata_model(random_state=0), list(METADATA_COLUMNS)),
     ],
     final_estimator=make_final_estimator(),
     cv=3,
@@ -56,8 +54,8 @@ stacker = MovieGenreStacker(
 )
 params = stacker.get_params()
 print(f"{len(params)} parameters, e.g.:")
-for name in ["cv", "metadata__classifier__min_samples_leaf", "metadata__encoder__min_frequency",
-             "final_estimator__estimator__C"]:
+for name in ["cv", "metadata__classifier__estimator__C", "metadata__encoder__min_frequency",
+             "final_estimator__C"]:
     print(f"  {name} = {params[name]!r}")
 
 # %%
@@ -67,8 +65,8 @@ for name in ["cv", "metadata__classifier__min_samples_leaf", "metadata__encoder_
 # fusion's regularisation (``final_estimator__...``). Each candidate is scored by macro
 # average precision over 3 multilabel-stratified folds.
 param_grid = {
-    "metadata__classifier__min_samples_leaf": [1, 3],
-    "final_estimator__estimator__C": [0.1, 1.0],
+    "metadata__classifier__estimator__C": [0.3, 1.0],
+    "final_estimator__C": [1.0, 10.0],
 }
 search = GridSearchCV(
     stacker,

@@ -9,7 +9,7 @@ format) and names factories by import path, so reading it imports no modality.
 import importlib
 from dataclasses import dataclass, field
 
-from ._format import METADATA_COLUMNS, PLOT_COLUMN, POSTER_COLUMN, TRAILER_COLUMN
+from ._format import METADATA_INPUT_COLUMNS, PLOT_COLUMN, POSTER_COLUMN, TRAILER_COLUMN
 
 __all__ = ["MODALITIES", "MODALITY_REGISTRY", "NON_FEATURE_COLUMNS", "Modality", "get_modality", "resolve_modalities"]
 
@@ -78,7 +78,7 @@ MODALITY_REGISTRY = {
                  "skgenre.vision:POSTER_KINDS", aliases=("vision", "image"), heavy=True),
         Modality("trailer", (TRAILER_COLUMN,), "skgenre.video:make_trailer_model",
                  "skgenre.video:TRAILER_KINDS", aliases=("video",), heavy=True),
-        Modality("metadata", tuple(METADATA_COLUMNS), "skgenre.metadata:make_metadata_model",
+        Modality("metadata", tuple(METADATA_INPUT_COLUMNS), "skgenre.metadata:make_metadata_model",
                  "skgenre.metadata:METADATA_MODEL_KINDS", aliases=("credits",),
                  frame_input=True),
     )

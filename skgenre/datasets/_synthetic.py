@@ -26,10 +26,12 @@ from ._modalities import MODALITIES, get_modality, resolve_modalities
 from ._synthetic_media import BackgroundWriter, draw_poster, draw_trailer, write_video
 from ._synthetic_profiles import (
     DEFAULT_GENRE_ORDER,
+    GENERIC_KEYWORDS,
     GENERIC_WORDS,
     GENRE_PROFILES,
     LANGUAGES,
     RATINGS,
+    RUNTIMES,
     people_pools,
 )
 
@@ -42,9 +44,11 @@ logger = logging.getLogger(__name__)
 _PARTS = ("plot", "poster", "trailer", "metadata")
 _PART_OF = {"text": "plot", "poster": "poster", "trailer": "trailer", "metadata": "metadata"}
 #: Bump when the generator's output changes, so cached catalogues are rebuilt.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 MARKER = ".make_movies.json"
 MANIFEST = "movies.csv"
+#: Keyword and numeric columns of the metadata modality, written after the credits.
+KEYWORDS_COLUMN, RUNTIME_COLUMN = "keywords", "runtime"
 
 # Chance that a modality also shows one random genre, drawn independently of the labels.
 _SPURIOUS_RATE = 0.3
@@ -103,9 +107,14 @@ def make_movies(
       genre's colour that moves its genre's way (Action dashes across, Horror flickers,
       Sci-Fi orbits, ...), over a background whose brightness drifts.
     - ``metadata``: ``director_name``, ``actor_1_name`` .. ``actor_3_name``, ``cast``
-      (``|``-joined), ``language``, ``content_rating``; directors and actors come
-      mostly from pools that lean to the shown genres (the pools are fixed, so the same
-      people lean the same way in every catalogue), ratings lean by genre.
+      (``|``-joined), ``language``, ``content_rating``, ``keywords`` and ``runtime``;
+      directors and actors come mostly from pools that lean to the shown genres (the
+      pools are fixed, so the same people lean the same way in every catalogue),
+      ratings lean by genre. ``keywords`` holds 2-8 ``|``-joined tags: one or two words
+      of a genre's vocabulary (*haunted cellar*) for each genre shown *in the keywords*
+      (drawn apart from the credits' genres, so keywords and credits err
+      independently) and generic tags (*based on novel*); ``runtime`` (minutes)
+      scatters around the shown genres' typical length (War long, Children short).
 
     So each modality alone is informative but imperfect (a genre that does not show in
     a modality cannot be read from it), and the modalities' errors are independent, so
@@ -432,13 +441,22 @@ def _generate(folder, params, verbose):
         table[TRAILER_COLUMN] = cells
     if "metadata" in modalities:
         rng = rng_modality["metadata"]
+        # Keywords show genres of their own, drawn after the four modalities' (so those
+        # stay as they were), from a stream of their own.
+        shown_keywords = _draw_shown(Y, params["signal"]["metadata"], rng_show)
+        rng_keywords = np.random.default_rng(streams[9])
+        columns = list(METADATA_COLUMNS) + [KEYWORDS_COLUMN, RUNTIME_COLUMN]
         rows = []
         for i in range(n):
             row = _metadata(show("metadata", i), rng)
-            rows.append({c: "" for c in METADATA_COLUMNS} if missing["metadata"][i] else row)
+            row[KEYWORDS_COLUMN] = _keywords(
+                [genres[j] for j in np.flatnonzero(shown_keywords[i])], rng_keywords
+            )
+            row[RUNTIME_COLUMN] = _runtime(show("metadata", i), rng_keywords)
+            rows.append({c: "" for c in columns} if missing["metadata"][i] else row)
             progress.update()
-        meta = pd.DataFrame(rows, columns=list(METADATA_COLUMNS))
-        for c in METADATA_COLUMNS:
+        meta = pd.DataFrame(rows, columns=columns)
+        for c in columns:
             table[c] = meta[c].to_numpy()
     progress.close()
     table["split"] = _split(Y, rng_split)
@@ -539,6 +557,25 @@ def _metadata(shown, rng):
         "language": language if rng.random() > 0.03 else "",
         "content_rating": RATINGS[rng.choice(len(RATINGS), p=p)] if rng.random() > 0.08 else "",
     }
+
+
+def _keywords(shown, rng):
+    tags = []
+    for genre in shown:
+        vocab = GENRE_PROFILES[genre]["words"]
+        for _ in range(1 + int(rng.integers(3))):
+            words = rng.choice(vocab, size=1 + int(rng.random() < 0.4), replace=False)
+            tags.append(" ".join(str(w) for w in words))
+    generic = rng.choice(GENERIC_KEYWORDS, size=max(2 - len(tags), int(rng.integers(1, 4))),
+                         replace=False)
+    tags += [str(t) for t in generic]
+    order = rng.permutation(len(tags))
+    return SEPARATOR.join(dict.fromkeys(tags[k] for k in order))
+
+
+def _runtime(shown, rng):
+    typical = np.mean([RUNTIMES[g] for g in shown]) if shown else 105.0
+    return int(round(typical + rng.normal(0, 8)))
 
 
 def _title(rng):

@@ -7,7 +7,14 @@ synthetic plot carry the genre signal the way real plots do.
 
 import numpy as np
 
-__all__ = ["GENRE_PROFILES", "DEFAULT_GENRE_ORDER", "GENERIC_WORDS", "people_pools"]
+__all__ = [
+    "GENRE_PROFILES",
+    "DEFAULT_GENRE_ORDER",
+    "GENERIC_KEYWORDS",
+    "GENERIC_WORDS",
+    "RUNTIMES",
+    "people_pools",
+]
 
 # name: (frequency weight, hue in degrees, saturation, value, poster shape,
 #        trailer motion, content-rating weights over RATINGS, plot words)
@@ -132,6 +139,20 @@ _PROFILES = {
         "tough gamble lipstick pistol murky deceit seductive underworld",
     ),
 }
+
+#: Typical running time of each genre in minutes (synthetic runtimes scatter around it).
+RUNTIMES = {
+    "Drama": 118, "Comedy": 97, "Action": 114, "Romance": 108, "Horror": 91, "Sci-Fi": 112,
+    "Thriller": 106, "Adventure": 117, "Crime": 113, "Fantasy": 116, "Children": 84,
+    "Mystery": 104, "War": 132, "Musical": 122, "Western": 107, "Documentary": 88,
+    "Film-Noir": 94,
+}
+#: Keyword tags that any movie may carry, whatever its genres.
+GENERIC_KEYWORDS = (
+    "based on novel", "new york", "friendship", "small town", "independent film",
+    "sequel", "remake", "flashback", "female protagonist", "based on true story",
+    "los angeles", "father son relationship", "surprise ending", "voice over narration",
+)
 
 #: Built-in genres in the order ``make_movies(n_genres=k)`` takes them.
 DEFAULT_GENRE_ORDER = (

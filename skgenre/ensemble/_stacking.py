@@ -157,8 +157,10 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
     final_estimator : estimator, default=None
         Fitted on the stacked (n_movies, n_base x (n_genres + 1)) out-of-fold features;
         ``None`` means :func:`~skgenre.ensemble.make_final_estimator` ``("default")``:
-        per genre, a logistic regression on that genre's probability from each base
-        model and the missing-modality indicators.
+        per genre, a logistic regression on the logit of that genre's probability from
+        each base model and the missing-modality indicators
+        (:class:`~skgenre.ensemble.LogitFusionClassifier`), which :meth:`explain` splits
+        exactly into per-modality contributions.
     cv : int, cross-validation generator, iterable or "prefit", default=5
         Folds for the out-of-fold predictions. An int means a shuffled
         :class:`~skgenre.model_selection.MultilabelStratifiedKFold`. ``"prefit"`` uses
@@ -222,9 +224,11 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
     >>> Y = np.array([[1, 0], [0, 1], [1, 0], [0, 1]] * 10)
     >>> text = make_pipeline(TfidfVectorizer(), PerGenreClassifier())
     >>> stacker = MovieGenreStacker([("text", text, "plot")], cv=3, random_state=0).fit(X, Y)
-    >>> stacker.predict_proba(X[:2]).round(1)
-    array([[0.7, 0.3],
-           [0.3, 0.7]])
+    >>> stacker.predict_proba(X[:4]).round(2)  # the last two movies have no plot
+    array([[1. , 0. ],
+           [0. , 1. ],
+           [0.5, 0.5],
+           [0.5, 0.5]])
     """
 
     _parameter_constraints = {
@@ -532,6 +536,79 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
             names += [f"{name}__{g}" for g in self.genre_names_] + [f"{name}__missing"]
         names += [f"passthrough__{c}" for c in self.passthrough_columns_]
         return np.asarray(names, dtype=object)
+
+    def explain(self, X):
+        """Each modality's contribution to each movie's fused genre scores.
+
+        For the default final estimator (:class:`~skgenre.ensemble.LogitFusionClassifier`)
+        the fused score of a movie and genre is a logistic regression's logit, linear
+        in each base model's logits and missing indicator; the contribution of a
+        modality is the sum over its features of weight times (value minus training
+        mean), so ``base`` plus the contributions equals the fused logit *exactly*
+        (the linear model's Shapley values, grouped by modality). A modality the movie
+        lacks contributes through its missing indicator. Any final estimator with a
+        ``contributions(Z, groups)`` method returning ``(terms, base)`` works the same;
+        others raise a ``TypeError``.
+
+        Parameters
+        ----------
+        X : DataFrame of shape (n_movies, n_columns)
+
+        Returns
+        -------
+        explanation : DataFrame of shape (n_movies * n_genres, n_modalities + 3 or 4)
+            One row per (movie, genre), indexed by a MultiIndex ``("movie", "genre")``
+            (``movie``: the labels of ``X.index``; ``genre``: ``genre_names_``), movies
+            in ``X``'s order, genres in ``genre_names_`` order. Columns: ``"base"``
+            (the logit of an average training movie), one column per modality named as
+            in ``modalities_`` (its contribution, in logits), ``"passthrough"`` when
+            passthrough columns are used, then ``"logit"`` (the fused logit, the sum of
+            the previous columns) and ``"proba"`` (the fused probability,
+            :meth:`predict_proba`).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from sklearn.feature_extraction.text import TfidfVectorizer
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from skgenre import MovieGenreStacker
+        >>> from skgenre.ensemble import PerGenreClassifier
+        >>> X = pd.DataFrame({"plot": ["a ghost haunts a house", "two friends laugh"] * 10})
+        >>> Y = pd.DataFrame({"Horror": [1, 0] * 10, "Comedy": [0, 1] * 10})
+        >>> text = make_pipeline(TfidfVectorizer(), PerGenreClassifier())
+        >>> stacker = MovieGenreStacker([("text", text, "plot")], cv=2, random_state=0)
+        >>> table = stacker.fit(X, Y).explain(X[:1])
+        >>> list(table.columns)
+        ['base', 'text', 'logit', 'proba']
+        >>> table.index.names
+        FrozenList(['movie', 'genre'])
+        >>> bool(np.allclose(table["base"] + table["text"], table["logit"]))
+        True
+        """
+        check_is_fitted(self)
+        X = self._check_X(X)
+        contributions = getattr(self.final_estimator_, "contributions", None)
+        if contributions is None:
+            raise TypeError(
+                f"explain needs a final estimator with a contributions(Z, groups) method, "
+                f"such as the default LogitFusionClassifier; "
+                f"{type(self.final_estimator_).__name__} has none."
+            )
+        Z = self.transform(X)
+        n_base, k = len(self.modalities_), self.n_genres_
+        groups = np.concatenate([np.repeat(np.arange(n_base), k + 1),
+                                 np.full(len(self.passthrough_columns_), n_base)])
+        terms, base = contributions(Z, groups)
+        names = list(self.modalities_) + (["passthrough"] if self.passthrough_columns_ else [])
+        n = len(X)
+        frame = pd.DataFrame(terms[:, :, : len(names)].reshape(n * k, len(names)),
+                             columns=names)
+        frame.insert(0, "base", np.tile(base, n))
+        frame["logit"] = frame.to_numpy().sum(axis=1)
+        frame["proba"] = self._fuse(Z).reshape(n * k)
+        frame.index = pd.MultiIndex.from_product([X.index, self.genre_names_],
+                                                 names=["movie", "genre"])
+        return frame
 
     def predict_proba(self, X):
         """Probability that each genre is present.

@@ -1,8 +1,9 @@
-"""MetadataEncoder: credits, language and rating cells to one sparse one-hot matrix."""
+"""MetadataEncoder: credits, language, rating, keywords and numbers to one sparse one-hot matrix."""
 
 import logging
 import math
 import numbers
+import re
 
 import numpy as np
 import pandas as pd
@@ -11,10 +12,22 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from ..datasets._format import METADATA_COLUMNS, SEPARATOR
+from ..datasets._format import (
+    KEYWORD_COLUMNS,
+    METADATA_ALIASES,
+    METADATA_INPUT_COLUMNS,
+    NUMERIC_COLUMNS,
+    SEPARATOR,
+)
 from ..utils._sklearn import fit_context, validate_data
 
-__all__ = ["MetadataEncoder", "PEOPLE_COLUMNS", "SHARED_PEOPLE_GROUP"]
+__all__ = [
+    "KEYWORD_GROUP",
+    "KEYWORD_WORD_GROUP",
+    "MetadataEncoder",
+    "PEOPLE_COLUMNS",
+    "SHARED_PEOPLE_GROUP",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -22,22 +35,43 @@ logger = logging.getLogger(__name__)
 PEOPLE_COLUMNS = ("actor_1_name", "actor_2_name", "actor_3_name", "cast")
 #: Prefix of the shared actor features in ``get_feature_names_out``.
 SHARED_PEOPLE_GROUP = "actor"
+#: Prefix of the tag features of the keyword columns (``keywords``, ``plot_keywords``, ``tags``).
+KEYWORD_GROUP = "keyword"
+#: Prefix of the features of the words of those tags.
+KEYWORD_WORD_GROUP = "keyword_word"
+_WORD_PATTERN = r"[^\W_]+"
 # Joined between cells before one split of the whole column; a control character that is
 # (practically) never in a name, and its absence is checked.
 _MARK = "\x01"
 
 
 class MetadataEncoder(TransformerMixin, BaseEstimator):
-    """One-hot encode credits, language and rating into a sparse CSR matrix.
+    """One-hot encode credits, language, rating, keywords and numbers into a sparse CSR matrix.
 
-    Each movie becomes a binary row with a 1 for every person, language and
-    content rating it has. Cells may hold several values joined by ``separator``
-    (the ``cast`` column: ``"Tom Hanks|Meg Ryan"``); every column is split the same
-    way. The actor columns (``actor_1_name``, ``actor_2_name``, ``actor_3_name``
-    and ``cast``) share one vocabulary: the same actor in ``actor_1_name`` of one
-    movie and in ``cast`` of another is one feature, ``"actor=<name>"``. The
-    director keeps a vocabulary of its own (directing is a different signal from
-    acting), as do ``language`` and ``content_rating``.
+    Each movie becomes a binary row with a 1 for every person, language, content
+    rating, keyword (and word of a keyword) and numeric bin it has. Cells may hold
+    several values joined by ``separator`` (the ``cast`` column: ``"Tom Hanks|Meg
+    Ryan"``); every column is split the same way. The actor columns
+    (``actor_1_name``, ``actor_2_name``, ``actor_3_name`` and ``cast``) share one
+    vocabulary: the same actor in ``actor_1_name`` of one movie and in ``cast`` of
+    another is one feature, ``"actor=<name>"``. The director keeps a vocabulary of its
+    own (directing is a different signal from acting), as do ``language`` and
+    ``content_rating``.
+
+    Columns are recognised by the names of :mod:`skgenre.datasets`:
+
+    - an alias of ``skgenre.datasets.METADATA_ALIASES`` (``director``,
+      ``original_language``, ``countries``, ``duration``, ...) shares the vocabulary of
+      the column it stands for (``"director_name=<name>"``);
+    - the keyword columns ``skgenre.datasets.KEYWORD_COLUMNS`` (``keywords``,
+      ``plot_keywords``, ``tags``; ``|``-joined) share one vocabulary of lower-cased
+      tags, ``"keyword=<tag>"``, and, with ``keyword_words=True``, one of the words of
+      those tags, ``"keyword_word=<word>"`` (``"serial killer"`` and ``"killer
+      clown"`` share ``killer``);
+    - the numeric columns ``skgenre.datasets.NUMERIC_COLUMNS`` (``year``, ``runtime``
+      and their aliases) are cut into ``n_bins`` quantile bins learned in ``fit``,
+      one feature per bin, ``"year=[1985, 1997)"``; a missing or non-numeric cell
+      gives no feature.
 
     The output is sparse from end to end: no dense (n_movies, n_features) array is
     ever built, so 100,000 movies encode in a few seconds.
@@ -46,10 +80,11 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
     ----------
     columns : str or list of str or int, default=None
         Columns to encode. ``None`` uses those of
-        ``skgenre.datasets.METADATA_COLUMNS`` (``director_name``,
-        ``actor_1_name`` .. ``actor_3_name``, ``cast``, ``language``,
-        ``content_rating``) present in the DataFrame given to ``fit``, and every
-        column of a 2-D array (labelled 0, 1, ...). A named Series is one column.
+        ``skgenre.datasets.METADATA_INPUT_COLUMNS`` (the credits, ``language``,
+        ``content_rating``, ``country``, the keyword and numeric columns and their
+        aliases) present in the DataFrame given to ``fit``, and every column of a 2-D
+        array (labelled 0, 1, ...). A named Series is one column. Named columns are
+        read as keywords or numbers by their names, as above.
     share_people : bool, default=True
         Whether the actor columns share one vocabulary (``"actor=<name>"``
         features). ``False`` keeps every column apart (``"actor_1_name=<name>"``,
@@ -57,9 +92,13 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
     min_frequency : int or float, default=1
         Values found in fewer movies than this are dropped. A float in (0, 1) is a
         fraction of the movies seen in ``fit``. Frequencies count movies, not
-        cells: an actor named twice in one movie counts once.
+        cells: an actor named twice in one movie counts once. Numeric bins are kept.
     separator : str or None, default="|"
         Splits multi-valued cells; ``None`` keeps each cell whole.
+    n_bins : int, default=8
+        Number of quantile bins of each numeric column (fewer when values repeat).
+    keyword_words : bool, default=True
+        Also encode the words of the keyword tags.
     dtype : numpy dtype, default=np.float32
         Dtype of the output matrix.
 
@@ -70,9 +109,13 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
     groups_ : list of (str, list)
         Feature groups in output order: the prefix of their feature names and the
         columns that feed them.
+    group_kinds_ : list of str
+        Kind of each group: ``"category"``, ``"keyword"``, ``"word"`` or ``"numeric"``.
     categories_ : list of ndarray of str
         Sorted vocabulary of each group (after ``min_frequency``), aligned with
-        ``groups_``.
+        ``groups_``; for a numeric group, its bins' labels in increasing order.
+    bin_edges_ : dict of str to ndarray
+        Inner bin edges of each numeric group.
     n_features_in_ : int
         Number of columns of the input seen in ``fit``.
     feature_names_in_ : ndarray of str
@@ -92,7 +135,8 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
     values are factorised with pandas, and the CSR matrix is assembled from (row,
     column) index arrays with numpy and scipy. Unseen values are ignored in
     ``transform``; missing cells (None, NaN, empty or blank strings) give no
-    feature, so a movie without any known value is an all-zero row.
+    feature, so a movie without any known value is an all-zero row. Numbers outside
+    the range seen in ``fit`` fall in the first or last bin.
 
     Examples
     --------
@@ -115,6 +159,31 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
     array([[1, 1, 1, 1, 0],
            [0, 1, 1, 1, 0],
            [0, 0, 0, 0, 1]])
+
+    Keywords, aliases and numbers:
+
+    >>> movies = pd.DataFrame({
+    ...     "director": ["Wes Craven", "Nora Ephron"],
+    ...     "plot_keywords": ["Serial Killer|mask", "new york|romance"],
+    ...     "year": [1996, 1993],
+    ... })
+    >>> enc = MetadataEncoder(n_bins=2).fit(movies)
+    >>> for name in enc.get_feature_names_out():
+    ...     print(name)
+    director_name=Nora Ephron
+    director_name=Wes Craven
+    keyword=mask
+    keyword=new york
+    keyword=romance
+    keyword=serial killer
+    keyword_word=killer
+    keyword_word=mask
+    keyword_word=new
+    keyword_word=romance
+    keyword_word=serial
+    keyword_word=york
+    year=[-inf, 1994.5)
+    year=[1994.5, inf)
     """
 
     _parameter_constraints = {
@@ -125,6 +194,8 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
             Interval(numbers.Real, 0, 1, closed="neither"),
         ],
         "separator": [None, str],
+        "n_bins": [Interval(numbers.Integral, 1, None, closed="left")],
+        "keyword_words": ["boolean"],
         "dtype": "no_validation",
     }
 
@@ -135,12 +206,16 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
         share_people=True,
         min_frequency=1,
         separator=SEPARATOR,
+        n_bins=8,
+        keyword_words=True,
         dtype=np.float32,
     ):
         self.columns = columns
         self.share_people = share_people
         self.min_frequency = min_frequency
         self.separator = separator
+        self.n_bins = n_bins
+        self.keyword_words = keyword_words
         self.dtype = dtype
 
     # ------------------------------------------------------------------ input
@@ -188,11 +263,11 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
             names_are_str = all(isinstance(c, str) for c in frame.columns)
             if not names_are_str:
                 return list(frame.columns)
-            found = [c for c in frame.columns if c in METADATA_COLUMNS]
+            found = [c for c in frame.columns if c in METADATA_INPUT_COLUMNS]
             if not found:
                 raise ValueError(
                     "None of the metadata columns "
-                    f"{list(METADATA_COLUMNS)} is in the data (columns: "
+                    f"{list(METADATA_INPUT_COLUMNS)} is in the data (columns: "
                     f"{list(frame.columns)[:10]}); name the columns to encode with "
                     "MetadataEncoder(columns=[...])."
                 )
@@ -214,16 +289,29 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
                 f"Column(s) {missing} not found in the data (columns: {list(frame.columns)[:10]})."
             )
 
+    def _group_of(self, column):
+        """(group name, kind) of one column, by its name."""
+        if not isinstance(column, str):
+            return str(column), "category"
+        canonical = METADATA_ALIASES.get(column, column)
+        if canonical in NUMERIC_COLUMNS:
+            return canonical, "numeric"
+        if canonical in KEYWORD_COLUMNS:
+            return KEYWORD_GROUP, "keyword"
+        if canonical in PEOPLE_COLUMNS:
+            return (SHARED_PEOPLE_GROUP if self.share_people else column), "category"
+        return canonical, "category"
+
     def _make_groups(self, columns):
-        groups, shared = [], []
+        groups, kinds = {}, {}
         for column in columns:
-            if self.share_people and column in PEOPLE_COLUMNS:
-                if not shared:
-                    groups.append((SHARED_PEOPLE_GROUP, shared))
-                shared.append(column)
-            else:
-                groups.append((str(column), [column]))
-        return groups
+            name, kind = self._group_of(column)
+            groups.setdefault(name, []).append(column)
+            kinds[name] = kind
+            if kind == "keyword" and self.keyword_words:
+                groups.setdefault(KEYWORD_WORD_GROUP, []).append(column)
+                kinds[KEYWORD_WORD_GROUP] = "word"
+        return list(groups.items()), [kinds[name] for name in groups]
 
     def _tokens(self, values):
         """Row positions and stripped values of one column's non-missing cells.
@@ -253,14 +341,42 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
         return np.asarray(token_rows, dtype=np.intp)[keep], tokens[keep]
 
     def _group_tokens(self, frame):
-        """For each group, the (rows, values) of all its columns' non-missing cells."""
-        out = []
-        for _, columns in self.groups_:
-            parts = [self._tokens(frame[c].to_numpy()) for c in columns]
-            out.append(
-                (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
-            )
+        """For each group, the (rows, values) of all its columns' non-missing cells.
+
+        Keyword tags are lower-cased; a ``"word"`` group holds the words of its
+        columns' tags; a ``"numeric"`` group holds float values.
+        """
+        out, tokens = [], {}
+        for (_, columns), kind in zip(self.groups_, self.group_kinds_):
+            if kind == "numeric":
+                parts = []
+                for c in columns:
+                    values = pd.to_numeric(pd.Series(frame[c].to_numpy()), errors="coerce")
+                    values = values.to_numpy(dtype=float)
+                    rows = np.flatnonzero(np.isfinite(values))
+                    parts.append((rows, values[rows]))
+            else:
+                for c in columns:  # a keyword column feeds two groups: split it once
+                    if c not in tokens:
+                        tokens[c] = self._tokens(frame[c].to_numpy())
+                parts = [tokens[c] for c in columns]
+            rows = np.concatenate([p[0] for p in parts]).astype(np.intp, copy=False)
+            values = np.concatenate([p[1] for p in parts])
+            if kind in ("keyword", "word") and len(values):
+                # One lower-casing and one regex pass over all tags, joined by a marker.
+                text = _MARK.join(values).lower()
+                if kind == "keyword":
+                    values = np.array(text.split(_MARK), dtype=object)
+                else:
+                    words = np.array(re.findall(_WORD_PATTERN + "|" + _MARK, text), dtype=object)
+                    is_mark = words == _MARK
+                    rows = rows[np.cumsum(is_mark)[~is_mark]]
+                    values = words[~is_mark]
+            out.append((rows, values))
         return out
+
+    def _bin(self, name, values):
+        return np.searchsorted(self.bin_edges_[name], values, side="right")
 
     # ------------------------------------------------------------------ fit
     def _fit(self, X):
@@ -273,14 +389,21 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
         columns = self._select_columns(frame)
         self._check_present(frame, columns)
         self.columns_ = columns
-        self.groups_ = self._make_groups(columns)
+        self.groups_, self.group_kinds_ = self._make_groups(columns)
+        self.bin_edges_ = {}
         n_movies = frame.shape[0]
         if isinstance(self.min_frequency, numbers.Integral):
             min_count = int(self.min_frequency)
         else:
             min_count = max(1, math.ceil(self.min_frequency * n_movies))
         self.categories_, codes = [], []
-        for (name, _), (rows, values) in zip(self.groups_, self._group_tokens(frame)):
+        for (name, _), kind, (rows, values) in zip(
+            self.groups_, self.group_kinds_, self._group_tokens(frame)
+        ):
+            if kind == "numeric":
+                self.categories_.append(self._fit_bins(name, values))
+                codes.append((rows, self._bin(name, values)))
+                continue
             value_codes, uniques = pd.factorize(values)
             uniques = np.asarray(uniques, dtype=object)
             # Movie frequency: a (movie, value) matrix sums repeated pairs, so each
@@ -305,6 +428,25 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
                 "the vocabulary is empty. Lower min_frequency or check the columns."
             )
         return frame, codes
+
+    def _fit_bins(self, name, values):
+        """Learn a numeric group's quantile bins; return their labels."""
+        uniques = np.unique(values)
+        if len(uniques) > 1:
+            cuts = np.quantile(values, np.linspace(0, 1, self.n_bins + 1)[1:-1])
+            # Cut between observed values, so that equal values share a bin.
+            upper = uniques[np.minimum(np.searchsorted(uniques, cuts, side="right"),
+                                       len(uniques) - 1)]
+            lower = uniques[np.maximum(np.searchsorted(uniques, cuts, side="right") - 1, 0)]
+            edges = np.unique((lower + upper) / 2)
+            edges = edges[(edges > uniques[0]) & (edges < uniques[-1])]
+        else:
+            edges = np.empty(0)
+        self.bin_edges_[name] = edges
+        bounds = np.concatenate([[-np.inf], edges, [np.inf]])
+        return np.array(
+            [f"[{a:g}, {b:g})" for a, b in zip(bounds[:-1], bounds[1:])], dtype=object
+        )
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -345,7 +487,12 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
     def _codes(self, frame):
         """(rows, column within the group, -1 if unknown) of every value, per group."""
         codes = []
-        for categories, (rows, values) in zip(self.categories_, self._group_tokens(frame)):
+        for (name, _), kind, categories, (rows, values) in zip(
+            self.groups_, self.group_kinds_, self.categories_, self._group_tokens(frame)
+        ):
+            if kind == "numeric":
+                codes.append((rows, self._bin(name, values)))
+                continue
             index = pd.Index(categories, dtype=object)
             codes.append((rows, index.get_indexer(values) if len(values) else np.empty(0, int)))
         return codes

@@ -47,7 +47,8 @@ def test_bunch_matches_the_written_manifest(catalogue):
     np.testing.assert_array_equal(again.target, catalogue.target)
     raw = pd.read_csv(catalogue.manifest, keep_default_na=False)
     expected = ["movieId", "title", "year", GENRES_COLUMN, "plot", "poster", "trailer"]
-    assert list(raw.columns) == expected + list(METADATA_COLUMNS) + ["split"]
+    assert list(raw.columns) == expected + list(METADATA_COLUMNS) + ["keywords", "runtime",
+                                                                     "split"]
     # media paths are relative in the manifest, absolute in the Bunch
     rel = raw["poster"][raw["poster"] != ""]
     assert rel.str.startswith("posters/").all()
@@ -244,3 +245,37 @@ def test_verbose_shows_progress_only_when_asked(tmp_path, capsys):
     assert captured.out == "" and captured.err == ""
     make_movies(8, modalities="plot", path=tmp_path / "loud", verbose=1)
     assert "make_movies" in capsys.readouterr().err
+
+
+def test_keywords_and_runtime_carry_genre_signal(tmp_path):
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import make_pipeline
+
+    from skgenre.metrics import average_precision
+
+    movies = make_movies(300, genres=["War", "Children", "Comedy", "Horror"],
+                         modalities=("plot", "metadata"), missing_rate=0.1, path=tmp_path)
+    X, Y = movies.data, movies.target
+    has = ~is_missing(X["keywords"])
+    assert (has == ~is_missing(X["cast"])).all()  # missing with the rest of the metadata
+    assert 0.8 < has.mean() < 0.97
+    tags = X.loc[has, "keywords"].str.split("|")
+    assert tags.str.len().between(2, 12).all()
+    assert X.loc[has, "keywords"].str.contains(" ").any()  # multi-word tags
+    # Keywords alone rank genres far better than the genre-frequency prior.
+    model = make_pipeline(
+        CountVectorizer(tokenizer=lambda s: s.split("|"), token_pattern=None, lowercase=False),
+        OneVsRestClassifier(LogisticRegression(max_iter=1000)),
+    )
+    proba = cross_val_predict(model, X.loc[has, "keywords"], Y[has], cv=3, method="predict_proba")
+    prior = np.tile(Y[has].mean(0), (int(has.sum()), 1))
+    # Measured: 0.57 against 0.43 (signal 0.6: a genre shows in the keywords 60 % of the time).
+    assert average_precision(Y[has], proba) > average_precision(Y[has], prior) + 0.08
+    # Runtime: war movies run longer than children's movies, by about their typical gap.
+    runtime = X["runtime"].to_numpy(dtype=float)
+    war, children = Y[:, 0] == 1, Y[:, 1] == 1
+    assert np.nanmean(runtime[war & ~children]) > np.nanmean(runtime[children & ~war]) + 15
+    assert np.isnan(runtime[~has]).all()

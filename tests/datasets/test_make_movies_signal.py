@@ -184,7 +184,7 @@ def test_project_metadata_model_beats_the_prior(catalogue):
     present = ~np.all([is_missing(X[c]) for c in columns], axis=0)
 
     def fit_predict(frame, train, test):
-        model = make_metadata_model(random_state=0, n_estimators=100)
+        model = make_metadata_model(random_state=0)
         return model.fit(frame.iloc[train], Y[train]).predict_proba(frame.iloc[test])
 
     P = _out_of_fold(fit_predict, X[columns], Y, present)

@@ -10,7 +10,12 @@ from sklearn.preprocessing import FunctionTransformer
 
 from skgenre import MovieGenreStacker
 from skgenre.datasets import Modality
-from skgenre.ensemble import ConstantGenreWarning, PerGenreClassifier, make_final_estimator
+from skgenre.ensemble import (
+    ConstantGenreWarning,
+    LogitFusionClassifier,
+    PerGenreClassifier,
+    make_final_estimator,
+)
 from skgenre.metrics import average_precision, confident_genres, get_scorer, modality_report
 from skgenre.model_selection import MultilabelStratifiedKFold, multilabel_train_test_split
 
@@ -198,7 +203,7 @@ def test_default_estimators_skip_absent_modalities(table, monkeypatch):
          ValueError, "poster"),
         ({}, lambda X: X, lambda Y: Y.iloc[:-1], ValueError, "movies"),
         ({}, lambda X: X, lambda Y: Y.iloc[:, 0], ValueError, "2-D"),
-        ({"estimators": None}, lambda X: X[["title", "year"]], lambda Y: Y, ValueError,
+        ({"estimators": None}, lambda X: X[["title"]], lambda Y: Y, ValueError,
          "none of the modality"),
         ({"cv": "prefit"}, lambda X: X, lambda Y: Y, Exception, "not fitted"),
         ({"threshold": 2}, lambda X: X, lambda Y: Y, ValueError, "threshold"),
@@ -227,17 +232,17 @@ def test_nested_params_and_grid_search(table):
     stacker = MovieGenreStacker(base_estimators(), make_final_estimator(), cv=2, random_state=0)
     params = stacker.get_params()
     assert "text__tfidfvectorizer__ngram_range" in params
-    assert "final_estimator__estimator__C" in params
+    assert "final_estimator__C" in params
     stacker.set_params(text__tfidfvectorizer__min_df=2)
     assert stacker.estimators[0][1].named_steps["tfidfvectorizer"].min_df == 2
     assert stacker.estimators[0][2] == "plot"
     grid = GridSearchCV(
         stacker,
-        {"final_estimator__estimator__C": [0.1, 1.0], "text__tfidfvectorizer__sublinear_tf": [True]},
+        {"final_estimator__C": [0.1, 1.0], "text__tfidfvectorizer__sublinear_tf": [True]},
         cv=MultilabelStratifiedKFold(2), scoring=get_scorer("average_precision_samples"),
     ).fit(X, Y)
     assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
-    assert grid.best_params_["final_estimator__estimator__C"] in (0.1, 1.0)
+    assert grid.best_params_["final_estimator__C"] in (0.1, 1.0)
 
 
 def test_cross_val_score_with_sklearn_average_precision(table):
@@ -274,7 +279,7 @@ def test_memory_caches_base_models_across_final_estimator_grid(table, tmp_path):
     first = counter.read_text().count("fit")
     assert first == 4  # 3 folds + refit
     for C in (0.1, 10.0):
-        stacker.set_params(final_estimator__estimator__C=C).fit(X, Y)
+        stacker.set_params(final_estimator__C=C).fit(X, Y)
     assert counter.read_text().count("fit") == first  # no base model refit
     MovieGenreStacker([("text", CountingText(str(counter)), "plot")], cv=3,
                       random_state=0).fit(X, Y)  # no memory: fits again
@@ -380,10 +385,16 @@ def test_per_genre_classifier_own_genre_columns(split):
 
 
 def test_make_final_estimator_kinds():
-    default = make_final_estimator()
+    assert isinstance(make_final_estimator(), LogitFusionClassifier)
+    assert repr(make_final_estimator("logit")) == repr(make_final_estimator())
+    assert make_final_estimator().pooling == "partial"
+    assert make_final_estimator("logit_pergenre").pooling == "none"
+    assert make_final_estimator("logit_cogenres").other_genres == "all"
+    with pytest.raises(ValueError, match="Unknown final estimator kind"):
+        make_final_estimator("boosting")
+    default = make_final_estimator("own_genre")
     assert isinstance(default, PerGenreClassifier) and default.features == "own_genre"
     assert default.estimator.C == 3.0
-    assert repr(make_final_estimator("own_genre")) == repr(default)
     assert make_final_estimator("logistic").features == "all"
     # own_genre: each genre's model sees its own column of each base model + indicators
     rng = np.random.default_rng(0)
@@ -392,3 +403,131 @@ def test_make_final_estimator_kinds():
     fitted = clone(default).fit(Z, Y)
     assert [c.tolist() for c in fitted.columns_] == [[0, 3, 4, 7], [1, 3, 5, 7], [2, 3, 6, 7]]
     assert average_precision(Y, fitted.predict_proba(Z)) > 0.9
+
+
+def stacked_input(n=300, seed=0, n_base=2, k=3, shift=0.5):
+    """Stacked input as the stacker lays it out, with some movies lacking a modality."""
+    rng = np.random.default_rng(seed)
+    Y = rng.integers(0, 2, (n, k))
+    blocks = []
+    for m in range(n_base):
+        proba = np.clip(Y * shift + rng.random((n, k)) * (1 - shift), 0, 1)
+        missing = rng.random(n) < 0.2
+        proba[missing] = 0.0
+        blocks += [proba, missing[:, None].astype(float)]
+    return np.hstack(blocks), Y
+
+
+@pytest.mark.parametrize(
+    "pooling, other_genres", [("partial", "none"), ("full", "none"), ("none", "none"),
+                              ("none", "all")]
+)
+def test_logit_fusion_layout_and_exact_contributions(pooling, other_genres):
+    Z, Y = stacked_input()
+    Z = np.hstack([Z, np.random.default_rng(1).normal(size=(len(Z), 1))])  # a passthrough
+    fusion = LogitFusionClassifier(pooling=pooling, other_genres=other_genres).fit(Z, Y)
+    assert fusion.n_base_ == 2 and fusion.n_genres_ == 3
+    own = [0, 4, 3, 7, 8]
+    if other_genres == "none":
+        assert fusion.columns_[0].tolist() == own
+    else:
+        assert fusion.columns_[0].tolist() == [0, 4, 3, 7, 1, 2, 5, 6, 8]
+    logits = fusion.decision_function(Z)
+    np.testing.assert_allclose(fusion.predict_proba(Z), 1 / (1 + np.exp(-logits)))
+    assert average_precision(Y, fusion.predict_proba(Z)) > 0.9
+    groups = np.array([0] * 4 + [1] * 4 + [2])
+    terms, base = fusion.contributions(Z, groups)
+    assert terms.shape == (len(Z), 3, 3)
+    np.testing.assert_allclose(base + terms.sum(axis=2), logits, atol=1e-10)
+    # Contributions are relative to the training mean: they average to zero.
+    np.testing.assert_allclose(terms.mean(axis=0), 0, atol=1e-10)
+    # A missing modality's probabilities are not read, only its indicator.
+    missing = Z[:, 3] == 1
+    changed = Z.copy()
+    changed[np.ix_(missing, [0, 1, 2])] = 0.9
+    np.testing.assert_allclose(fusion.decision_function(changed), logits)
+    with pytest.raises(ValueError, match="one group per stacked column"):
+        fusion.contributions(Z, groups[:-1])
+
+
+def test_partial_pooling_lies_between_shared_and_separate_weights():
+    Z, Y = stacked_input(n=400, k=3, shift=0.2)  # not separable: finite weights
+    Z[:, [1, 5]] = np.random.default_rng(2).random((len(Z), 2))  # genre 1: noise only
+    full = LogitFusionClassifier(pooling="full").fit(Z, Y)
+    none = LogitFusionClassifier(pooling="none", C=10.0).fit(Z, Y)
+    assert np.allclose(full.coef_[0], full.coef_[1])  # shared weights
+    assert not np.allclose(none.coef_[0], none.coef_[1])
+    for genre_C, close_to in ((1e-6, full), (1e4, none)):
+        partial = LogitFusionClassifier(genre_C=genre_C).fit(Z, Y)
+        for j in range(3):
+            np.testing.assert_allclose(partial.coef_[j], close_to.coef_[j], atol=0.05)
+
+
+def test_logit_fusion_constant_genre_and_errors():
+    Z, Y = stacked_input(k=2)
+    Y[:, 1] = 0
+    with pytest.warns(ConstantGenreWarning, match=r"\[1\]"):
+        fusion = LogitFusionClassifier().fit(Z, Y)
+    assert fusion.predict_proba(Z)[:, 1].max() < 1e-3
+    with pytest.raises(ValueError, match="n_genres \\+ 1"):
+        LogitFusionClassifier().fit(Z[:, :2], Y)
+    with pytest.raises(ValueError, match="C"):
+        LogitFusionClassifier(C=0).fit(Z, Y)
+    with pytest.raises(ValueError, match="needs pooling='none'"):
+        LogitFusionClassifier(other_genres="all").fit(Z, Y)
+
+
+def test_explain_contributions_sum_to_the_fused_logit(fitted, split):
+    _, X_test, _, _ = split
+    X_test = X_test.iloc[:5].copy()
+    X_test.iloc[0, X_test.columns.get_loc("plot")] = None  # a movie without a plot
+    table = fitted.explain(X_test)
+    assert list(table.columns) == ["base", "text", "cast", "logit", "proba"]
+    assert table.index.names == ["movie", "genre"]
+    assert list(table.index) == [(i, g) for i in X_test.index for g in fitted.genre_names_]
+    np.testing.assert_allclose(table[["base", "text", "cast"]].sum(axis=1), table["logit"])
+    proba = fitted.predict_proba(X_test)
+    np.testing.assert_allclose(table["proba"].to_numpy().reshape(proba.shape), proba)
+    np.testing.assert_allclose(1 / (1 + np.exp(-table["logit"])), table["proba"])
+    # The base value is the same for every movie; the text term of the movie without a
+    # plot is its missing indicator's alone, the same for all such movies.
+    first = table.loc[X_test.index[0]]
+    assert (table.groupby(level="genre")["base"].nunique() == 1).all()
+    again = X_test.copy()
+    again["plot"] = None
+    np.testing.assert_allclose(fitted.explain(again).loc[X_test.index[0], "text"], first["text"])
+
+
+def test_explain_with_passthrough_and_other_final_estimators(table):
+    X, Y = table
+    stacker = MovieGenreStacker(base_estimators(), cv=2, passthrough=["year"],
+                                random_state=0).fit(X, Y)
+    explanation = stacker.explain(X.iloc[:3])
+    assert list(explanation.columns) == ["base", "text", "cast", "passthrough", "logit", "proba"]
+    np.testing.assert_allclose(explanation.iloc[:, :4].sum(axis=1), explanation["logit"])
+    other = MovieGenreStacker(base_estimators(), make_final_estimator("own_genre"), cv=2,
+                              random_state=0).fit(X, Y)
+    with pytest.raises(TypeError, match="contributions"):
+        other.explain(X.iloc[:3])
+
+
+def test_default_stacker_reads_a_public_movie_table_without_renaming():
+    rng = np.random.default_rng(0)
+    n = 120
+    Y = rng.integers(0, 2, (n, 2))
+    keywords = ["|".join(["city"] + ["haunted house"] * a + ["first love"] * b) for a, b in Y]
+    X = pd.DataFrame({
+        "director": rng.choice(["Wes Craven", "Nora Ephron", "Sam Raimi"], n),
+        "original_language": rng.choice(["en", "fr"], n),
+        "country": rng.choice(["USA", "France"], n),
+        "plot_keywords": keywords,
+        "year": rng.integers(1950, 2020, n),
+        "runtime": rng.integers(80, 150, n),
+    })
+    stacker = MovieGenreStacker(cv=2, random_state=0).fit(X, Y)
+    assert stacker.modalities_ == ["metadata"]
+    assert sorted(stacker.columns_[0]) == sorted(X.columns)
+    encoder = stacker.named_estimators_["metadata"]["encoder"]
+    assert {g for g, _ in encoder.groups_} == {
+        "director_name", "language", "country", "keyword", "keyword_word", "year", "runtime"}
+    assert average_precision(Y, stacker.predict_proba(X)) > 0.9

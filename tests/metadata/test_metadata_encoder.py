@@ -142,11 +142,11 @@ def test_min_frequency_counts_movies(min_frequency, expected):
 
 
 def test_named_columns_separator_and_arrays():
-    frame = pd.DataFrame({"stars": ["A|B", "B"], "language": ["English", "French"]})
-    enc = MetadataEncoder(columns="stars").fit(frame)
-    assert list(enc.get_feature_names_out()) == ["stars=A", "stars=B"]
-    enc = MetadataEncoder(columns=["stars"], separator=None).fit(frame)
-    assert list(enc.get_feature_names_out()) == ["stars=A|B", "stars=B"]
+    frame = pd.DataFrame({"crew": ["A|B", "B"], "language": ["English", "French"]})
+    enc = MetadataEncoder(columns="crew").fit(frame)
+    assert list(enc.get_feature_names_out()) == ["crew=A", "crew=B"]
+    enc = MetadataEncoder(columns=["crew"], separator=None).fit(frame)
+    assert list(enc.get_feature_names_out()) == ["crew=A|B", "crew=B"]
     # A 2-D array without names: every column, labelled by position.
     array = np.array([["A|B", "x"], ["C", None]], dtype=object)
     enc = MetadataEncoder().fit(array)
@@ -174,6 +174,8 @@ def test_transform_needs_the_fitted_columns_only(movies):
         ({"min_frequency": 1.5}, None, InvalidParameterError, "min_frequency"),
         ({"share_people": "yes"}, None, InvalidParameterError, "share_people"),
         ({"separator": 3}, None, InvalidParameterError, "separator"),
+        ({"n_bins": 0}, None, InvalidParameterError, "n_bins"),
+        ({"keyword_words": "yes"}, None, InvalidParameterError, "keyword_words"),
         ({"separator": ""}, None, ValueError, "separator must be a non-empty"),
         ({"columns": ["nope"]}, None, ValueError, r"\['nope'\] not found"),
         ({"columns": []}, None, ValueError, "columns is empty"),
@@ -241,3 +243,74 @@ def test_odd_cells_are_split_like_the_others(marker_cell):
         rows = [[0] + r for r in rows]
         rows[3][0] = 1
     np.testing.assert_array_equal(dense(X), rows)
+
+
+@pytest.fixture
+def public_table():
+    """A table named the way public movie tables are: aliases, keywords and numbers."""
+    return pd.DataFrame(
+        {
+            "director": ["Wes Craven", "Nora Ephron", "Wes Craven", None],
+            "director_name": [None, None, None, "Nora Ephron"],
+            "original_language": ["en", "en", "fr", ""],
+            "country": ["USA", "USA|France", "France", None],
+            "plot_keywords": ["Serial Killer|mask", "new york|romance", "killer clown", None],
+            "tags": ["gore", None, "Serial killer", "romance"],
+            "year": [1996, 1993, 2010, np.nan],
+            "duration": ["111", "105", "not known", 98.0],
+        }
+    )
+
+
+def test_aliases_keywords_and_numbers_are_read_by_name(public_table):
+    enc = MetadataEncoder(n_bins=2).fit(public_table)
+    assert enc.columns_ == list(public_table.columns)
+    groups = dict(enc.groups_)
+    assert groups["director_name"] == ["director", "director_name"]
+    assert groups["keyword"] == groups["keyword_word"] == ["plot_keywords", "tags"]
+    assert dict(zip(groups, enc.group_kinds_)) == {
+        "director_name": "category", "language": "category", "country": "category",
+        "keyword": "keyword", "keyword_word": "word", "year": "numeric", "runtime": "numeric",
+    }
+    X = enc.transform(public_table)
+    # An alias shares the vocabulary of the column it stands for.
+    np.testing.assert_array_equal(column(enc, X, "director_name=Nora Ephron"), [0, 1, 0, 1])
+    np.testing.assert_array_equal(column(enc, X, "language=en"), [1, 1, 0, 0])
+    np.testing.assert_array_equal(column(enc, X, "country=France"), [0, 1, 1, 0])
+    # Tags are lower-cased and shared across the keyword columns; so are their words.
+    np.testing.assert_array_equal(column(enc, X, "keyword=serial killer"), [1, 0, 1, 0])
+    np.testing.assert_array_equal(column(enc, X, "keyword=romance"), [0, 1, 0, 1])
+    np.testing.assert_array_equal(column(enc, X, "keyword_word=killer"), [1, 0, 1, 0])
+    assert "keyword_word=new" in enc.get_feature_names_out()
+    # Numbers: one bin per movie that has one; unreadable or missing numbers give none.
+    year = [n for n in enc.get_feature_names_out() if n.startswith("year=")]
+    assert len(year) == 2
+    assert dense(X[:, [list(enc.get_feature_names_out()).index(n) for n in year]]).sum(1).tolist() == [1, 1, 1, 0]
+    runtime = [n for n in enc.get_feature_names_out() if n.startswith("runtime=")]
+    assert dense(X[:, [list(enc.get_feature_names_out()).index(n) for n in runtime]]).sum(1).tolist() == [1, 1, 0, 1]
+
+
+def test_numeric_bins_follow_quantiles_and_clip_unseen_values():
+    years = pd.DataFrame({"year": np.arange(1950, 2030)})
+    enc = MetadataEncoder(n_bins=4).fit(years)
+    assert len(enc.categories_[0]) == 4
+    X = dense(enc.transform(years))
+    np.testing.assert_array_equal(X.sum(0), [20, 20, 20, 20])
+    # Numbers outside the fitted range go to the first or last bin.
+    out = dense(enc.transform(pd.DataFrame({"year": [1800, 2100]})))
+    np.testing.assert_array_equal(out.argmax(1), [0, 3])
+    # Repeated values share a bin: fewer bins than asked for.
+    enc = MetadataEncoder(n_bins=8).fit(pd.DataFrame({"runtime": [90] * 10 + [120] * 2}))
+    assert len(enc.categories_[0]) == 2
+    one_value = MetadataEncoder().fit(pd.DataFrame({"year": [2000, 2000]}))
+    assert list(one_value.get_feature_names_out()) == ["year=[-inf, inf)"]
+
+
+def test_keyword_words_can_be_left_out(public_table):
+    enc = MetadataEncoder(keyword_words=False).fit(public_table[["plot_keywords"]])
+    assert [g for g, _ in enc.groups_] == ["keyword"]
+    enc = MetadataEncoder(min_frequency=2).fit(public_table[["plot_keywords", "tags"]])
+    assert list(enc.get_feature_names_out()) == [
+        "keyword=romance", "keyword=serial killer", "keyword_word=killer",
+        "keyword_word=romance", "keyword_word=serial",
+    ]
