@@ -320,6 +320,7 @@ def write_report(
     if single_model:  # one modality: its row is the model's output, no "fusion" beside it
         (name,) = [key for key in scores if key != fusion]
         scores = {name: scores[fusion]}
+    template = _environment().get_template("report.html.j2")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     logger.info("writing the report to %s", out_dir)
@@ -361,7 +362,7 @@ def write_report(
     facts.setdefault("Genres", f"{len(genre_names)} ({', '.join(genre_names)})")
     facts.setdefault("Models", ", ".join(scores))
     facts.setdefault("Written", datetime.datetime.now().strftime("%Y-%m-%d %H:%M"))
-    page = _environment().get_template("report.html.j2").render(
+    page = template.render(
         title=title,
         facts={str(k): str(v) for k, v in facts.items()},
         study_table=_table_rows(table),
