@@ -44,8 +44,8 @@ EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("plot_*.py"))
 # (SKGENRE_INTERSPHINX_CACHE) after fetching it once: the build must then link to
 # scikit-learn's site without reaching it.
 SKLEARN_INVENTORY = [
-    "sklearn.compose.ColumnTransformer py:class 1 modules/generated/$.html#$ -",
-    "sklearn.ensemble.StackingClassifier py:class 1 modules/generated/$.html#$ -",
+    f"{name} py:class 1 modules/generated/{name}.html#$ -"
+    for name in ["sklearn.compose.ColumnTransformer", "sklearn.ensemble.StackingClassifier"]
 ]
 
 
