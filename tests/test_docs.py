@@ -58,12 +58,12 @@ def _write_inventory(path, project, lines):
     path.write_bytes(header.encode() + body)
 
 
-@pytest.fixture(scope="module")
-def built_docs(tmp_path_factory):
+def _build_docs(tmp_path_factory):
     """``make docs`` on a copy of docs/ and examples/: (status, stderr, html folder).
 
     The build runs every example through sphinx-gallery (a few minutes on two cores), with
-    a fresh data home for their synthetic catalogues.
+    a fresh data home for their synthetic catalogues. One test makes every check on one
+    build: a fixture shared by several tests was built once per xdist worker.
     """
     pytest.importorskip("sphinx")
     pytest.importorskip("numpydoc")
@@ -101,40 +101,32 @@ def built_docs(tmp_path_factory):
 
 
 @pytest.mark.xdist_group("docs")
-def test_docs_build_without_warnings(built_docs):
-    status, err, out = built_docs
+def test_docs_build_gallery_and_links(tmp_path_factory):
+    status, err, out = _build_docs(tmp_path_factory)
     assert status == 0, err[-4000:]
     assert (out / "index.html").is_file()
     page = (out / "generated" / "skgenre.ensemble.MovieGenreStacker.html").read_text()
     assert "predict_proba" in page
     assert "_static/skgenre.css" in page  # code blocks wrap instead of scrolling sideways
 
-
-@pytest.mark.xdist_group("docs")
-def test_api_pages_link_to_scikit_learn(built_docs):
-    _, _, out = built_docs
-    page = (out / "generated" / "skgenre.ensemble.MovieGenreStacker.html").read_text()
+    # API pages link to scikit-learn (through the cached inventory)
     assert (
         'href="https://scikit-learn.org/stable/modules/generated/'
         'sklearn.compose.ColumnTransformer.html#sklearn.compose.ColumnTransformer"'
     ) in page
-    stacking = (out / "stacking.html").read_text()
-    assert "sklearn.ensemble.StackingClassifier.html" in stacking
+    assert "sklearn.ensemble.StackingClassifier.html" in (out / "stacking.html").read_text()
 
-
-@pytest.mark.xdist_group("docs")
-@pytest.mark.parametrize("example", EXAMPLES)
-def test_gallery_page_shows_figures_and_output(built_docs, example):
+    # a gallery page per example, with its figures and printed output
     from PIL import Image
 
-    _, _, out = built_docs
-    page = (out / "auto_examples" / f"{example}.html").read_text(encoding="utf-8")
-    images = re.findall(r'<img[^>]+src="([^"]*sphx_glr_%s_\d+\.png)"' % example, page)
-    assert images, f"{example} rendered no figure"
-    for src in images:
-        with Image.open((out / "auto_examples" / src).resolve()) as img:
-            assert img.width > 200 and img.height > 100
-    assert "sphx-glr-script-out" in page, f"{example} printed nothing"
-    assert ":class:`" not in page and ":func:`" not in page  # roles render as links
     gallery = (out / "auto_examples" / "index.html").read_text(encoding="utf-8")
-    assert f"{example}.html" in gallery
+    for example in EXAMPLES:
+        assert f"{example}.html" in gallery, example
+        page = (out / "auto_examples" / f"{example}.html").read_text(encoding="utf-8")
+        images = re.findall(r'<img[^>]+src="([^"]*sphx_glr_%s_\d+\.png)"' % example, page)
+        assert images, f"{example} rendered no figure"
+        for src in images:
+            with Image.open((out / "auto_examples" / src).resolve()) as img:
+                assert img.width > 200 and img.height > 100, src
+        assert "sphx-glr-script-out" in page, f"{example} printed nothing"
+        assert ":class:`" not in page and ":func:`" not in page, example  # roles render
