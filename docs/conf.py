@@ -1,14 +1,18 @@
 """Sphinx configuration of the skgenre documentation.
 
 Build with ``make docs`` (``python -m sphinx -W --keep-going -b html docs docs/_build/html``).
+The build runs every ``examples/plot_*.py`` through sphinx-gallery (a few minutes on a CPU).
 """
 
+import logging
 import os
 import sys
+import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # document the working tree, installed or not
+sys.path.insert(0, str(HERE / "sphinxext"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import skgenre  # noqa: E402
@@ -24,7 +28,9 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
+    "sphinx.ext.intersphinx",
     "numpydoc",
+    "sphinx_gallery.gen_gallery",
 ]
 
 templates_path = ["_templates"]
@@ -43,16 +49,83 @@ numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = True
 numpydoc_xref_param_type = False
 
-html_theme = "alabaster"
+html_theme = "pydata_sphinx_theme"
 html_static_path = ["_static"]
+html_css_files = ["skgenre.css"]  # code blocks wrap their lines instead of scrolling sideways
 html_title = f"skgenre {release}"
 html_theme_options = {
-    "description": "Multi-label movie genre classification, the scikit-learn way.",
-    "fixed_sidebar": True,
-    "page_width": "1100px",
-    "sidebar_width": "240px",
+    "navbar_align": "left",
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "secondary_sidebar_items": ["page-toc", "sg_download_links", "sg_launcher_links"],
 }
-html_sidebars = {"**": ["about.html", "navigation.html", "searchbox.html"]}
+html_sidebars = {"install": [], "quick_start": [], "data_format": []}
+html_show_sourcelink = False
+
+
+# -- sphinx-gallery: examples/plot_*.py -> auto_examples/, with their figures and output ----
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "within_subsection_order": "gallery_order.ExampleOrder",
+    "doc_module": ("skgenre",),
+    "backreferences_dir": "generated/backreferences",
+    "image_scrapers": ("matplotlib",),
+    "abort_on_example_error": False,  # a failing example fails the build at its end
+    "remove_config_comments": True,
+    "download_all_examples": False,
+    "show_signature": False,
+    "min_reported_time": 1,
+}
+
+
+# -- intersphinx: links to the libraries skgenre builds on ---------------------------------
+# Each project's objects.inv is fetched from its site once and kept in _build/intersphinx/,
+# so that later builds, offline ones included, reuse it. A project whose inventory can be
+# neither fetched nor found there is left out (its names show as plain code, not links):
+# an unreachable inventory is a warning in Sphinx, and ``-W`` would fail the build.
+INTERSPHINX_SITES = {
+    "python": "https://docs.python.org/3/",
+    "sklearn": "https://scikit-learn.org/stable/",
+    "numpy": "https://numpy.org/doc/stable/",
+    "pandas": "https://pandas.pydata.org/docs/",
+    "skorch": "https://skorch.readthedocs.io/en/stable/",
+    "torch": "https://docs.pytorch.org/docs/stable/",
+    "joblib": "https://joblib.readthedocs.io/en/stable/",
+}
+INTERSPHINX_CACHE = Path(
+    os.environ.get("SKGENRE_INTERSPHINX_CACHE", HERE / "_build" / "intersphinx")
+)
+_logger = logging.getLogger("skgenre.docs")
+
+
+def _inventory(name, url, timeout=5):
+    """Path of ``name``'s objects.inv, downloaded into the cache if needed; None if neither."""
+    cached = INTERSPHINX_CACHE / f"{name}.inv"
+    if cached.is_file() and cached.stat().st_size > 0:
+        return cached
+    try:
+        with urllib.request.urlopen(url + "objects.inv", timeout=timeout) as response:
+            data = response.read()
+    except OSError as exc:
+        _logger.warning("intersphinx: no inventory for %s (%s); its names stay unlinked", name, exc)
+        return None
+    if not data.startswith(b"# Sphinx inventory version"):
+        return None
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(".part")
+    tmp.write_bytes(data)
+    tmp.replace(cached)
+    return cached
+
+
+intersphinx_mapping = {}
+for _name, _url in INTERSPHINX_SITES.items():
+    _path = _inventory(_name, _url)
+    if _path is not None:
+        intersphinx_mapping[_name] = (_url, str(_path))
+intersphinx_timeout = 5
 
 
 # -- docstring hygiene ----------------------------------------------------------------------

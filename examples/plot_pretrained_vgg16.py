@@ -82,6 +82,22 @@ print(f"macro AP: model {average_precision(Y_test, proba):.3f}, "
       f"genre-frequency prior {average_precision(Y_test, prior):.3f}")
 
 # %%
+# A few test posters, with their true genres and the model's two most likely ones.
+import matplotlib.pyplot as plt  # noqa: E402
+from PIL import Image  # noqa: E402
+
+genres = movies.target_names
+fig, axes = plt.subplots(1, 4, figsize=(10, 3.6), layout="constrained")
+for ax, path, truth, p in zip(axes, P_test, Y_test, proba):
+    with Image.open(path) as img:
+        ax.imshow(img.convert("RGB"))
+    top = np.argsort(-p)[:2]
+    ax.set_title("true: " + ", ".join(g for g, y in zip(genres, truth) if y)
+                 + "\nmodel: " + ", ".join(f"{genres[j]} {p[j]:.2f}" for j in top), fontsize=8)
+    ax.axis("off")
+plt.show()
+
+# %%
 # The checkpoint, loaded unchanged
 # --------------------------------
 # The embedder loaded the file with :func:`~skgenre.vision.load_backbone`, which checks

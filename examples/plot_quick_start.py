@@ -14,15 +14,12 @@ and plot per-genre average precision and precision-recall curves.
 # and credits to a folder (reused by later calls with the same parameters) and loads
 # them like any manifest: ``data`` is the movie table, ``target`` the 0/1 genre matrix.
 # Some movies lack a modality (an empty cell), as in real catalogues.
-import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from skgenre import MovieGenreStacker  # noqa: E402
-from skgenre.datasets import make_movies  # noqa: E402
-from skgenre.model_selection import multilabel_train_test_split  # noqa: E402
+from skgenre import MovieGenreStacker
+from skgenre.datasets import make_movies
+from skgenre.model_selection import multilabel_train_test_split
 
 movies = make_movies(150, random_state=0)
 genres = movies.target_names
@@ -64,6 +61,7 @@ from skgenre.metrics import AveragePrecisionDisplay, GenrePrecisionRecallDisplay
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
 AveragePrecisionDisplay.from_estimator(stacker, X_test, Y_test, ax=ax1)
 GenrePrecisionRecallDisplay.from_estimator(stacker, X_test, Y_test, ax=ax2)
+plt.show()
 
 # %%
 # Confident genres

@@ -1,7 +1,6 @@
 """Write a self-contained HTML report folder: the study's table, AP bars, PR curves, examples."""
 
 import datetime
-import html
 import logging
 import math
 import warnings
@@ -23,42 +22,23 @@ __all__ = ["write_report"]
 logger = logging.getLogger(__name__)
 
 THUMBNAIL_WIDTH = 120
+PLOT_CHARACTERS = 260  # longer plots are cut at a word boundary on the cards
 
-_CSS = """
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0;
-       color: #1d2330; background: #f5f6f8; }
-main { max-width: 1100px; margin: 0 auto; padding: 24px 32px 48px; background: #fff; }
-h1 { margin: 0 0 4px; font-size: 28px; }
-h2 { margin: 36px 0 8px; font-size: 21px; border-bottom: 2px solid #e3e6ea; padding-bottom: 4px; }
-p.lead { color: #555d6b; margin: 0 0 12px; }
-p.note { color: #555d6b; font-size: 13px; }
-dl.facts { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; font-size: 14px; }
-dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
-table.scores { border-collapse: collapse; font-size: 14px; margin: 8px 0; }
-table.scores th, table.scores td { padding: 5px 12px; border-bottom: 1px solid #e3e6ea;
-                                   text-align: right; }
-table.scores th:first-child, table.scores td:first-child { text-align: left; }
-table.scores thead th { background: #f0f2f5; }
-table.scores td.best { font-weight: 700; color: #0b6b2f; }
-table.scores tr.fusion td { background: #f3faf5; }
-img.figure { max-width: 100%; display: block; margin: 8px 0; }
-.movies { display: grid; grid-template-columns: repeat(2, 1fr); gap: 16px; }
-.movie { display: flex; gap: 14px; border: 1px solid #e3e6ea; border-radius: 6px; padding: 12px; }
-.movie img, .movie .noposter { width: 120px; height: auto; flex: none; align-self: flex-start;
-                                border-radius: 3px; box-shadow: 0 1px 3px rgba(0,0,0,.25); }
-.movie .noposter { height: 170px; background: #e3e6ea; color: #777; font-size: 12px;
-                   display: flex; align-items: center; justify-content: center; }
-.movie h3 { margin: 0 0 6px; font-size: 16px; }
-.movie .plot { font-size: 13px; color: #444; margin: 0 0 8px; }
-.movie .row { font-size: 13px; margin: 4px 0; }
-.chip { display: inline-block; padding: 1px 8px; margin: 2px 2px; border-radius: 10px;
-        font-size: 12px; border: 1px solid; }
-.hit { background: #e3f5e9; border-color: #3a9d5d; color: #175c2f; }
-.miss { background: #fff; border-color: #9aa1ac; color: #555d6b; }
-.wrong { background: #fdeaea; border-color: #d05353; color: #8c1d1d; }
-.plain { background: #f0f2f5; border-color: #f0f2f5; color: #555d6b; }
-.legend { font-size: 13px; margin: 4px 0 12px; }
-"""
+
+def _environment():
+    """The Jinja2 environment of the report's templates (package data), autoescaping on."""
+    try:
+        import jinja2
+    except ImportError as exc:  # pragma: no cover - jinja2 comes with the plot extra
+        raise ImportError(
+            "The HTML report needs Jinja2: pip install jinja2 (or skgenre[plot])."
+        ) from exc
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("skgenre.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def _figure(figsize):
@@ -90,18 +70,15 @@ def _study_table(Y_true, scores, genre_names):
     return pd.concat(rows)
 
 
-def _table_html(
+def _table_rows(
     table, best_columns=("micro", "macro", "samples"), highlight_row="fusion", best_in_row=()
 ):
-    """An HTML table with the best value of each score column (or of each row) in bold."""
+    """A table for the template: the best value of each score column (or of each row) in bold."""
     best = {c: table[c].max() for c in best_columns if c in table}
     row_best = table[list(best_in_row)].max(axis=1) if len(best_in_row) else None
-    out = ['<table class="scores"><thead><tr><th></th>']
-    out += [f"<th>{html.escape(str(c))}</th>" for c in table.columns]
-    out.append("</tr></thead><tbody>")
+    rows = []
     for i, name in enumerate(table.index):
-        cls = ' class="fusion"' if str(name) == highlight_row else ""
-        out.append(f"<tr{cls}><td>{html.escape(str(name))}</td>")
+        cells = []
         for j, c in enumerate(table.columns):
             value = table.iloc[i, j]
             if pd.api.types.is_float_dtype(table[c].dtype):
@@ -110,11 +87,10 @@ def _table_html(
                 if row_best is not None and c in best_in_row and not math.isnan(value):
                     bold = bool(np.isclose(value, row_best.iloc[i]))
             else:
-                text, bold = html.escape(str(value)), False
-            out.append(f'<td{" class=best" if bold else ""}>{text}</td>')
-        out.append("</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
+                text, bold = str(value), False
+            cells.append({"text": text, "best": bool(bold)})
+        rows.append({"name": str(name), "fusion": str(name) == highlight_row, "cells": cells})
+    return {"columns": [str(c) for c in table.columns], "rows": rows}
 
 
 def _per_genre_grid(Y_true, scores, genre_names, path):
@@ -196,23 +172,31 @@ def _pick_examples(movies, n_examples, random_state):
 
 
 def _chips(genres, truth, predicted, proba=None):
-    """Genre chips colored by (true, confident): hit, miss, wrong or plain."""
-    if not genres:
-        return '<span class="note">none</span>'
-    out = []
+    """Genre chips classed by (true, confident): hit, miss, wrong or plain."""
+    chips = []
     for g in genres:
         if g in truth:
             cls = "hit" if g in predicted else "miss"
         else:
             cls = "wrong" if g in predicted else "plain"
-        label = html.escape(str(g))
-        if proba is not None:
-            label += f" {proba[g]:.0%}"
-        out.append(f'<span class="chip {cls}">{label}</span>')
-    return "".join(out)
+        chips.append({"genre": str(g), "cls": cls,
+                      "proba": None if proba is None else float(proba[g])})
+    return chips
 
 
-def _examples_html(movies, rows, Y_true, fused, genre_names, threshold, poster_dir):
+def _explanation_lines(explanation):
+    """A movie's explanation as lines: a list of str, a {modality: text} dict, or None."""
+    if explanation is None:
+        return []
+    if isinstance(explanation, str):
+        return [explanation]
+    if isinstance(explanation, dict):
+        return [f"{name}: {text}" for name, text in explanation.items()]
+    return [str(line) for line in explanation]
+
+
+def _cards(movies, rows, Y_true, fused, genre_names, threshold, poster_dir, explanations):
+    """The example movies' cards, for the template; posters copied as thumbnails."""
     confident = confident_genres(fused[rows], genre_names, threshold=threshold)
     cards = []
     for k, (i, predicted) in enumerate(zip(rows, confident)):
@@ -221,34 +205,29 @@ def _examples_html(movies, rows, Y_true, fused, genre_names, threshold, poster_d
         proba = dict(zip(genre_names, fused[i]))
         has_title = "title" in movie and _present(movie["title"])
         title = str(movie["title"]) if has_title else f"Movie {i}"
-        poster = '<div class="noposter">no poster</div>'
+        poster = None
         if "poster" in movie and _present(movie["poster"]) and Path(str(movie["poster"])).is_file():
             dest = poster_dir / f"movie_{k:02d}.jpg"
             if _thumbnail(movie["poster"], dest) is not None:
-                poster = (
-                    f'<img src="{poster_dir.name}/{dest.name}" alt="poster of '
-                    f'{html.escape(title)}">'
-                )
-        plot = ""
+                poster = f"{poster_dir.name}/{dest.name}"
+        plot = None
         if "plot" in movie and _present(movie["plot"]):
-            text = str(movie["plot"])
-            text = text if len(text) <= 260 else text[:257].rsplit(" ", 1)[0] + "…"
-            plot = f'<p class="plot">{html.escape(text)}</p>'
+            plot = str(movie["plot"])
+            if len(plot) > PLOT_CHARACTERS:
+                plot = plot[:PLOT_CHARACTERS - 3].rsplit(" ", 1)[0] + "…"
         top = sorted(genre_names, key=lambda g: -proba[g])[:3]
-        cards.append(
-            '<div class="movie">' + poster + "<div>"
-            f"<h3>{html.escape(title)}</h3>{plot}"
-            '<div class="row"><b>True genres:</b> '
-            + _chips(truth, truth, predicted)
-            + "</div>"
-            f'<div class="row"><b>Confident (&ge; {threshold:.2f}):</b> '
-            + _chips(predicted, truth, predicted, proba)
-            + "</div>"
-            '<div class="row"><b>Most likely:</b> '
-            + _chips(top, truth, predicted, proba)
-            + "</div></div></div>"
-        )
-    return '<div class="movies">' + "".join(cards) + "</div>"
+        cards.append({
+            "title": title,
+            "poster": poster,
+            "plot": plot,
+            "truth": _chips(truth, truth, predicted),
+            "confident": _chips(predicted, truth, predicted, proba),
+            "top": _chips(top, truth, predicted, proba),
+            "explanation": _explanation_lines(
+                None if explanations is None else explanations[i]
+            ),
+        })
+    return cards
 
 
 def write_report(
@@ -263,6 +242,7 @@ def write_report(
     title="Movie genre report",
     facts=None,
     fusion="fusion",
+    explanations=None,
     random_state=0,
 ):
     """Write an HTML report of genre predictions into a self-contained folder.
@@ -297,6 +277,13 @@ def write_report(
         Extra lines shown under the heading (data, model, timings...).
     fusion : str, default="fusion"
         Key of ``probas`` used for the example movies; the last model when absent.
+        When ``probas`` holds one model besides it (a one-modality stacker), the
+        report shows a single row, named after that model, with the ``fusion``
+        probabilities: the model's output, with no fusion to compare with.
+    explanations : sequence, default=None
+        One entry per movie, in the rows' order, shown on its card when the movie is
+        one of the examples: a list of lines, a ``{modality: text}`` dict, a string,
+        or None for nothing.
     random_state : int, default=0
         Seed of the choice of example movies.
 
@@ -322,8 +309,18 @@ def write_report(
         raise ValueError(
             f"movies has {len(movies)} rows but Y_true has {Y_true.shape[0]} movies."
         )
+    if explanations is not None and len(explanations) != Y_true.shape[0]:
+        raise ValueError(
+            f"explanations has {len(explanations)} entries but Y_true has "
+            f"{Y_true.shape[0]} movies."
+        )
     if not 0 <= float(threshold) <= 1:
         raise ValueError(f"threshold must be in [0, 1]; got {threshold!r}.")
+    single_model = fusion in scores and len(scores) == 2
+    if single_model:  # one modality: its row is the model's output, no "fusion" beside it
+        (name,) = [key for key in scores if key != fusion]
+        scores = {name: scores[fusion]}
+    template = _environment().get_template("report.html.j2")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     logger.info("writing the report to %s", out_dir)
@@ -349,15 +346,15 @@ def write_report(
 
     fused_name = fusion if fusion in scores else list(scores)[-1]
     fused = np.nan_to_num(scores[fused_name], nan=0.0)
-    examples = ""
+    cards = []
     if movies is not None:
-        rows = _pick_examples(movies.reset_index(drop=True), n_examples, random_state)
+        movies = movies.reset_index(drop=True)
+        rows = _pick_examples(movies, n_examples, random_state)
         if rows:
             poster_dir = out_dir / "posters"
             poster_dir.mkdir(exist_ok=True)
-            examples = _examples_html(
-                movies.reset_index(drop=True), rows, Y_true, fused, genre_names, threshold,
-                poster_dir,
+            cards = _cards(
+                movies, rows, Y_true, fused, genre_names, threshold, poster_dir, explanations
             )
 
     facts = dict(facts or {})
@@ -365,53 +362,18 @@ def write_report(
     facts.setdefault("Genres", f"{len(genre_names)} ({', '.join(genre_names)})")
     facts.setdefault("Models", ", ".join(scores))
     facts.setdefault("Written", datetime.datetime.now().strftime("%Y-%m-%d %H:%M"))
-    facts_html = "".join(
-        f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>" for k, v in facts.items()
+    page = template.render(
+        title=title,
+        facts={str(k): str(v) for k, v in facts.items()},
+        study_table=_table_rows(table),
+        single_model=single_model,
+        no_positive=no_positive,
+        figures={"ap": ap_png, "pr": pr_png, "grid": grid_png},
+        genre_table=_table_rows(per_genre, best_columns=(), best_in_row=list(scores)),
+        fused_name=fused_name,
+        threshold=float(threshold),
+        cards=cards,
     )
-    note = (
-        f"<p class=note>Genres without a positive movie here, left out of the macro average: "
-        f"{html.escape(', '.join(no_positive))}.</p>"
-        if no_positive else ""
-    )
-    examples_section = ""
-    if examples:
-        examples_section = (
-            f"<h2>Example movies</h2><p class=lead>Genres come from <b>{html.escape(fused_name)}"
-            f"</b>. A genre is <i>confident</i> when its probability is at least "
-            f"{threshold:.2f}.</p><div class=legend>"
-            '<span class="chip hit">true, confident</span>'
-            '<span class="chip miss">true, not confident</span>'
-            '<span class="chip wrong">confident, not true</span>'
-            '<span class="chip plain">neither</span></div>' + examples
-        )
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title><style>{_CSS}</style></head>
-<body><main>
-<h1>{html.escape(title)}</h1>
-<dl class="facts">{facts_html}</dl>
-<h2>Average precision</h2>
-<p class=lead>Micro: every (movie, genre) pair ranked together. Macro: the mean of the
-per-genre APs. Samples: the mean of the per-movie APs. Each model is scored on the movies it
-saw (a movie lacking a modality is not scored for that modality). Best value of each column in
-bold.</p>
-{_table_html(table)}
-{note}
-<h2>Average precision per genre</h2>
-<p class=lead>The black tick marks each genre's prevalence: the AP of a random ranking.</p>
-<img class="figure" src="{ap_png}" alt="Average precision per genre for each model"
-     style="max-width: 820px">
-<p class=lead>The same numbers, with the number of movies having each genre (best model of
-each genre in bold):</p>
-{_table_html(per_genre, best_columns=(), best_in_row=list(scores))}
-<h2>Precision-recall curves</h2>
-<img class="figure" src="{pr_png}" alt="Micro-averaged precision-recall curves"
-     style="max-width: 560px">
-<img class="figure" src="{grid_png}" alt="Precision-recall curves of each genre">
-{examples_section}
-</main></body></html>
-"""
     index = out_dir / "index.html"
     index.write_text(page, encoding="utf-8")
     logger.info("wrote %s", index)

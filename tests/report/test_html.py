@@ -23,6 +23,7 @@ def scored(tmp_path):
     fusion = np.clip(Y * 0.5 + rng.random(Y.shape) * 0.5, 0, 1)
     poster = rng.random(Y.shape)
     poster[:5] = np.nan  # five movies without a poster model prediction
+    text = np.clip(Y * 0.3 + rng.random(Y.shape) * 0.7, 0, 1)
     posters = []
     for i in range(n):
         if i % 3 == 0:
@@ -39,7 +40,7 @@ def scored(tmp_path):
             "poster": posters,
         }
     )
-    return Y, {"poster": poster, "fusion": fusion}, movies
+    return Y, {"poster": poster, "text": text, "fusion": fusion}, movies
 
 
 def test_report_folder_is_self_contained(tmp_path, scored):
@@ -127,6 +128,7 @@ def test_report_unreadable_poster_is_skipped(tmp_path, scored, caplog):
         ({"movies": pd.DataFrame({"title": ["x"]})}, ValueError, "movies has 1 rows"),
         ({"genre_names": ["a"]}, ValueError, "genre_names has 1 names"),
         ({"probas": {"m": np.zeros((3, 4))}}, ValueError, "have shape"),
+        ({"explanations": [["x"]] * 3}, ValueError, "explanations has 3 entries"),
     ],
 )
 def test_report_errors(tmp_path, scored, kwargs, error, match):
@@ -134,3 +136,74 @@ def test_report_errors(tmp_path, scored, kwargs, error, match):
     params = {"Y_true": Y, "probas": probas, "genre_names": GENRES, **kwargs}
     with pytest.raises(error, match=match):
         write_report(tmp_path, **params)
+
+
+def test_report_card_says_no_plot(tmp_path, scored):
+    Y, probas, movies = scored
+    movies = movies.copy()
+    movies["plot"] = ["" if i % 2 else "A quiet story." for i in range(len(movies))]
+    movies.loc[2, "plot"] = np.nan
+    page = write_report(
+        tmp_path, Y_true=Y, probas=probas, genre_names=GENRES, movies=movies, n_examples=40
+    ).read_text()
+    n_without = int(movies["plot"].isna().sum() + (movies["plot"] == "").sum())
+    assert page.count('<p class="plot noplot">no plot</p>') == n_without
+    assert page.count("A quiet story.") == len(movies) - n_without
+
+
+def test_report_one_modality_has_no_fusion_row(tmp_path, scored):
+    from skgenre.metrics import average_precision
+
+    Y, probas, movies = scored
+    one = {"text": probas["text"], "fusion": probas["fusion"]}
+    page = write_report(
+        tmp_path, Y_true=Y, probas=one, genre_names=GENRES, movies=movies, n_examples=2
+    ).read_text()
+    table = page[page.index('<table class="scores">'):]
+    table = table[:table.index("</table>")]
+    assert re.findall(r"<tr[^>]*><td>(\w+)</td>", table) == ["text"]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", re.search(r"<td>text</td>(.*?)</tr>", table)[1])
+    # the row is the model's output: the fusion's probabilities, under the modality's name
+    assert cells[1] == f"{average_precision(Y, probas['fusion'], average='macro'):.3f}"
+    assert '<tr class="fusion">' not in page
+    assert "<dt>Models</dt><dd>text</dd>" in page
+    assert "one modality" in page
+    # two modalities and a fusion: three rows
+    page = write_report(tmp_path / "b", Y_true=Y, probas=probas, genre_names=GENRES).read_text()
+    table = page[page.index('<table class="scores">'):]
+    rows = re.findall(r"<tr[^>]*><td>(\w+)</td>", table[:table.index("</table>")])
+    assert rows == ["poster", "text", "fusion"]
+
+
+def test_report_shows_explanations_escaped(tmp_path, scored):
+    Y, probas, movies = scored
+    rows = slice(5, 13)  # movies the poster model scored
+    explanations = [None] * 8
+    explanations[1] = {"text": "words <hero>, <villain>", "poster": "dark colours"}
+    explanations[2] = ["one line", "another & more"]
+    page = write_report(
+        tmp_path, Y_true=Y[rows], probas={k: v[rows] for k, v in probas.items()},
+        genre_names=GENRES, movies=movies.iloc[rows], n_examples=8, explanations=explanations,
+    ).read_text()
+    assert page.count('<ul class="why">') == 2
+    assert "<li>text: words &lt;hero&gt;, &lt;villain&gt;</li>" in page
+    assert "<li>poster: dark colours</li>" in page
+    assert "<li>another &amp; more</li>" in page
+
+
+def test_report_templates_are_package_data():
+    """Every template file is matched by pyproject's package-data, so wheels ship it."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    import skgenre.report
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["skgenre.report"]
+    package = Path(skgenre.report.__file__).parent
+    files = [p.relative_to(package).as_posix() for p in (package / "templates").iterdir()]
+    assert "templates/report.html.j2" in files
+    unmatched = [f for f in files if not any(fnmatch.fnmatch(f, pat) for pat in patterns)]
+    assert not unmatched
