@@ -238,13 +238,17 @@ def _report_probas(stacker, X):
 
 
 def _write_report(out, stacker, X, Y, genre_names, *, threshold, facts, say):
-    from .report import write_report
+    from .report import explanation_lines, write_report
 
     say(f"writing the report to {out}/")
+    try:  # each card's per-modality explanation, where the final estimator gives one
+        explanations = explanation_lines(stacker.explain(X))
+    except TypeError:
+        explanations = None
     try:
         index = write_report(
             out, Y_true=Y, probas=_report_probas(stacker, X), genre_names=genre_names,
-            movies=X, threshold=threshold, facts=facts,
+            movies=X, threshold=threshold, facts=facts, explanations=explanations,
         )
     except ImportError as exc:
         raise CLIError(_one_line(exc)) from exc

@@ -1,6 +1,7 @@
 """The ``skgenre`` command line: demo, fit / evaluate / predict round trips, clear errors."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -297,6 +298,9 @@ def test_demo_end_to_end(tmp_path, capsys):
     assert "demo done in" in captured.err
     page = (out / "index.html").read_text()
     assert page.count('class="movie"') == 6
+    # Each card explains its most probable genres by modality (MovieGenreStacker.explain).
+    assert page.count("Why:") == 6
+    assert re.search(r"\w+ [01]\.\d\d: (text|poster|trailer|metadata) [+-]\d", page)
     assert len(list((out / "posters").glob("*.jpg"))) == 6
     assert any((tmp_path / "cache").iterdir())  # features were cached there
 
