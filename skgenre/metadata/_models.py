@@ -3,7 +3,7 @@
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from ..utils._per_genre import PerGenreClassifier
+from ..multioutput import PerGenreClassifier
 from ._encoder import MetadataEncoder
 from ._forest import GenreForestClassifier
 
