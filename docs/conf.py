@@ -120,9 +120,51 @@ def _inventory(name, url, timeout=5):
     return cached
 
 
+def _sklearn_inventory():
+    """An objects.inv for scikit-learn built from the installed package, for offline builds.
+
+    scikit-learn documents each public class and function of ``sklearn.<module>.__all__``
+    at ``modules/generated/<full name>.html``; written here so that offline builds still
+    link ``ColumnTransformer`` and friends to scikit-learn's stable pages (no package
+    ships the real inventory). A fetched or cached real inventory is preferred.
+    """
+    import importlib
+    import inspect
+    import zlib
+
+    import sklearn
+
+    lines = []
+    for sub in sorted(sklearn.__all__):
+        try:
+            module = importlib.import_module(f"sklearn.{sub}")
+        except ImportError:
+            continue
+        lines.append(f"sklearn.{sub} py:module 0 api/sklearn.{sub}.html -")
+        for name in sorted(getattr(module, "__all__", [])):
+            try:
+                obj = getattr(module, name, None)
+            except ImportError:  # experimental names need an enabling import first
+                continue
+            role = "class" if inspect.isclass(obj) else "function" if callable(obj) else None
+            if role is not None:
+                full = f"sklearn.{sub}.{name}"
+                lines.append(f"{full} py:{role} 1 modules/generated/{full}.html#$ -")
+    header = (f"# Sphinx inventory version 2\n# Project: scikit-learn\n"
+              f"# Version: {sklearn.__version__}\n"
+              "# The remainder of this file is compressed using zlib.\n")
+    path = INTERSPHINX_CACHE / "sklearn-installed.inv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(header.encode() + zlib.compress("\n".join(lines).encode() + b"\n"))
+    return path
+
+
 intersphinx_mapping = {}
 for _name, _url in INTERSPHINX_SITES.items():
     _path = _inventory(_name, _url)
+    if _path is None and _name == "sklearn":
+        _path = _sklearn_inventory()
+        _logger.warning("intersphinx: scikit-learn's links come from the installed package")
     if _path is not None:
         intersphinx_mapping[_name] = (_url, str(_path))
 intersphinx_timeout = 5
