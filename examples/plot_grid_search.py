@@ -56,7 +56,7 @@ stacker = MovieGenreStacker(
 )
 params = stacker.get_params()
 print(f"{len(params)} parameters, e.g.:")
-for name in ["cv", "metadata__classifier__estimator__C", "metadata__encoder__min_frequency",
+for name in ["cv", "metadata__head__estimator__C", "metadata__encoder__min_frequency",
              "final_estimator__C"]:
     print(f"  {name} = {params[name]!r}")
 
@@ -67,7 +67,7 @@ for name in ["cv", "metadata__classifier__estimator__C", "metadata__encoder__min
 # fusion's regularisation (``final_estimator__...``). Each candidate is scored by macro
 # average precision over 3 multilabel-stratified folds.
 param_grid = {
-    "metadata__classifier__estimator__C": [0.3, 1.0],
+    "metadata__head__estimator__C": [0.3, 1.0],
     "final_estimator__C": [1.0, 10.0],
 }
 search = GridSearchCV(
@@ -87,13 +87,13 @@ print("best:", search.best_params_)
 
 # %%
 # Mean macro AP of each candidate over the folds, the best one framed.
-leaf = "metadata__classifier__min_samples_leaf"
-C = "final_estimator__estimator__C"
+leaf = "metadata__head__estimator__C"
+C = "final_estimator__C"
 grid = results.pivot_table(index=f"param_{leaf}", columns=f"param_{C}", values="mean_test_score")
 fig, ax = plt.subplots(figsize=(5, 3.2), layout="constrained")
 image = ax.imshow(grid.to_numpy(), cmap="viridis")
-ax.set_xticks(range(grid.shape[1]), [f"C={c:g}" for c in grid.columns])
-ax.set_yticks(range(grid.shape[0]), [f"min_samples_leaf={v}" for v in grid.index])
+ax.set_xticks(range(grid.shape[1]), [f"fusion C={c:g}" for c in grid.columns])
+ax.set_yticks(range(grid.shape[0]), [f"metadata C={v:g}" for v in grid.index])
 for (i, j), value in pd.DataFrame(grid.to_numpy()).stack().items():
     ax.text(j, i, f"{value:.3f}", ha="center", va="center", color="white")
 best = (list(grid.index).index(search.best_params_[leaf]),

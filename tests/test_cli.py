@@ -20,7 +20,7 @@ pytestmark = pytest.mark.xdist_group("cli")
 
 FAST = [
     "--set", "cv=2", "--modalities", "text,metadata",
-    "--set", "metadata__classifier__estimator__C=0.5",  # nested: a default modality's model
+    "--set", "metadata__head__estimator__C=0.5",  # nested: a default modality's model
     "--set", "final_estimator__C=0.5",
 ]
 
@@ -65,10 +65,10 @@ def test_fit_saves_stacker_with_genres_and_version(model_file, catalogue):
     assert stacker.cv == 2  # --set reached set_params
     assert stacker.modalities_ == ["text", "metadata"]  # --modalities dropped the posters
     assert stacker.genre_names_ == list(genres)
-    assert stacker.named_estimators_["metadata"].get_params()["classifier__estimator__C"] == 0.5
+    assert stacker.named_estimators_["metadata"].get_params()["head__estimator__C"] == 0.5
     assert stacker.final_estimator_.get_params()["C"] == 0.5
     assert bundle["params"] == {
-        "cv": 2, "metadata__classifier__estimator__C": 0.5, "final_estimator__C": 0.5
+        "cv": 2, "metadata__head__estimator__C": 0.5, "final_estimator__C": 0.5
     }
 
 

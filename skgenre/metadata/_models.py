@@ -4,6 +4,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from ..multioutput import PerGenreClassifier
+from ..utils._params import set_routed_params
 from ._encoder import MetadataEncoder
 from ._forest import GenreForestClassifier
 
@@ -101,11 +102,12 @@ def make_metadata_model(kind="default", *, random_state=None, **kw):
     Returns
     -------
     model : Pipeline
-        Unfitted ``Pipeline([("encoder", MetadataEncoder), ("classifier", ...)])``
+        Unfitted ``Pipeline([("encoder", MetadataEncoder), ("head", ...)])``
         whose ``fit`` takes a DataFrame of metadata columns and an (n_movies,
         n_genres) 0/1 target and whose ``predict_proba`` returns (n_movies, n_genres)
         probabilities. Tune it with ``GridSearchCV`` through ``encoder__*`` and
-        ``classifier__*`` parameters.
+        ``head__*`` parameters (``head__estimator__C`` for the logistic head); the
+        steps are named as in every ``make_*_model``.
 
     Examples
     --------
@@ -121,30 +123,20 @@ def make_metadata_model(kind="default", *, random_state=None, **kw):
     if kind not in METADATA_MODEL_KINDS:
         raise ValueError(f"kind must be one of {METADATA_MODEL_KINDS}; got {kind!r}.")
     kind = DEFAULT_KIND if kind == "default" else kind
-    encoder_params = dict(_ENCODER_DEFAULTS[kind])
-    classifier_params = dict(_CLASSIFIER_DEFAULTS[kind], random_state=random_state)
-    encoder_names = set(MetadataEncoder().get_params())
-    classifier_names = (
-        set(LogisticRegression().get_params(deep=False)) if kind == "logistic"
-        else set(_classifier(kind, {}).get_params())
-    )
-    unknown = []
-    for name, value in kw.items():
-        if name in encoder_names:
-            encoder_params[name] = value
-        elif name in classifier_names and name != "random_state":
-            classifier_params[name] = value
-        else:
-            unknown.append(name)
+    model = Pipeline([
+        ("encoder", MetadataEncoder(**_ENCODER_DEFAULTS[kind])),
+        ("head", _classifier(kind, dict(_CLASSIFIER_DEFAULTS[kind], random_state=random_state))),
+    ])
+    # Short names go to the step that takes them, as in every make_*_model; the logistic
+    # head's own parameters (C, ...) are those of its per-genre LogisticRegression.
+    head = "head__estimator" if kind == "logistic" else "head"
+    encoder_names = set(model["encoder"].get_params(deep=False))
+    head_names = set(model.get_params()[head].get_params(deep=False)) - {"random_state"}
+    unknown = [k for k in kw if "__" not in k and k not in encoder_names | head_names]
     if unknown:
         raise TypeError(
             f"make_metadata_model(kind={kind!r}) got unknown parameter(s) {unknown}; "
-            f"encoder parameters: {sorted(encoder_names)}, classifier parameters: "
-            f"{sorted(classifier_names - {'random_state'})}."
+            f"encoder parameters: {sorted(encoder_names)}, head parameters: "
+            f"{sorted(head_names)}."
         )
-    return Pipeline(
-        [
-            ("encoder", MetadataEncoder(**encoder_params)),
-            ("classifier", _classifier(kind, classifier_params)),
-        ]
-    )
+    return set_routed_params(model, kw, {"encoder": encoder_names, head: head_names})

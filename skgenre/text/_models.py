@@ -1,6 +1,9 @@
 """Plot-text genre models: per-genre logistic regression and the ``make_text_model`` factory."""
 
+from sklearn.pipeline import Pipeline
+
 from ..multioutput import GenreProbabilityAverage, PerGenreClassifier
+from ..utils._params import set_routed_params
 
 __all__ = [
     "GenreProbabilityAverage",
@@ -65,7 +68,9 @@ def make_text_model(kind="default", *, random_state=None, **kw):
         Seeds the MLP (and the solvers that use randomness).
     **kw
         Parameters of the returned model, in ``set_params`` form (e.g.
-        ``glovevectorizer__embeddings="glove.840B.300d.zip"``), or the shortcuts
+        ``glove_mlp__vectorizer__embeddings="glove.840B.300d.zip"``; the pipelines'
+        steps are ``"vectorizer"`` or ``"embedder"``, ``"scaler"`` and ``"head"``, as
+        in every ``make_*_model``), or the shortcuts
         ``embeddings``, ``data_home`` and ``verbose`` (applied to every
         :class:`GloVeVectorizer`, ``data_home`` and ``verbose`` to every
         :class:`SentenceEmbedder`, ``verbose`` to the MLP) and ``memory`` (the
@@ -142,50 +147,45 @@ def make_text_model(kind="default", *, random_state=None, **kw):
     return _apply(model, kind, kw)
 
 
+# Every model factory names its steps alike: the feature step ("vectorizer" for word
+# features, "embedder" for a pretrained encoder), "scaler", and the trainable "head".
 def _tfidf_logreg(random_state):
-    from sklearn.pipeline import make_pipeline
-
-    return make_pipeline(_tfidf(), PerGenreClassifier(_logreg(3.0, random_state)))
+    return Pipeline([("vectorizer", _tfidf()),
+                     ("head", PerGenreClassifier(_logreg(3.0, random_state)))])
 
 
 def _glove_mlp(random_state):
-    from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     from ..nn import GenreMLP
     from ._vectorizer import GloVeVectorizer
 
-    return make_pipeline(
-        GloVeVectorizer(), StandardScaler(),
-        GenreMLP(hidden_layer_sizes=(300,), pos_weight=False, random_state=random_state),
-    )
+    return Pipeline([
+        ("vectorizer", GloVeVectorizer()),
+        ("scaler", StandardScaler()),
+        ("head", GenreMLP(hidden_layer_sizes=(300,), pos_weight=False,
+                          random_state=random_state)),
+    ])
 
 
 def _sentence_logreg(random_state):
-    from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     from ._sentence import SentenceEmbedder
 
-    return make_pipeline(SentenceEmbedder(), StandardScaler(),
-                         PerGenreClassifier(_logreg(SENTENCE_C, random_state)))
+    return Pipeline([("embedder", SentenceEmbedder()), ("scaler", StandardScaler()),
+                     ("head", PerGenreClassifier(_logreg(SENTENCE_C, random_state)))])
 
 
-_SHORTCUTS = {"embeddings": ("GloVeVectorizer",),
-              "data_home": ("GloVeVectorizer", "SentenceEmbedder"),
-              "memory": ("SentenceEmbedder",),
-              "verbose": ("GloVeVectorizer", "GenreMLP", "SentenceEmbedder")}
+# The short parameter names each kind of step takes (routed by set_routed_params).
+_SHORT_NAMES = {"GloVeVectorizer": {"embeddings", "data_home", "verbose"},
+                "SentenceEmbedder": {"data_home", "memory", "verbose"},
+                "GenreMLP": {"verbose"}}
 
 
 def _apply(model, kind, kw):
-    shortcuts = {k: kw.pop(k) for k in list(kw) if k in _SHORTCUTS}
+    """Route the short names to the steps that take them, as every factory does."""
     params = model.get_params(deep=True)
-    for name, value in shortcuts.items():
-        targets = [key for key, step in params.items()
-                   if type(step).__name__ in _SHORTCUTS[name]]
-        if not targets:
-            raise ValueError(f"The {kind!r} text model has no parameter {name!r}.")
-        model.set_params(**{f"{key}__{name}": value for key in targets})
-    if kw:
-        model.set_params(**kw)
-    return model
+    routes = {path: _SHORT_NAMES[type(step).__name__] for path, step in params.items()
+              if type(step).__name__ in _SHORT_NAMES}
+    return set_routed_params(model, kw, routes)

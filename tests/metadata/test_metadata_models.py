@@ -36,21 +36,21 @@ def synthetic_movies(n=150, n_genres=4, seed=0):
 def test_default_is_the_logistic_regression_and_kinds():
     model = make_metadata_model()
     assert isinstance(model, Pipeline)
-    assert [name for name, _ in model.steps] == ["encoder", "classifier"]
+    assert [name for name, _ in model.steps] == ["encoder", "head"]
     assert isinstance(model["encoder"], MetadataEncoder)
-    assert isinstance(model["classifier"], PerGenreClassifier)
+    assert isinstance(model["head"], PerGenreClassifier)
     # The values chosen on the real data (see skgenre/metadata/_models.py).
     assert model["encoder"].min_frequency == 2
-    assert model["classifier"].estimator.C == 1.0
+    assert model["head"].estimator.C == 1.0
     assert repr(model) == repr(make_metadata_model("logistic"))
-    assert make_metadata_model("logistic", C=0.3)["classifier"].estimator.C == 0.3
-    forest = make_metadata_model("forest")["classifier"]
+    assert make_metadata_model("logistic", C=0.3)["head"].estimator.C == 0.3
+    forest = make_metadata_model("forest")["head"]
     assert isinstance(forest, GenreForestClassifier)
     assert (forest.n_estimators, forest.min_samples_leaf, forest.max_features) == (300, 2, "log2")
     mlp = make_metadata_model("mlp", random_state=3)
-    assert type(mlp["classifier"]).__name__ == "GenreMLP"
-    assert tuple(mlp["classifier"].hidden_layer_sizes) == (1000, 500, 250)
-    assert mlp["classifier"].random_state == 3
+    assert type(mlp["head"]).__name__ == "GenreMLP"
+    assert tuple(mlp["head"].hidden_layer_sizes) == (1000, 500, 250)
+    assert mlp["head"].random_state == 3
 
 
 def test_keywords_are_routed_to_their_step():
@@ -59,10 +59,10 @@ def test_keywords_are_routed_to_their_step():
         n_jobs=2,
     )
     assert model["encoder"].min_frequency == 3 and model["encoder"].share_people is False
-    clf = model["classifier"]
+    clf = model["head"]
     assert (clf.n_estimators, clf.n_jobs, clf.random_state) == (12, 2, 0)
     mlp = make_metadata_model("mlp", max_epochs=2, columns=["cast"])
-    assert mlp["classifier"].max_epochs == 2 and mlp["encoder"].columns == ["cast"]
+    assert mlp["head"].max_epochs == 2 and mlp["encoder"].columns == ["cast"]
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_grid_search_over_encoder_and_forest():
         {
             "encoder__min_frequency": [1, 400],  # 400 empties the vocabulary: fit fails
             "encoder__share_people": [True, False],
-            "classifier__min_samples_leaf": [1, 3],
+            "head__min_samples_leaf": [1, 3],
         },
         scoring=get_scorer("average_precision_macro"),
         cv=MultilabelStratifiedKFold(n_splits=2, shuffle=True, random_state=0),
@@ -139,7 +139,7 @@ def test_grid_search_over_encoder_and_forest():
     assert (results.loc[~failed, "mean_test_score"] > 0.6).all()
     assert search.best_params_["encoder__min_frequency"] == 1
     assert search.best_estimator_.predict_proba(X[:3]).shape == (3, 4)
-    assert clone(search.best_estimator_).get_params()["classifier__n_estimators"] == 15
+    assert clone(search.best_estimator_).get_params()["head__n_estimators"] == 15
 
 
 @pytest.mark.slow

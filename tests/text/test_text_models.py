@@ -6,11 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import KFold, cross_val_score
 from sklearn.naive_bayes import GaussianNB
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from skgenre.ensemble import ConstantGenreWarning, PerGenreClassifier
+from skgenre.nn import GenreMLP
 from skgenre.text import (
     TEXT_MODEL_KINDS,
     GenreProbabilityAverage,
@@ -75,12 +77,12 @@ def small(kind, glove_file, **kw):
     model = make_text_model(kind, random_state=0, **kw)
     params = model.get_params(deep=True)
     for key in params:
-        if key.endswith("genremlp"):
+        if isinstance(params[key], GenreMLP):
             model.set_params(**{f"{key}__hidden_layer_sizes": (16,), f"{key}__max_epochs": 30,
                                 f"{key}__lr": 0.01, f"{key}__batch_size": 16,
                                 f"{key}__validation_fraction": 0})
     if "tfidf" in kind or kind in ("combined", "default"):
-        tfidf = [key for key in params if key.endswith("tfidfvectorizer")]
+        tfidf = [key for key, step in params.items() if isinstance(step, TfidfVectorizer)]
         model.set_params(**{f"{key}__min_df": 1 for key in tfidf})
     return model
 
@@ -138,19 +140,19 @@ def test_pickle_clone_and_reproducibility(glove_file, plots):
 
 def test_keywords_reach_the_steps(glove_file, tmp_path):
     model = make_text_model("combined", embeddings=glove_file, data_home=tmp_path, verbose=2,
-                            glove_mlp__genremlp__dropout=0.1, weights=[0.5, 0.5])
+                            glove_mlp__head__dropout=0.1, weights=[0.5, 0.5])
     params = model.get_params()
-    assert params["glove_mlp__glovevectorizer__embeddings"] == glove_file
-    assert params["glove_mlp__glovevectorizer__data_home"] == tmp_path
-    assert params["glove_mlp__genremlp__verbose"] == 2
-    assert params["glove_mlp__genremlp__dropout"] == 0.1
+    assert params["glove_mlp__vectorizer__embeddings"] == glove_file
+    assert params["glove_mlp__vectorizer__data_home"] == tmp_path
+    assert params["glove_mlp__head__verbose"] == 2
+    assert params["glove_mlp__head__dropout"] == 0.1
     assert params["weights"] == [0.5, 0.5]
     assert isinstance(params["glove_mlp"].steps[0][1], GloVeVectorizer)
 
 
 @pytest.mark.parametrize("kind, kw, error, match", [
     ("bert", {}, ValueError, "Unknown text model kind 'bert'"),
-    ("tfidf_logreg", {"embeddings": "x.txt"}, ValueError, "has no parameter 'embeddings'"),
+    ("tfidf_logreg", {"embeddings": "x.txt"}, ValueError, "Invalid parameter 'embeddings'"),
     ("glove_mlp", {"no_such": 1}, ValueError, "Invalid parameter"),
     ("combined", {"nope__x": 1}, ValueError, "no estimator named 'nope'"),
 ])
