@@ -10,11 +10,12 @@ from ._final import (
 from ._stacking import MovieGenreStacker, UnusedColumnsWarning
 
 __all__ = [
-    "ConstantGenreWarning",
     "LogitFusionClassifier",
     "MovieGenreStacker",
-    "PerGenreClassifier",
     "UnusedColumnsWarning",
     "default_estimators",
     "make_final_estimator",
 ]
+
+# PerGenreClassifier and ConstantGenreWarning live in skgenre.multioutput; importable
+# here as before.

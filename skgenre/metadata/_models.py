@@ -60,7 +60,7 @@ def make_metadata_model(kind="default", *, random_state=None, **kw):
     ----------
     kind : {"default", "logistic", "forest", "mlp"}, default="default"
         ``"logistic"``: one :class:`~sklearn.linear_model.LogisticRegression`
-        (``C=1``) per genre (:class:`~skgenre.ensemble.PerGenreClassifier`).
+        (``C=1``) per genre (:class:`~skgenre.multioutput.PerGenreClassifier`).
         ``"forest"``: :class:`GenreForestClassifier` (300 trees, leaves of at least
         2 movies, ``log2`` of the features tried per split). ``"mlp"``:
         :class:`skgenre.nn.GenreMLP` with the study's three hidden layers

@@ -17,7 +17,6 @@ from ._vectorizer import GloVeVectorizer, LowCoverageWarning, PlotTfidfVectorize
 __all__ = [
     "DamagedCacheWarning",
     "EMBEDDED_VECTORS",
-    "GenreProbabilityAverage",
     "GloVeVectorizer",
     "LowCoverageWarning",
     "PACKAGED_SENTENCE_MODELS",
@@ -30,3 +29,5 @@ __all__ = [
     "make_text_model",
     "sentence_model_path",
 ]
+
+# GenreProbabilityAverage moved to skgenre.multioutput; importable here as before.

@@ -52,7 +52,7 @@ def make_text_model(kind="default", *, random_state=None, **kw):
           per-genre positive weights).
         - ``"tfidf_logreg"``: TF-IDF of words and word pairs (sublinear tf, terms in at
           least two plots) into one class-balanced logistic regression per genre
-          (``C=3``, liblinear; :class:`~skgenre.ensemble.PerGenreClassifier`).
+          (``C=3``, liblinear; :class:`~skgenre.multioutput.PerGenreClassifier`).
         - ``"combined"``: the average of the two models' probabilities, weighted 3:1
           for ``"tfidf_logreg"``.
         - ``"sentence_logreg"``: :class:`SentenceEmbedder` (all-MiniLM-L6-v2 from the

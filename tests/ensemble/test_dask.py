@@ -75,7 +75,7 @@ class DieOnce(ClassifierMixin, BaseEstimator):
 
 
 def estimators(cache, marker=None):
-    metadata = make_metadata_model(n_estimators=15, random_state=0)
+    metadata = make_metadata_model("forest", n_estimators=15, random_state=0)
     if marker is not None:
         metadata = DieOnce(metadata, str(marker))
     return [

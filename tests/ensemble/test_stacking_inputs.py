@@ -63,7 +63,7 @@ def test_fit_warns_once_naming_columns_no_modality_reads(table, monkeypatch, ren
 
 def test_fit_without_any_modality_column_raises_with_hints(table):
     X, Y = table
-    X = X.rename(columns={"plot": "Plot", "cast": "Cast"})
+    X = X.drop(columns=["year"]).rename(columns={"plot": "Plot", "cast": "Cast"})
     with pytest.raises(ValueError, match="none of the modality columns.*'Plot' -> 'plot'"):
         MovieGenreStacker(cv=2).fit(X, Y)
 
@@ -102,7 +102,7 @@ def test_absent_metadata_column_at_predict_means_missing_values(table):
 
     X, Y = table
     X = X.assign(language=np.where(np.arange(len(X)) % 2, "en", "fr"))
-    meta = make_metadata_model(n_estimators=20, random_state=0)
+    meta = make_metadata_model(random_state=0)
     stacker = MovieGenreStacker([("meta", meta, ["cast", "language"])], cv=2,
                                 random_state=0).fit(X, Y)
     without = stacker.predict_proba(X.drop(columns=["language"]))
