@@ -1,7 +1,7 @@
 """Stacking the modalities: MovieGenreStacker and its final estimators."""
 
 from ._defaults import default_estimators
-from ._final import (
+from ._final import (  # noqa: F401 (ConstantGenreWarning, PerGenreClassifier: old home)
     ConstantGenreWarning,
     LogitFusionClassifier,
     PerGenreClassifier,
