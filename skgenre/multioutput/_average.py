@@ -7,11 +7,7 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._multilabel import (
-    check_multilabel_target,
-    multilabel_classes,
-    positive_proba,
-)
+from ..utils._multilabel import positive_proba
 from ..utils._sklearn import fit_context
 from ._mixin import MultilabelClassifierMixin
 
@@ -20,6 +16,11 @@ __all__ = ["GenreProbabilityAverage"]
 
 class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """Average the genre probabilities of several models fitted on the same input.
+
+    A 1-D binary or multiclass ``y`` is passed to the models as it is (any
+    scikit-learn classifier then fits), and their ``predict_proba`` rows are
+    averaged, as soft voting does (see
+    :class:`~skgenre.multioutput.MultilabelClassifierMixin`).
 
     Parameters
     ----------
@@ -35,8 +36,8 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
     ----------
     estimators_ : list of estimators
         The fitted models.
-    classes_ : list of ndarray
-        ``array([0, 1])`` per genre.
+    classes_ : list of ndarray or ndarray
+        ``array([0, 1])`` per genre; the sorted labels of a 1-D ``y``.
 
     Examples
     --------
@@ -56,6 +57,7 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
         "weights": ["array-like", None],
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
     }
+    _target_types = ("multilabel-indicator", "binary", "multiclass")
 
     def __init__(self, estimators, *, weights=None, threshold=0.5):
         self.estimators = estimators
@@ -97,7 +99,8 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
         Parameters
         ----------
         X : array-like of shape (n_movies, ...)
-        Y : array-like of shape (n_movies, n_genres)
+        Y : array-like of shape (n_movies, n_genres) or (n_movies,)
+            0/1 genre indicators, or 1-D class labels.
 
         Returns
         -------
@@ -105,28 +108,26 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
         """
         if not self.estimators:
             raise ValueError("estimators is empty.")
-        Y = check_multilabel_target(Y)
+        indicators = self._validate_target(Y)
+        # Multilabel: the models learn the checked indicator matrix; a 1-D y goes to
+        # them unchanged, so any classifier fits it.
+        target = indicators if self._target_type_ == "multilabel-indicator" else Y
         if self.weights is not None and len(self.weights) != len(self.estimators):
             raise ValueError(
                 f"weights has {len(self.weights)} values for {len(self.estimators)} estimators."
             )
-        self.estimators_ = [clone(estimator).fit(X, Y) for _, estimator in self.estimators]
+        self.estimators_ = [clone(estimator).fit(X, target) for _, estimator in self.estimators]
         self.named_estimators_ = dict(zip([n for n, _ in self.estimators], self.estimators_))
-        self.classes_ = multilabel_classes(Y.shape[1])
         return self
 
-    def predict_proba(self, X):
-        """Weighted mean of the models' genre probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_movies, ...)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_movies, n_genres)
-        """
+    def _predict_proba_multilabel(self, X):
         check_is_fitted(self)
-        probas = [positive_proba(e.predict_proba(X), getattr(e, "classes_", None))
-                  for e in self.estimators_]
-        return np.average(np.stack(probas), axis=0, weights=self.weights)
+        if self._target_type_ == "multilabel-indicator":
+            probas = [positive_proba(e.predict_proba(X), getattr(e, "classes_", None))
+                      for e in self.estimators_]
+        else:
+            # (n, n_classes) per model, columns in the order of its sorted classes_.
+            probas = [np.asarray(e.predict_proba(X), dtype=float) for e in self.estimators_]
+        proba = np.average(np.stack(probas), axis=0, weights=self.weights)
+        # The mixin's binary form reads the probability of classes_[1].
+        return proba[:, 1:] if self._target_type_ == "binary" else proba
