@@ -94,7 +94,7 @@ def test_average_binary_is_soft_voting(data):
     lr, nb = LogisticRegression().fit(X, y), GaussianNB().fit(X, y)
     expected = (2 * lr.predict_proba(X) + nb.predict_proba(X)) / 3
     got = ESTIMATORS["GenreProbabilityAverage"]().fit(X, y).predict_proba(X)
-    np.testing.assert_allclose(got, expected, rtol=1e-5)  # float32 X
+    np.testing.assert_allclose(got, expected, atol=1e-6)  # float32 X
 
 
 @pytest.mark.parametrize(
