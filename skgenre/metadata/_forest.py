@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
 from ..multioutput import MultilabelClassifierMixin, MultilabelProbaClassifier
@@ -45,8 +46,11 @@ class GenreForestClassifier(MultilabelClassifierMixin, BaseEstimator):
     max_features : {"sqrt", "log2"}, int, float or None, default="sqrt"
         Features tried at each split.
     bootstrap : bool, default=True
-    class_weight : {"balanced", "balanced_subsample"}, list of dict or None, default=None
-        Per-genre class weights (see :class:`~sklearn.ensemble.RandomForestClassifier`).
+    class_weight : {"balanced", "balanced_subsample"}, dict, list of dict or None, \
+            default=None
+        Per-genre class weights (see :class:`~sklearn.ensemble.RandomForestClassifier`);
+        for a 1-D ``y``, a dict ``{label: weight}`` (and "balanced") weigh each movie
+        by its class, as for a multiclass forest.
     max_samples : int or float, default=None
         Bootstrap sample size per tree.
     n_jobs : int, default=None
@@ -104,7 +108,7 @@ class GenreForestClassifier(MultilabelClassifierMixin, BaseEstimator):
             None,
         ],
         "bootstrap": ["boolean"],
-        "class_weight": [StrOptions({"balanced", "balanced_subsample"}), list, None],
+        "class_weight": [StrOptions({"balanced", "balanced_subsample"}), dict, list, None],
         "max_samples": [
             None,
             Interval(numbers.Integral, 1, None, closed="left"),
@@ -149,13 +153,13 @@ class GenreForestClassifier(MultilabelClassifierMixin, BaseEstimator):
         self.threshold = threshold
 
     @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, Y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None):
         """Grow the forest.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_movies, n_features)
-        Y : array-like of shape (n_movies, n_genres) or (n_movies,)
+        y : array-like of shape (n_movies, n_genres) or (n_movies,)
             0/1 genre indicators, or 1-D class labels.
         sample_weight : array-like of shape (n_movies,), default=None
 
@@ -163,7 +167,7 @@ class GenreForestClassifier(MultilabelClassifierMixin, BaseEstimator):
         -------
         self : GenreForestClassifier
         """
-        Y = self._validate_target(Y)
+        Y = self._validate_target(y)
         X = validate_data(self, X, accept_sparse=("csr", "csc"), dtype=np.float32)
         self.estimator_ = RandomForestClassifier(
             n_estimators=self.n_estimators,
@@ -173,7 +177,7 @@ class GenreForestClassifier(MultilabelClassifierMixin, BaseEstimator):
             min_samples_leaf=self.min_samples_leaf,
             max_features=self.max_features,
             bootstrap=self.bootstrap,
-            class_weight=self.class_weight,
+            class_weight=self._indicator_class_weight(y),
             max_samples=self.max_samples if self.bootstrap else None,
             n_jobs=self.n_jobs,
             random_state=self.random_state,
@@ -187,6 +191,27 @@ class GenreForestClassifier(MultilabelClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", dtype=np.float32, reset=False)
         return native_positive_proba(self.estimator_, X, self.n_outputs_)
+
+    def _indicator_class_weight(self, y):
+        """``class_weight`` for the indicator columns the forest learns.
+
+        A 1-D ``y`` weighs a movie by its label. Binary: the label weights of the one
+        column. Multiclass (one-hot columns): ``{0: 1, 1: w[label]}`` per column, whose
+        product over columns is the movie's label weight, as in a multiclass forest.
+        """
+        weight = self.class_weight
+        kind = self._target_type_
+        if kind == "multilabel-indicator" or weight is None or weight == "balanced_subsample":
+            return weight
+        if isinstance(weight, list):
+            raise ValueError("class_weight as a list of dicts needs a multilabel Y; "
+                             "give a dict {label: weight} for a 1-D y.")
+        if weight == "balanced":
+            weight = dict(zip(self.classes_, compute_class_weight(
+                "balanced", classes=self.classes_, y=np.asarray(y).ravel())))
+        if kind == "binary":
+            return {0: weight.get(self.classes_[0], 1.0), 1: weight.get(self.classes_[1], 1.0)}
+        return [{0: 1.0, 1: weight.get(label, 1.0)} for label in self.classes_]
 
     @property
     def feature_importances_(self):

@@ -38,6 +38,8 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
         The fitted models.
     classes_ : list of ndarray or ndarray
         ``array([0, 1])`` per genre; the sorted labels of a 1-D ``y``.
+    n_features_in_ : int
+        The first model's, when it has one.
 
     Examples
     --------
@@ -64,17 +66,28 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
         self.weights = weights
         self.threshold = threshold
 
+    def _named(self):
+        # The (name, estimator) pairs, or none while ``estimators`` is not a list of them
+        # (set_params takes any value; fit validates it).
+        try:
+            return [(name, estimator) for name, estimator in self.estimators
+                    if hasattr(estimator, "get_params")]
+        except (TypeError, ValueError):
+            return []
+
     def get_params(self, deep=True):
         params = super().get_params(deep=False)
         if deep:
-            for name, estimator in self.estimators:
+            for name, estimator in self._named():
                 params[name] = estimator
                 for key, value in estimator.get_params(deep=True).items():
                     params[f"{name}__{key}"] = value
         return params
 
     def set_params(self, **params):
-        names = dict(self.estimators)
+        if "estimators" in params:
+            super().set_params(estimators=params.pop("estimators"))
+        names = dict(self._named())
         own = {k: v for k, v in params.items() if "__" not in k and k not in names}
         super().set_params(**own)
         replaced = {k: v for k, v in params.items() if k in names}
@@ -118,6 +131,8 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
             )
         self.estimators_ = [clone(estimator).fit(X, target) for _, estimator in self.estimators]
         self.named_estimators_ = dict(zip([n for n, _ in self.estimators], self.estimators_))
+        if hasattr(self.estimators_[0], "n_features_in_"):
+            self.n_features_in_ = self.estimators_[0].n_features_in_
         return self
 
     def _predict_proba_multilabel(self, X):
@@ -131,3 +146,10 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
         proba = np.average(np.stack(probas), axis=0, weights=self.weights)
         # The mixin's binary form reads the probability of classes_[1].
         return proba[:, 1:] if self._target_type_ == "binary" else proba
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = [estimator.__sklearn_tags__() for _, estimator in self._named()]
+        tags.input_tags.sparse = bool(inner) and all(t.input_tags.sparse for t in inner)
+        tags.input_tags.allow_nan = bool(inner) and all(t.input_tags.allow_nan for t in inner)
+        return tags

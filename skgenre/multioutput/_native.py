@@ -11,7 +11,7 @@ import numbers
 from sklearn.base import BaseEstimator, clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.utils._param_validation import HasMethods, Interval
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..utils import positive_proba
 from ..utils._sklearn import fit_context
@@ -26,9 +26,7 @@ def fit_native(estimator, X, Y, **fit_params):
     ``Y`` comes from :meth:`MultilabelClassifierMixin._validate_target`; a binary
     ``y`` is its one column.
     """
-    n_movies = X.shape[0] if hasattr(X, "shape") else len(X)
-    if Y.shape[0] != n_movies:
-        raise ValueError(f"X has {n_movies} movies but Y has {Y.shape[0]}.")
+    check_consistent_length(X, Y)
     # A single genre is passed as a 1-D target: with an (n, 1) target scikit-learn
     # warns and returns one (n, 2) array instead of a list.
     target = Y[:, 0] if Y.shape[1] == 1 else Y
@@ -133,10 +131,8 @@ class MultilabelProbaClassifier(MultilabelClassifierMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        if self.estimator is not None:
-            inner = self.estimator.__sklearn_tags__()
-            tags.input_tags.sparse = inner.input_tags.sparse
-            tags.input_tags.allow_nan = inner.input_tags.allow_nan
-        else:
-            tags.input_tags.sparse = True
+        estimator = RandomForestClassifier() if self.estimator is None else self.estimator
+        inner = estimator.__sklearn_tags__()
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
         return tags
