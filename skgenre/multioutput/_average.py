@@ -40,6 +40,8 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
         ``array([0, 1])`` per genre; the sorted labels of a 1-D ``y``.
     n_features_in_ : int
         The first model's, when it has one.
+    feature_names_in_ : ndarray of str
+        The first model's, when it has one.
 
     Examples
     --------
@@ -131,8 +133,9 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
             )
         self.estimators_ = [clone(estimator).fit(X, target) for _, estimator in self.estimators]
         self.named_estimators_ = dict(zip([n for n, _ in self.estimators], self.estimators_))
-        if hasattr(self.estimators_[0], "n_features_in_"):
-            self.n_features_in_ = self.estimators_[0].n_features_in_
+        for name in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self.estimators_[0], name):
+                setattr(self, name, getattr(self.estimators_[0], name))
         return self
 
     def _predict_proba_multilabel(self, X):
