@@ -1,104 +1,599 @@
-"""scikit-learn's estimator checks over skgenre's public estimators.
+"""Common checks over every public estimator of skgenre, discovered rather than listed.
 
-Most of skgenre's classifiers are still multilabel-only (not GenreMLP and the other nets:
-they take a 1-D y through MultilabelClassifierMixin): ``fit`` takes an (n_movies, n_genres)
-0/1 matrix and refuses a 1-D ``y`` with a clear error. Most of scikit-learn's generic checks fit
-a 1-D binary or multiclass ``y``, so they are listed below as expected failures, each with
-the reason. The behaviours those checks cover (pickling, idempotent fits, sample-order and
-subset invariance, sparse input, dtypes) are tested with multilabel targets in the
-estimators' own test modules (tests/nn/test_mlp.py and the modality tests).
+In the manner of imbalanced-learn's ``tests/test_common.py`` and
+``utils/_test_common/instance_generator.py``:
+
+- :func:`all_estimators` walks the ``__all__`` of skgenre's subpackages and keeps the
+  concrete :class:`~sklearn.base.BaseEstimator` subclasses: a new public estimator is
+  checked without anyone listing it here.
+- ``INIT_PARAMS`` makes each one small and fast (few epochs, few trees, tiny inputs).
+- ``INPUT_KINDS`` says what an estimator reads when it is not a numeric array (texts,
+  images, videos, a DataFrame); those cannot run scikit-learn's array checks and are
+  skipped from them, with the reason, and checked by skgenre's own checks below on
+  inputs of their own kind made by the test.
+- ``EXPECTED_FAILED_CHECKS`` is the one list of scikit-learn checks expected to fail,
+  each with its reason; ``test_expected_failures_stay_few`` keeps it at 15 at most.
+
+Four groups of tests:
+
+1. ``test_estimator_api``: every discovered class (so every public estimator appears in
+   this module's test ids): ``__init__`` stores its arguments, ``get_params``/
+   ``set_params``/``clone`` round trip, tags.
+2. ``test_sklearn_compatible_estimator``: scikit-learn's ``parametrize_with_checks`` over
+   the estimators that take numeric arrays (1-D and multilabel targets alike).
+3. ``test_multilabel_classifier``: skgenre's own checks on every discovered classifier
+   with a 2-D genre matrix ``Y``, on inputs of its kind.
+4. ``test_media_transformer``: the same invariances for the transformers of texts,
+   images and videos, on a list of strings, PNG files and tiny videos made here.
 """
 
+import copy
+import inspect
+import pickle
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+from sklearn.base import BaseEstimator, clone, is_classifier
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.pipeline import make_pipeline
+from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import check_is_fitted
 
-from skgenre.ensemble import PerGenreClassifier
-from skgenre.metadata import GenreForestClassifier, MetadataEncoder, MultilabelProbaClassifier
-from skgenre.nn import GenreMLP
+import skgenre
 
-# Checks that fit a 1-D binary/multiclass/continuous y: a multilabel-only estimator
-# rejects it by design (check_multilabel_target raises ValueError naming the expected shape).
-_ONE_D_TARGET = "fits a 1-D y; skgenre classifiers are multilabel-only (Y of shape (n, n_genres))"
-_MULTILABEL_ONLY_CHECKS = [
-    "check_classifier_data_not_an_array",
-    "check_classifiers_classes",
-    "check_classifiers_one_label",
-    "check_classifiers_regression_target",
-    "check_classifiers_train",
-    "check_dict_unchanged",
-    "check_dont_overwrite_parameters",
-    "check_dtype_object",
-    "check_estimator_sparse_array",
-    "check_estimator_sparse_matrix",
-    "check_estimator_sparse_tag",
-    "check_estimators_dtypes",
-    "check_estimators_fit_returns_self",
-    "check_estimators_overwrite_params",
-    "check_f_contiguous_array_estimator",
-    "check_fit2d_1feature",
-    "check_fit2d_predict1d",
-    "check_fit_score_takes_y",
-    "check_methods_sample_order_invariance",
-    "check_methods_subset_invariance",
-    "check_n_features_in_after_fitting",
-    "check_positive_only_tag_during_fit",
-    "check_readonly_memmap_input",
-]
+# --------------------------------------------------------------------- discovery
 
 
-# Checks beyond the 1-D target ones, per estimator, with the reason.
-_EXTRA = {
-    GenreForestClassifier: {
-        # Sample-weight and class-weight variants of the 1-D target checks.
-        **{name: _ONE_D_TARGET for name in [
-            "check_class_weight_classifiers",
-            "check_classifiers_one_label_sample_weights",
-            "check_sample_weight_equivalence_on_dense_data",
-            "check_sample_weight_equivalence_on_sparse_data",
-            "check_sample_weights_list",
-            "check_sample_weights_not_an_array",
-            "check_sample_weights_not_overwritten",
-            "check_sample_weights_pandas_series",
-            "check_sample_weights_shape",
-        ]},
-        # The check wants probabilities strictly inside (0, 1); a forest's votes can be
-        # exactly 0 or 1 (scikit-learn's own forest escapes it by returning a list).
-        "check_classifiers_multilabel_output_format_predict_proba":
-            "forest probabilities can be exactly 0 or 1",
+def all_estimators():
+    """Every public estimator class of skgenre, sorted by name.
+
+    Walks ``skgenre.<subpackage>.__all__`` for every subpackage skgenre exports and
+    keeps the :class:`~sklearn.base.BaseEstimator` subclasses that are neither abstract
+    nor base classes (a name starting with ``Base``, as scikit-learn's and
+    imbalanced-learn's ``all_estimators`` leave them out). A class exported by two
+    subpackages is listed once.
+    """
+    found = {}
+    for sub in skgenre.__all__:
+        module = getattr(skgenre, sub)
+        if not inspect.ismodule(module):
+            continue
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            if (inspect.isclass(obj) and issubclass(obj, BaseEstimator)
+                    and not inspect.isabstract(obj) and not obj.__name__.startswith("Base")):
+                found[obj.__name__] = obj
+    return [found[name] for name in sorted(found)]
+
+
+ESTIMATORS = all_estimators()
+_BY_NAME = {cls.__name__: cls for cls in ESTIMATORS}
+
+# --------------------------------------------------------------------- instances
+
+N_FEATURES, N_GENRES = 5, 3
+
+# Small and fast: few epochs and trees, tiny nets; seeded so that fits repeat.
+# Keys are class names, so that this table does not import torch-backed subpackages.
+INIT_PARAMS = {
+    "GenreMLP": dict(hidden_layer_sizes=(8,), max_epochs=10, lr=1e-2, random_state=0),
+    "MultilabelNet": lambda: dict(
+        module=_mlp_module(),
+        module__n_features=N_FEATURES, module__n_outputs=N_GENRES,
+        module__hidden_layer_sizes=(8,), max_epochs=3, lr=1e-2, batch_size=16,
+        train_split=None,
+    ),
+    "PosterCNN": dict(input_size=16, max_epochs=2, batch_size=16, validation_fraction=0,
+                      augment=False, random_state=0),
+    "Trailer3DCNN": dict(slice_length=2, channels=(2,) * 6, hidden_layer_sizes=(8,),
+                         dropout=0.0, batch_size=16, max_epochs=2, validation_fraction=0,
+                         random_state=0),
+    "GenreForestClassifier": dict(n_estimators=5, random_state=0),
+    "MultilabelProbaClassifier": lambda: dict(
+        # Pure leaves: a depth-limited tree's 0.5 leaves make check_classifier_multioutput
+        # compare predict (proba >= 0.5) with numpy's round-half-to-even.
+        estimator=DecisionTreeClassifier(random_state=0)),
+    "GenreProbabilityAverage": lambda: dict(estimators=[
+        ("per_genre", skgenre.multioutput.PerGenreClassifier()),
+        ("tree", skgenre.multioutput.MultilabelProbaClassifier(
+            DecisionTreeClassifier(max_depth=3, random_state=0))),
+    ]),
+    "MovieGenreStacker": lambda: dict(
+        estimators=[
+            ("plot", make_pipeline(TfidfVectorizer(),
+                                   skgenre.multioutput.PerGenreClassifier()), "plot"),
+            ("cast", make_pipeline(CountVectorizer(tokenizer=_split_bars, token_pattern=None),
+                                   skgenre.multioutput.PerGenreClassifier()), "cast"),
+        ],
+        cv=3, random_state=0,
+    ),
+    "PosterEmbedder": dict(backbone="color", input_size=16),
+    "TrailerEmbedder": dict(backbone="color", input_size=16, n_frames=4),
+    "FrameSampler": dict(n_frames=4, size=8),
+}
+
+
+def _mlp_module():
+    from skgenre.nn import MLPModule
+
+    return MLPModule
+
+
+def _split_bars(text):
+    return text.split("|")
+
+
+def init_params(cls):
+    params = INIT_PARAMS.get(cls.__name__, {})
+    return dict(params() if callable(params) else params)
+
+
+def make_estimator(cls):
+    return cls(**init_params(cls))
+
+
+# What an estimator reads when it is not a numeric (n_samples, n_features) array:
+# (kind, why scikit-learn's array checks cannot run). A kind names an input factory below.
+INPUT_KINDS = {
+    "GloVeVectorizer": ("texts", "transforms a list of plot texts"),
+    "PlotTfidfVectorizer": ("texts", "transforms a list of plot texts"),
+    "PosterEmbedder": ("posters", "reads image files (paths)"),
+    "PosterCNN": ("images", "reads images: an (n, height, width, 3) array or paths"),
+    "TrailerEmbedder": ("videos", "reads video files (paths)"),
+    "FrameSampler": ("videos", "reads video files (paths)"),
+    "Trailer3DCNN": ("frames", "reads trailers: an (n, n_frames, height, width, 3) array "
+                               "or paths"),
+    "MovieGenreStacker": ("table", "reads a DataFrame of columns routed to base models"),
+    "MultilabelNet": ("array", "its torch module fixes the numbers of features and outputs, "
+                               "which scikit-learn's checks vary"),
+}
+
+
+def input_kind(cls):
+    return INPUT_KINDS.get(cls.__name__, ("array", None))[0]
+
+
+def takes_arrays(cls):
+    return cls.__name__ not in INPUT_KINDS
+
+
+# The one list of expected failures of scikit-learn's checks: {class: {check: reason}}.
+_ZERO_ONE = ("wants every probability strictly inside (0, 1); a tree's leaf frequencies are "
+             "exactly 0 or 1 (scikit-learn's forests escape it by returning a list)")
+_FOREST_WEIGHTS = ("bootstrap draws rows, not weights: scikit-learn lists the same failure "
+                   "for RandomForestClassifier")
+EXPECTED_FAILED_CHECKS = {
+    "GenreForestClassifier": {
+        "check_classifiers_multilabel_output_format_predict_proba": _ZERO_ONE,
+        "check_sample_weight_equivalence_on_dense_data": _FOREST_WEIGHTS,
+        "check_sample_weight_equivalence_on_sparse_data": _FOREST_WEIGHTS,
     },
-    MultilabelProbaClassifier: {
-        "check_classifiers_multilabel_output_format_predict_proba":
-            "forest probabilities can be exactly 0 or 1",
-        "check_classifiers_one_label_sample_weights": _ONE_D_TARGET,
-        "check_complex_data": _ONE_D_TARGET,
-        "check_estimators_nan_inf": "input checks are left to the wrapped estimator",
-        # The default wrapped RandomForestClassifier() has random_state=None.
-        "check_fit_idempotent": "default wrapped forest is not seeded",
-        "check_classifiers_multilabel_representation_invariance":
-            "default wrapped forest is not seeded",
+    "MultilabelProbaClassifier": {
+        "check_classifiers_multilabel_output_format_predict_proba": _ZERO_ONE,
     },
 }
 
 
 def _expected_failed_checks(estimator):
-    # MetadataEncoder is a transformer; GenreMLP takes a 1-D y through skgenre's net base
-    # and MultilabelClassifierMixin. Both pass every check.
-    if isinstance(estimator, (MetadataEncoder, GenreMLP)):
-        return {}
-    expected = {name: _ONE_D_TARGET for name in _MULTILABEL_ONLY_CHECKS}
-    expected.update(_EXTRA.get(type(estimator), {}))
-    return expected
+    return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
 
 
-ESTIMATORS = [
-    # 10 epochs at lr=1e-2 reach check_classifiers_train's accuracy on its blobs.
-    GenreMLP(hidden_layer_sizes=(8,), max_epochs=10, lr=1e-2, random_state=0),
-    PerGenreClassifier(),
-    GenreForestClassifier(n_estimators=5, random_state=0),
-    MultilabelProbaClassifier(),
-    MetadataEncoder(),
-]
+def test_discovery_finds_every_public_estimator():
+    names = set(_BY_NAME)
+    # One per subpackage, so that a broken walk fails here.
+    assert {"GenreMLP", "PerGenreClassifier", "GenreForestClassifier", "MetadataEncoder",
+            "GloVeVectorizer", "PosterEmbedder", "TrailerEmbedder", "MovieGenreStacker",
+            "MultilabelProbaClassifier", "GenreProbabilityAverage"} <= names
+    assert not any(name.startswith("Base") for name in names)
+    assert all(not inspect.isabstract(cls) for cls in ESTIMATORS)
 
 
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
+def test_expected_failures_stay_few():
+    assert set(EXPECTED_FAILED_CHECKS) <= {c.__name__ for c in ESTIMATORS if takes_arrays(c)}
+    assert set(INPUT_KINDS) <= set(_BY_NAME), "a stale entry in INPUT_KINDS"
+    assert set(INIT_PARAMS) <= set(_BY_NAME), "a stale entry in INIT_PARAMS"
+    assert sum(len(checks) for checks in EXPECTED_FAILED_CHECKS.values()) <= 15
+
+
+# --------------------------------------------------------------------- 1. the API
+
+
+def _same_param(a, b):
+    if isinstance(a, BaseEstimator):
+        return type(a) is type(b) and all(
+            _same_param(v, b.get_params(deep=False)[k])
+            for k, v in a.get_params(deep=False).items())
+    if isinstance(a, (list, tuple)):
+        return (type(a) is type(b) and len(a) == len(b)
+                and all(_same_param(x, y) for x, y in zip(a, b)))
+    if isinstance(a, np.ndarray):
+        return np.array_equal(a, b)
+    if inspect.isclass(a) or callable(a) or hasattr(a, "__dict__"):
+        return type(a) is type(b) if not inspect.isclass(a) else a is b
+    return a == b
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
+def test_estimator_api(cls):
+    params = init_params(cls)
+    estimator = cls(**params)
+    own = estimator.get_params(deep=False)
+    for key, value in params.items():
+        if "__" not in key:
+            assert own[key] is value, f"__init__ changed {key}"
+    # set_params with every (nested) parameter it reports is a no-op returning self.
+    deep = estimator.get_params(deep=True)
+    assert estimator.set_params(**deep) is estimator
+    after = estimator.get_params(deep=True)
+    assert set(after) == set(deep)
+    assert all(_same_param(deep[k], after[k]) for k in deep)
+    # clone: a new, unfitted estimator with equal parameters.
+    twin = clone(estimator)
+    assert twin is not estimator
+    assert all(_same_param(v, twin.get_params(deep=False)[k]) for k, v in own.items())
+    tags = estimator.__sklearn_tags__()
+    if tags.requires_fit:  # FrameSampler is stateless
+        with pytest.raises(NotFittedError):
+            check_is_fitted(twin)
+    if is_classifier(estimator):
+        assert tags.estimator_type == "classifier"
+        assert tags.classifier_tags.multi_label and tags.target_tags.multi_output
+        assert hasattr(estimator, "predict_proba")
+    else:
+        assert hasattr(estimator, "transform") and hasattr(estimator, "fit_transform")
+
+
+# --------------------------------------------------------------------- 2. scikit-learn
+
+
+@parametrize_with_checks(
+    [make_estimator(cls) for cls in ESTIMATORS if takes_arrays(cls)],
+    expected_failed_checks=_expected_failed_checks,
+)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("cls", [c for c in ESTIMATORS if not takes_arrays(c)],
+                         ids=lambda c: c.__name__)
+def test_skipped_from_sklearn_checks(cls):
+    """The reason in INPUT_KINDS holds: a numeric matrix is refused with a clear error.
+
+    These estimators are skipped from scikit-learn's array checks and checked below
+    (``test_multilabel_classifier``, ``test_media_transformer``) on their own inputs.
+    """
+    _, reason = INPUT_KINDS[cls.__name__]
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, N_FEATURES + 2)).astype(np.float32)
+    Y = _genre_matrix(rng, 20)
+    estimator = make_estimator(cls)
+    with pytest.raises((ValueError, TypeError, RuntimeError)):
+        if is_classifier(estimator):
+            _fit(estimator, X, Y).predict_proba(X)
+        else:
+            _fit(estimator, X).transform(X)
+    assert reason
+
+
+# --------------------------------------------------------------------- inputs by kind
+
+N = 36
+
+
+def _genre_matrix(rng, n):
+    Y = (rng.random((n, N_GENRES)) < 0.4).astype(int)
+    Y[0], Y[1] = 0, 1  # every genre varies
+    return Y
+
+
+def _array(rng, n):
+    X = rng.normal(size=(n, N_FEATURES)).astype(np.float32)
+    Y = (X[:, :N_GENRES] + 0.5 * rng.normal(size=(n, N_GENRES)) > 0).astype(int)
+    Y[0], Y[1] = 0, 1
+    return X, Y
+
+
+def _images(rng, n):
+    return rng.integers(0, 256, (n, 16, 16, 3), dtype=np.uint8), _genre_matrix(rng, n)
+
+
+def _frames(rng, n):
+    return rng.integers(0, 256, (n, 4, 8, 8, 3), dtype=np.uint8), _genre_matrix(rng, n)
+
+
+_WORDS = ["space", "ship", "alien", "love", "story", "kiss", "ghost", "fear", "the", "a"]
+
+
+def _texts(rng, n):
+    return [" ".join(rng.choice(_WORDS, 6)) for _ in range(n)]
+
+
+def _table(rng, n):
+    Y = _genre_matrix(rng, n)
+    plots, casts = [], []
+    for row in Y:
+        plots.append(" ".join(list(rng.choice(_WORDS[8:], 3))
+                              + [_WORDS[3 * g + int(rng.integers(3))] for g in np.flatnonzero(row)]))
+        casts.append("|".join([f"extra{rng.integers(9)}"]
+                              + [f"star{g}" for g in np.flatnonzero(row)]))
+    X = pd.DataFrame({"title": [f"movie {i}" for i in range(n)], "plot": plots, "cast": casts})
+    return X, pd.DataFrame(Y, columns=["Horror", "Comedy", "Action"])
+
+
+_CLASSIFIER_DATA = {"array": _array, "images": _images, "frames": _frames, "table": _table}
+
+
+def classifier_data(cls, seed=0, n=N):
+    return _CLASSIFIER_DATA[input_kind(cls)](np.random.default_rng(seed), n)
+
+
+def _rows(X, index):
+    if isinstance(X, (pd.DataFrame, pd.Series)):
+        return X.iloc[index]
+    if isinstance(X, list):
+        return [X[i] for i in index]
+    return X[index]
+
+
+def _n(X):
+    return X.shape[0] if hasattr(X, "shape") else len(X)
+
+
+def _fit(estimator, X, Y=None):
+    # Nets seeded through random_state ignore the global generator; skorch's
+    # MultilabelNet draws its initial weights and batches from it.
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return estimator.fit(X, Y) if Y is not None else estimator.fit(X)
+
+
+_FITTED = {}
+
+
+def fitted_classifier(cls):
+    """One fitted instance per class, shared by the checks that only predict."""
+    if cls not in _FITTED:
+        X, Y = classifier_data(cls)
+        _FITTED[cls] = _fit(make_estimator(cls), X, Y)
+    return _FITTED[cls], *classifier_data(cls)
+
+
+# --------------------------------------------------------------------- 3. classifiers
+
+_ATOL = 1e-6  # nets: a batch's composition may move the last bits of a row
+
+
+def check_multilabel_output(cls):
+    estimator, X, Y = fitted_classifier(cls)
+    proba = estimator.predict_proba(X)
+    assert proba.shape == Y.shape and proba.dtype == np.float64
+    assert ((proba >= 0) & (proba <= 1)).all()
+    np.testing.assert_array_equal(
+        estimator.predict(X), (proba >= getattr(estimator, "threshold", 0.5)).astype(int))
+    assert [c.tolist() for c in estimator.classes_] == [[0, 1]] * N_GENRES
+
+
+def check_sample_order_invariance(cls):
+    estimator, X, _ = fitted_classifier(cls)
+    order = np.random.default_rng(1).permutation(_n(X))
+    np.testing.assert_allclose(estimator.predict_proba(_rows(X, order)),
+                               estimator.predict_proba(X)[order], atol=_ATOL)
+
+
+def check_subset_invariance(cls):
+    estimator, X, _ = fitted_classifier(cls)
+    whole = estimator.predict_proba(X)
+    half = _n(X) // 2 + 1
+    parts = [estimator.predict_proba(_rows(X, np.arange(half))),
+             estimator.predict_proba(_rows(X, np.arange(half, _n(X))))]
+    np.testing.assert_allclose(np.vstack(parts), whole, atol=_ATOL)
+    np.testing.assert_allclose(estimator.predict_proba(_rows(X, [3])), whole[[3]], atol=_ATOL)
+
+
+def check_fit_idempotent(cls):
+    X, Y = classifier_data(cls)
+    X_other, Y_other = classifier_data(cls, seed=1, n=N - 6)
+    expected = _fit(make_estimator(cls), X, Y).predict_proba(X)
+    estimator = _fit(make_estimator(cls), X_other, Y_other)
+    # Refitting forgets the first fit.
+    np.testing.assert_allclose(_fit(estimator, X, Y).predict_proba(X), expected, atol=_ATOL)
+
+
+def check_pickle_round_trip(cls):
+    estimator, X, _ = fitted_classifier(cls)
+    restored = pickle.loads(pickle.dumps(estimator))
+    assert type(restored) is cls
+    np.testing.assert_array_equal(restored.predict_proba(X), estimator.predict_proba(X))
+    np.testing.assert_array_equal(restored.predict(X), estimator.predict(X))
+
+
+def check_n_features_in(cls):
+    estimator, X, Y = fitted_classifier(cls)
+    assert estimator.n_features_in_ == X.shape[1]
+    assert not hasattr(estimator, "feature_names_in_")
+    with pytest.raises(ValueError, match="features"):
+        estimator.predict_proba(X[:, :-1])
+    names = [f"f{i}" for i in range(X.shape[1])]
+    frame = pd.DataFrame(X, columns=names)
+    on_frame = _fit(make_estimator(cls), frame, Y)
+    np.testing.assert_array_equal(on_frame.feature_names_in_, names)
+    with pytest.warns(UserWarning, match="feature names"):
+        on_frame.predict_proba(X)
+
+
+def check_clone(cls):
+    estimator, X, Y = fitted_classifier(cls)
+    twin = clone(estimator)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(twin)
+    np.testing.assert_allclose(_fit(twin, X, Y).predict_proba(X), estimator.predict_proba(X),
+                               atol=_ATOL)
+
+
+def check_no_input_mutation(cls):
+    X, Y = classifier_data(cls)
+    X_before, Y_before = copy.deepcopy(X), copy.deepcopy(Y)
+    estimator = _fit(make_estimator(cls), X, Y)
+    estimator.predict_proba(X)
+    estimator.predict(X)
+    for before, after in [(X_before, X), (Y_before, Y)]:
+        if isinstance(before, pd.DataFrame):
+            pd.testing.assert_frame_equal(after, before)
+        else:
+            np.testing.assert_array_equal(after, before)
+
+
+_CLASSIFIER_CHECKS = [check_multilabel_output, check_sample_order_invariance,
+                      check_subset_invariance, check_fit_idempotent, check_pickle_round_trip,
+                      check_n_features_in, check_clone, check_no_input_mutation]
+
+
+# Own checks that do not apply, with the reason ((class, check) -> reason).
+NOT_APPLICABLE = {
+    ("MultilabelNet", "check_n_features_in"):
+        "skorch's NeuralNet takes any tensors (dicts, sequences) and keeps no feature count",
+}
+
+
+def _classifier_cases():
+    for cls in ESTIMATORS:
+        if not is_classifier(make_estimator(cls)):
+            continue
+        for check in _CLASSIFIER_CHECKS:
+            if check is check_n_features_in and input_kind(cls) != "array":
+                continue  # images, frames and tables have no feature count
+            if (cls.__name__, check.__name__) in NOT_APPLICABLE:
+                continue
+            yield pytest.param(cls, check, id=f"{cls.__name__}-{check.__name__}")
+
+
+@pytest.mark.parametrize("cls, check", list(_classifier_cases()))
+def test_multilabel_classifier(cls, check):
+    check(cls)
+
+
+# --------------------------------------------------------------------- 4. media transformers
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory):
+    """Inputs made by the test: a 10-word GloVe file, PNG posters, 2-second videos."""
+    folder = tmp_path_factory.mktemp("media")
+    rng = np.random.default_rng(0)
+    glove = folder / "tiny.glove.txt"
+    glove.write_text("".join(
+        word + " " + " ".join(f"{x:.3f}" for x in rng.normal(size=4)) + "\n" for word in _WORDS))
+    from PIL import Image
+
+    posters = []
+    for i in range(8):
+        path = folder / f"poster{i}.png"
+        Image.fromarray(rng.integers(0, 256, (20, 14, 3), dtype=np.uint8)).save(path)
+        posters.append(str(path))
+    return {"folder": folder, "glove": glove, "posters": posters}
+
+
+def _videos(media):
+    pytest.importorskip("av")
+    from skgenre.video import write_video
+
+    if "videos" not in media:
+        rng = np.random.default_rng(0)
+        media["videos"] = [
+            str(write_video(media["folder"] / f"trailer{i}.mp4",
+                            (rng.integers(0, 256, (1, 1, 1, 3)) * np.ones((20, 16, 16, 3))
+                             ).astype(np.uint8), fps=10))
+            for i in range(5)
+        ]
+    return media["videos"]
+
+
+_TRANSFORMER_INPUTS = {
+    "texts": lambda media: _texts(np.random.default_rng(0), 8),
+    "posters": lambda media: list(media["posters"]),
+    "videos": _videos,
+}
+
+
+def _transformer(cls, media):
+    params = init_params(cls)
+    if cls.__name__ == "GloVeVectorizer":
+        params.update(embeddings=str(media["glove"]), data_home=str(media["folder"] / "home"))
+    return cls(**params)
+
+
+def _as_rows(out):
+    """A transformer's output as one float row per input (frames flattened)."""
+    if sparse.issparse(out):
+        return out.toarray()
+    return np.stack([np.asarray(row, dtype=float).ravel() for row in out])
+
+
+def check_transform_order_and_subset_invariance(estimator, X):
+    fitted = _fit(estimator, X)
+    whole = _as_rows(fitted.transform(X))
+    assert whole.shape[0] == len(X)
+    order = np.random.default_rng(1).permutation(len(X))
+    np.testing.assert_allclose(_as_rows(fitted.transform(_rows(X, order))), whole[order],
+                               atol=_ATOL)
+    parts = [fitted.transform(X[:3]), fitted.transform(X[3:])]
+    np.testing.assert_allclose(np.vstack([_as_rows(p) for p in parts]), whole, atol=_ATOL)
+
+
+def check_transformer_fit_idempotent(estimator, X):
+    expected = _as_rows(_fit(clone(estimator), X).transform(X))
+    refitted = _fit(_fit(clone(estimator), X[::-1][:4]), X)
+    np.testing.assert_allclose(_as_rows(refitted.transform(X)), expected, atol=_ATOL)
+
+
+def check_transformer_pickle_and_clone(estimator, X):
+    fitted = _fit(estimator, X)
+    expected = _as_rows(fitted.transform(X))
+    np.testing.assert_array_equal(_as_rows(pickle.loads(pickle.dumps(fitted)).transform(X)),
+                                  expected)
+    twin = clone(fitted)
+    assert not [k for k in vars(twin) if k.endswith("_") and not k.startswith("_")]
+    np.testing.assert_allclose(_as_rows(_fit(twin, X).transform(X)), expected, atol=_ATOL)
+
+
+def check_transformer_no_input_mutation(estimator, X):
+    before = list(X)
+    _fit(estimator, X).transform(X)
+    assert X == before
+
+
+_TRANSFORMER_CHECKS = [check_transform_order_and_subset_invariance,
+                       check_transformer_fit_idempotent, check_transformer_pickle_and_clone,
+                       check_transformer_no_input_mutation]
+
+
+def _transformer_cases():
+    for cls in ESTIMATORS:
+        if is_classifier(make_estimator(cls)) or input_kind(cls) not in _TRANSFORMER_INPUTS:
+            continue
+        for check in _TRANSFORMER_CHECKS:
+            yield pytest.param(cls, check, id=f"{cls.__name__}-{check.__name__}")
+
+
+@pytest.mark.parametrize("cls, check", list(_transformer_cases()))
+def test_media_transformer(cls, check, media):
+    X = _TRANSFORMER_INPUTS[input_kind(cls)](media)
+    check(_transformer(cls, media), X)
+
+
+def test_every_kind_has_its_checks():
+    kinds = {kind for kind, _ in INPUT_KINDS.values()}
+    assert kinds <= set(_CLASSIFIER_DATA) | set(_TRANSFORMER_INPUTS)
+    checked = {c.values[0] for c in _classifier_cases()} | {c.values[0] for c in
+                                                            _transformer_cases()}
+    # Only the array transformers rest on scikit-learn's checks alone.
+    assert {c for c in ESTIMATORS if c not in checked} <= {c for c in ESTIMATORS
+                                                           if takes_arrays(c)}

@@ -1,7 +1,8 @@
 """Metadata modality: credits, language and rating as sparse one-hot features, and classifiers."""
 
 from ._encoder import MetadataEncoder
-from ._forest import GenreForestClassifier, MultilabelProbaClassifier
+from ..multioutput import MultilabelProbaClassifier
+from ._forest import GenreForestClassifier
 from ._models import METADATA_MODEL_KINDS, make_metadata_model
 
 __all__ = [

@@ -7,11 +7,7 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._multilabel import (
-    check_multilabel_target,
-    multilabel_classes,
-    positive_proba,
-)
+from ..utils._multilabel import positive_proba
 from ..utils._sklearn import fit_context
 from ._mixin import MultilabelClassifierMixin
 
@@ -20,6 +16,11 @@ __all__ = ["GenreProbabilityAverage"]
 
 class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """Average the genre probabilities of several models fitted on the same input.
+
+    A 1-D binary or multiclass ``y`` is passed to the models as it is (any
+    scikit-learn classifier then fits), and their ``predict_proba`` rows are
+    averaged, as soft voting does (see
+    :class:`~skgenre.multioutput.MultilabelClassifierMixin`).
 
     Parameters
     ----------
@@ -35,8 +36,12 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
     ----------
     estimators_ : list of estimators
         The fitted models.
-    classes_ : list of ndarray
-        ``array([0, 1])`` per genre.
+    classes_ : list of ndarray or ndarray
+        ``array([0, 1])`` per genre; the sorted labels of a 1-D ``y``.
+    n_features_in_ : int
+        The first model's, when it has one.
+    feature_names_in_ : ndarray of str
+        The first model's, when it has one.
 
     Examples
     --------
@@ -56,23 +61,35 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
         "weights": ["array-like", None],
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
     }
+    _target_types = ("multilabel-indicator", "binary", "multiclass")
 
     def __init__(self, estimators, *, weights=None, threshold=0.5):
         self.estimators = estimators
         self.weights = weights
         self.threshold = threshold
 
+    def _named(self):
+        # The (name, estimator) pairs, or none while ``estimators`` is not a list of them
+        # (set_params takes any value; fit validates it).
+        try:
+            return [(name, estimator) for name, estimator in self.estimators
+                    if hasattr(estimator, "get_params")]
+        except (TypeError, ValueError):
+            return []
+
     def get_params(self, deep=True):
         params = super().get_params(deep=False)
         if deep:
-            for name, estimator in self.estimators:
+            for name, estimator in self._named():
                 params[name] = estimator
                 for key, value in estimator.get_params(deep=True).items():
                     params[f"{name}__{key}"] = value
         return params
 
     def set_params(self, **params):
-        names = dict(self.estimators)
+        if "estimators" in params:
+            super().set_params(estimators=params.pop("estimators"))
+        names = dict(self._named())
         own = {k: v for k, v in params.items() if "__" not in k and k not in names}
         super().set_params(**own)
         replaced = {k: v for k, v in params.items() if k in names}
@@ -97,7 +114,8 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
         Parameters
         ----------
         X : array-like of shape (n_movies, ...)
-        Y : array-like of shape (n_movies, n_genres)
+        Y : array-like of shape (n_movies, n_genres) or (n_movies,)
+            0/1 genre indicators, or 1-D class labels.
 
         Returns
         -------
@@ -105,28 +123,36 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
         """
         if not self.estimators:
             raise ValueError("estimators is empty.")
-        Y = check_multilabel_target(Y)
+        indicators = self._validate_target(Y)
+        # Multilabel: the models learn the checked indicator matrix; a 1-D y goes to
+        # them unchanged, so any classifier fits it.
+        target = indicators if self._target_type_ == "multilabel-indicator" else Y
         if self.weights is not None and len(self.weights) != len(self.estimators):
             raise ValueError(
                 f"weights has {len(self.weights)} values for {len(self.estimators)} estimators."
             )
-        self.estimators_ = [clone(estimator).fit(X, Y) for _, estimator in self.estimators]
+        self.estimators_ = [clone(estimator).fit(X, target) for _, estimator in self.estimators]
         self.named_estimators_ = dict(zip([n for n, _ in self.estimators], self.estimators_))
-        self.classes_ = multilabel_classes(Y.shape[1])
+        for name in ("n_features_in_", "feature_names_in_"):
+            if hasattr(self.estimators_[0], name):
+                setattr(self, name, getattr(self.estimators_[0], name))
         return self
 
-    def predict_proba(self, X):
-        """Weighted mean of the models' genre probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_movies, ...)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_movies, n_genres)
-        """
+    def _predict_proba_multilabel(self, X):
         check_is_fitted(self)
-        probas = [positive_proba(e.predict_proba(X), getattr(e, "classes_", None))
-                  for e in self.estimators_]
-        return np.average(np.stack(probas), axis=0, weights=self.weights)
+        if self._target_type_ == "multilabel-indicator":
+            probas = [positive_proba(e.predict_proba(X), getattr(e, "classes_", None))
+                      for e in self.estimators_]
+        else:
+            # (n, n_classes) per model, columns in the order of its sorted classes_.
+            probas = [np.asarray(e.predict_proba(X), dtype=float) for e in self.estimators_]
+        proba = np.average(np.stack(probas), axis=0, weights=self.weights)
+        # The mixin's binary form reads the probability of classes_[1].
+        return proba[:, 1:] if self._target_type_ == "binary" else proba
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = [estimator.__sklearn_tags__() for _, estimator in self._named()]
+        tags.input_tags.sparse = bool(inner) and all(t.input_tags.sparse for t in inner)
+        tags.input_tags.allow_nan = bool(inner) and all(t.input_tags.allow_nan for t in inner)
+        return tags

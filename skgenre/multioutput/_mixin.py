@@ -158,7 +158,9 @@ class MultilabelClassifierMixin(ClassifierMixin):
         """Genre indicators, or labels for a 1-D ``y``.
 
         Multilabel: ``predict_proba(X) >= threshold`` (``threshold`` attribute, default
-        0.5). Binary: ``classes_[1]`` where its probability is ``>= threshold``.
+        0.5). Binary: ``classes_[1]`` where its probability is ``> threshold`` (strictly,
+        as :class:`~sklearn.preprocessing.LabelBinarizer` decides, so that a tie at 0.5
+        agrees with ``argmax(predict_proba(X), axis=1)``).
         Multiclass: the most probable class.
 
         Parameters
@@ -173,7 +175,7 @@ class MultilabelClassifierMixin(ClassifierMixin):
         kind = getattr(self, "_target_type_", _MULTILABEL)
         proba = self.predict_proba(X)
         if kind == "binary":
-            return self.classes_[(proba[:, 1] >= threshold).astype(int)]
+            return self.classes_[(proba[:, 1] > threshold).astype(int)]
         if kind == "multiclass":
             return self.classes_[np.argmax(proba, axis=1)]
         return (proba >= threshold).astype(int)

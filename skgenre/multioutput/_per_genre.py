@@ -9,7 +9,6 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._multilabel import check_multilabel_target, multilabel_classes
 from ..utils._sklearn import fit_context, validate_data
 from ._mixin import MultilabelClassifierMixin
 
@@ -36,6 +35,11 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
     in a cross-validation fold) gets that constant as its probability, with a
     :class:`ConstantGenreWarning`, instead of failing the whole fit.
 
+    A 1-D ``y`` is taken as :class:`~sklearn.neural_network.MLPClassifier` takes it
+    (see :class:`~skgenre.multioutput.MultilabelClassifierMixin`): binary fits one
+    classifier for ``classes_[1]`` and ``predict_proba`` is (n_movies, 2); multiclass
+    is one-vs-rest, each row of probabilities normalised to sum to one.
+
     Parameters
     ----------
     estimator : classifier with ``fit`` and ``predict_proba``, default=None
@@ -58,8 +62,8 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
         Fitted classifier per genre, or the constant probability of a constant genre.
     columns_ : list of ndarray
         Columns of ``X`` each genre's classifier sees.
-    classes_ : list of ndarray
-        ``array([0, 1])`` per genre.
+    classes_ : list of ndarray or ndarray
+        ``array([0, 1])`` per genre; the sorted labels of a 1-D ``y``.
     n_features_in_ : int
 
     Examples
@@ -78,6 +82,8 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
     }
 
+    _target_types = ("multilabel-indicator", "binary", "multiclass")
+
     def __init__(self, estimator=None, *, features="all", n_jobs=None, threshold=0.5):
         self.estimator = estimator
         self.features = features
@@ -91,15 +97,16 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_movies, n_features)
-        Y : array-like of shape (n_movies, n_genres)
-            0/1 genre indicators.
+        Y : array-like of shape (n_movies, n_genres) or (n_movies,)
+            0/1 genre indicators, or 1-D class labels (binary: one classifier for
+            ``classes_[1]``; multiclass: one-vs-rest, rows normalised).
 
         Returns
         -------
         self : PerGenreClassifier
         """
+        Y = self._validate_target(Y)
         X = validate_data(self, X, accept_sparse="csr")
-        Y = check_multilabel_target(Y)
         if Y.shape[0] != X.shape[0]:
             raise ValueError(f"X has {X.shape[0]} movies but Y has {Y.shape[0]}.")
         k = Y.shape[1]
@@ -126,20 +133,9 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
             for j in np.flatnonzero(~constant)
         ))
         self.estimators_ = [float(Y[0, j]) if constant[j] else next(fitted) for j in range(k)]
-        self.classes_ = multilabel_classes(k)
         return self
 
-    def predict_proba(self, X):
-        """Probability that each genre is present.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_movies, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_movies, n_genres)
-        """
+    def _predict_proba_multilabel(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False)
         columns = []

@@ -86,7 +86,8 @@ def test_forest_single_genre(data):
         ({"n_estimators": 0}, None, InvalidParameterError, "n_estimators"),
         ({"max_features": "all"}, None, InvalidParameterError, "max_features"),
         ({"class_weight": "even"}, None, InvalidParameterError, "class_weight"),
-        ({}, np.zeros(120), ValueError, "2-D"),
+        ({}, np.zeros(120), ValueError, "one class"),
+        ({}, np.linspace(0, 1, 120), ValueError, "Unknown label type"),
         ({}, np.zeros((119, 5)), ValueError, "inconsistent|119"),
         ({}, np.full((120, 5), 2), ValueError, "0/1"),
     ],
@@ -95,6 +96,34 @@ def test_forest_errors(data, params, Y, error, match):
     X, Y_ok = data
     with pytest.raises(error, match=match):
         GenreForestClassifier(**{"n_estimators": 3, **params}).fit(X, Y_ok if Y is None else Y)
+
+
+@pytest.mark.parametrize("labels", [np.array([0, 1]), np.array(["drama", "horror"])])
+def test_forest_binary_y(data, labels):
+    X, Y = data
+    y = labels[Y[:, 0]]
+    clf = GenreForestClassifier(n_estimators=10, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(clf.classes_, labels)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (X.shape[0], 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(clf.predict(X), labels[np.argmax(proba, axis=1)])
+    # The positive column is the single-genre model's probability.
+    single = GenreForestClassifier(n_estimators=10, random_state=0).fit(X, Y[:, :1])
+    np.testing.assert_allclose(proba[:, 1], single.predict_proba(X)[:, 0])
+    assert clf.score(X, y) == np.mean(clf.predict(X) == y)
+
+
+def test_forest_multiclass_y(data):
+    X, Y = data
+    y = np.array(["a", "b", "c"])[Y[:, 0] + Y[:, 1]]
+    clf = GenreForestClassifier(n_estimators=10, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(clf.classes_, ["a", "b", "c"])
+    proba = clf.predict_proba(X)
+    assert proba.shape == (X.shape[0], 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(clf.predict(X), clf.classes_[np.argmax(proba, axis=1)])
+    assert clf.score(X, y) > 0.8  # training accuracy of a forest
 
 
 def test_forest_checks_feature_count_and_pickles(data, tmp_path):
@@ -126,6 +155,10 @@ def test_multilabel_proba_classifier(data, estimator):
         assert clf.estimator_ is not estimator  # a clone is fitted
     one = MultilabelProbaClassifier(estimator).fit(X, Y[:, :1])
     assert one.predict_proba(X).shape == (X.shape[0], 1)
+    binary = MultilabelProbaClassifier(estimator).fit(X, Y[:, 0])
+    proba = binary.predict_proba(X)
+    assert proba.shape == (X.shape[0], 2)
+    np.testing.assert_array_equal(binary.predict(X), np.argmax(proba, axis=1))
 
 
 def test_multilabel_proba_classifier_rejects_non_classifier(data):

@@ -68,7 +68,7 @@ def test_binary_y(data, labels):
     assert proba.shape == (len(X), 2)
     np.testing.assert_allclose(proba[:, 1], model.models_[0].predict_proba(X)[:, 1])
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
-    np.testing.assert_array_equal(model.predict(X), labels[(proba[:, 1] >= 0.3).astype(int)])
+    np.testing.assert_array_equal(model.predict(X), labels[(proba[:, 1] > 0.3).astype(int)])
     assert model.score(X, y) == accuracy_score(y, model.predict(X))
 
 
@@ -132,3 +132,17 @@ def test_column_of_labels_is_read_as_1d_and_a_column_of_indicators_as_one_genre(
     assert model.predict(X).shape == (len(X),)
     one_genre = _OneVsRest().fit(X, (codes[:, None] == 0).astype(int))
     assert len(one_genre.classes_) == 1 and one_genre.predict(X).shape == (len(X), 1)
+
+
+def test_binary_tie_at_threshold_agrees_with_argmax():
+    # A probability of exactly 0.5 (half the trees, say) is the first class, as
+    # argmax and LabelBinarizer.inverse_transform decide.
+    class _Fixed(_OneVsRest):
+        def _predict_proba_multilabel(self, X):
+            return np.asarray(X, dtype=float)[:, :1]
+
+    model = _Fixed().fit(np.array([[0.0], [1.0], [0.0], [1.0]]), ["no", "yes", "no", "yes"])
+    X = np.array([[0.2], [0.5], [0.7]])
+    proba = model.predict_proba(X)
+    np.testing.assert_array_equal(model.predict(X), ["no", "no", "yes"])
+    np.testing.assert_array_equal(model.predict(X), model.classes_[np.argmax(proba, axis=1)])
