@@ -150,6 +150,8 @@ INPUT_KINDS = {
     "Trailer3DCNN": ("frames", "reads trailers: an (n, n_frames, height, width, 3) array "
                                "or paths"),
     "MovieGenreStacker": ("table", "reads a DataFrame of columns routed to base models"),
+    "LogitFusionClassifier": ("stacked", "reads the stacker's stacked layout: per modality, "
+                                         "n_genres probabilities and a missing indicator"),
     "MultilabelNet": ("array", "its torch module fixes the numbers of features and outputs, "
                                "which scikit-learn's checks vary"),
 }
@@ -268,9 +270,12 @@ def test_skipped_from_sklearn_checks(cls):
     These estimators are skipped from scikit-learn's array checks and checked below
     (``test_multilabel_classifier``, ``test_media_transformer``) on their own inputs.
     """
-    _, reason = INPUT_KINDS[cls.__name__]
+    kind, reason = INPUT_KINDS[cls.__name__]
     rng = np.random.default_rng(0)
-    X = rng.normal(size=(20, N_FEATURES + 2)).astype(np.float32)
+    # A stacked layout has at least n_genres + 1 columns (one modality); any wider matrix
+    # reads as modalities plus passthrough columns, so the narrow one is what is refused.
+    width = N_GENRES if kind == "stacked" else N_FEATURES + 2
+    X = rng.normal(size=(20, width)).astype(np.float32)
     Y = _genre_matrix(rng, 20)
     estimator = make_estimator(cls)
     with pytest.raises((ValueError, TypeError, RuntimeError)):
@@ -326,7 +331,20 @@ def _table(rng, n):
     return X, pd.DataFrame(Y, columns=["Horror", "Comedy", "Action"])
 
 
-_CLASSIFIER_DATA = {"array": _array, "images": _images, "frames": _frames, "table": _table}
+def _stacked(rng, n, n_modalities=2):
+    """What MovieGenreStacker hands its final estimator: per modality, each genre's
+    probability (0 where the movie lacks the modality) and a missing indicator."""
+    Y = _genre_matrix(rng, n)
+    blocks = []
+    for _ in range(n_modalities):
+        proba = np.clip(0.25 + 0.5 * Y + 0.2 * rng.normal(size=Y.shape), 0.01, 0.99)
+        missing = rng.random(n) < 0.2
+        blocks += [np.where(missing[:, None], 0.0, proba), missing[:, None].astype(float)]
+    return np.hstack(blocks), Y
+
+
+_CLASSIFIER_DATA = {"array": _array, "images": _images, "frames": _frames, "table": _table,
+                    "stacked": _stacked}
 
 
 def classifier_data(cls, seed=0, n=N):

@@ -1,7 +1,7 @@
 """Metadata modality: credits, language and rating as sparse one-hot features, and classifiers."""
 
+from ..multioutput import MultilabelProbaClassifier  # noqa: F401 (its former home)
 from ._encoder import MetadataEncoder
-from ..multioutput import MultilabelProbaClassifier
 from ._forest import GenreForestClassifier
 from ._models import METADATA_MODEL_KINDS, make_metadata_model
 
@@ -9,6 +9,7 @@ __all__ = [
     "METADATA_MODEL_KINDS",
     "GenreForestClassifier",
     "MetadataEncoder",
-    "MultilabelProbaClassifier",
     "make_metadata_model",
 ]
+
+# MultilabelProbaClassifier moved to skgenre.multioutput; importable here as before.
