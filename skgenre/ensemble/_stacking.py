@@ -134,7 +134,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
     >>> from sklearn.feature_extraction.text import TfidfVectorizer
     >>> from sklearn.pipeline import make_pipeline
     >>> from skgenre import MovieGenreStacker
-    >>> from skgenre.ensemble import PerGenreClassifier
+    >>> from skgenre.multioutput import PerGenreClassifier
     >>> X = pd.DataFrame({"plot": ["a ghost haunts a house", "two friends laugh", "", None] * 10})
     >>> Y = np.array([[1, 0], [0, 1], [1, 0], [0, 1]] * 10)
     >>> text = make_pipeline(TfidfVectorizer(), PerGenreClassifier())
@@ -487,7 +487,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         >>> from sklearn.feature_extraction.text import TfidfVectorizer
         >>> from sklearn.pipeline import make_pipeline
         >>> from skgenre import MovieGenreStacker
-        >>> from skgenre.ensemble import PerGenreClassifier
+        >>> from skgenre.multioutput import PerGenreClassifier
         >>> X = pd.DataFrame({"plot": ["a ghost haunts a house", "two friends laugh"] * 10})
         >>> Y = pd.DataFrame({"Horror": [1, 0] * 10, "Comedy": [0, 1] * 10})
         >>> text = make_pipeline(TfidfVectorizer(), PerGenreClassifier())

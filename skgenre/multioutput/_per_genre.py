@@ -69,7 +69,7 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
     Examples
     --------
     >>> import numpy as np
-    >>> from skgenre.ensemble import PerGenreClassifier
+    >>> from skgenre.multioutput import PerGenreClassifier
     >>> X = np.array([[0.], [1.], [2.], [3.]]); Y = np.array([[0, 1], [0, 1], [1, 1], [1, 1]])
     >>> PerGenreClassifier().fit(X, Y).predict_proba([[3.]])[:, 1]
     array([1.])
