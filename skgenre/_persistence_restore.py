@@ -5,7 +5,9 @@ the placeholders); kept apart so that each module does one job.
 """
 
 import importlib
+import json
 import warnings
+from collections import defaultdict
 
 import numpy as np
 
@@ -14,6 +16,8 @@ from ._persistence import (
     TRUSTED_PACKAGES,
     UntrustedModelError,
     _class_path,
+    _JsonData,
+    _StringTable,
     _is_net,
     _TorchObject,
     _TorchOptimizer,
@@ -90,7 +94,9 @@ class _Restorer:
             if item is None or isinstance(item, _ATOMS) or id(item) in seen:
                 continue
             seen.add(id(item))
-            if isinstance(item, (_TorchObject, _TorchOptimizer)):
+            if isinstance(item, (_TorchObject, _TorchOptimizer)) or (
+                isinstance(item, _JsonData) and item.cls not in ("list", "dict")
+            ):
                 found.add(item.cls if isinstance(item.cls, str) else repr(item.cls))
             if isinstance(item, dict):
                 stack.extend(item.values())
@@ -124,6 +130,12 @@ class _Restorer:
             return new
         if isinstance(obj, _TorchOptimizer):
             new = self.memo[key] = self._optimizer(obj)
+            return new
+        if isinstance(obj, _StringTable):
+            new = self.memo[key] = _unpack_strings(obj)
+            return new
+        if isinstance(obj, _JsonData):
+            new = self.memo[key] = self._json_data(obj)
             return new
         if isinstance(obj, _TorchObject):
             cls = self._class(obj.cls)
@@ -180,6 +192,22 @@ class _Restorer:
         else:
             obj.__dict__.update(state)
 
+    def _json_data(self, p):
+        if not isinstance(getattr(p, "text", None), str):
+            raise UntrustedModelError("damaged model file: a JSON data placeholder")
+        data = json.loads(p.text, object_hook=_json_object)
+        base = {"list": list, "dict": dict}.get(p.cls)
+        if base is not None:
+            if not isinstance(data, base):
+                raise UntrustedModelError("damaged model file: a JSON data placeholder")
+            return data
+        cls = self._class(p.cls)
+        if not issubclass(cls, (list, dict)) or not isinstance(data, (list, dict)):
+            raise UntrustedModelError(f"damaged model file: {p.cls} as JSON data")
+        new = cls.__new__(cls)  # as unpickling a list or dict subclass does
+        (list.extend if isinstance(data, list) else dict.update)(new, data)
+        return new
+
     def _tensor(self, p):
         import torch
 
@@ -215,9 +243,51 @@ class _Restorer:
             {**{k: v for k, v in hyper.items() if k != "params"}, "params": group}
             for group, hyper in zip(params, state_dict["param_groups"])
         ]
-        optimizer = cls(groups)
-        optimizer.load_state_dict(state_dict)
+        defaults = self(getattr(p, "defaults", None))
+        if not isinstance(defaults, dict):  # format 2
+            optimizer = cls(groups)
+            optimizer.load_state_dict(state_dict)
+            return optimizer
+        # As unpickling does (torch's own __getstate__/__setstate__): calling the
+        # constructor would import torch._dynamo, 2 s of a cold predict.
+        state = defaultdict(dict)
+        for group, hyper in zip(params, state_dict["param_groups"]):
+            for param, index in zip(group, hyper["params"]):
+                if index in state_dict["state"]:
+                    state[param] = dict(state_dict["state"][index])
+        optimizer = cls.__new__(cls)
+        optimizer.__setstate__({"defaults": dict(defaults), "state": state,
+                                "param_groups": groups})
         return optimizer
+
+
+def _json_object(obj):
+    """json's object hook: numpy scalars back from their tagged form."""
+    if len(obj) == 1 and "__numpy__" in obj:
+        dtype, value = obj["__numpy__"]
+        if dtype not in ("float64", "float32", "int64", "bool"):
+            raise UntrustedModelError(f"damaged model file: numpy scalar of type {dtype!r}")
+        return np.dtype(dtype).type(value)
+    return obj
+
+
+def _unpack_strings(p):
+    data, ends, kind = getattr(p, "data", None), getattr(p, "ends", None), getattr(p, "kind", "")
+    if (not isinstance(data, np.ndarray) or not isinstance(ends, np.ndarray)
+            or kind not in ("dict", "list", "tuple", "set", "frozenset")
+            or (len(ends) and ends[-1] != data.size)):
+        raise UntrustedModelError("damaged model file: a packed string table")
+    blob = data.tobytes()
+    starts = np.concatenate([[0], ends[:-1]]).tolist()
+    keys = [blob[a:b].decode("utf-8", "surrogatepass") for a, b in zip(starts, ends.tolist())]
+    if kind != "dict":
+        return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[kind](keys)
+    values = p.values
+    if not isinstance(values, np.ndarray) or values.dtype.kind not in "iu" or (
+        len(values) != len(keys)
+    ):
+        raise UntrustedModelError("damaged model file: a packed string table")
+    return dict(zip(keys, list(values) if p.numpy_values else values.tolist()))
 
 
 def _device_available(device):

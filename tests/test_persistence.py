@@ -2,6 +2,8 @@
 
 import os
 import pickle
+import subprocess
+import sys
 import warnings
 
 import joblib
@@ -14,7 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from skgenre import MovieGenreStacker, UntrustedModelError, load_model, make_movies, save_model
-from skgenre._persistence import FORMAT, _placeholder, _TorchObject
+from skgenre._persistence import FORMAT, _JsonData, _placeholder, _StringTable, _Stripper, _TorchObject
 from skgenre.ensemble import default_estimators
 from skgenre.nn import GenreMLP
 
@@ -118,6 +120,110 @@ def test_optimizer_and_scheduler_share_the_loaded_parameters(tmp_path):
     assert "momentum_buffer" in optimizer.state[module.weight]
     scheduler.step()
     assert optimizer.param_groups[0]["lr"] == 0.025
+
+
+def _strip(obj):
+    """What save_model stores for ``obj`` (inside a list that cannot be packed itself)."""
+    return _Stripper()([obj, np.zeros(1)], "model")[0]
+
+
+def test_optimizer_of_format_2_still_loads(tmp_path):
+    """Files of format 2 hold no optimizer defaults: the optimizer is constructed."""
+    module = torch.nn.Linear(2, 2)
+    optimizer = torch.optim.Adam(module.parameters(), lr=0.01)
+    module(torch.ones(1, 2)).sum().backward()
+    optimizer.step()
+    bundle = _Stripper()({"module": module, "optimizer": optimizer}, "model")
+    del bundle["optimizer"].defaults
+    path = tmp_path / "v2.skops"
+    sio.dump(_bundle(bundle), path)
+    loaded = load_model(path)
+    assert loaded["optimizer"].param_groups[0]["params"][0] is loaded["module"].weight
+    assert loaded["optimizer"].param_groups[0]["lr"] == 0.01
+    np.testing.assert_array_equal(loaded["optimizer"].state[loaded["module"].weight]["exp_avg"],
+                                  optimizer.state[module.weight]["exp_avg"])
+
+
+def test_loading_a_net_does_not_import_torch_dynamo(mlp, tmp_path):
+    """Rebuilding optimizers by their __setstate__ keeps torch._dynamo (2 s) out of predict."""
+    path = save_model(mlp[0], tmp_path / "mlp.skops")
+    code = ("import sys; from skgenre import load_model; "
+            f"load_model({str(path)!r}); print('torch._dynamo' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("container", [
+    {f"term {i}": i for i in range(200)},
+    {f"t{i}": np.int32(i) for i in range(100)},
+    [f"w{i}" for i in range(100)] + ["caf\u00e9", "\U0001f3ac", "", "a\udc80"],
+    tuple(f"w{i}" for i in range(100)),
+    {f"w{i}" for i in range(100)},
+    frozenset(f"w{i}" for i in range(100)),
+])
+def test_large_string_containers_are_packed_and_round_trip(container, tmp_path):
+    assert isinstance(_strip(container), _StringTable)
+    loaded = load_model(save_model({"x": container, "again": container}, tmp_path / "s.skops"))
+    assert type(loaded["x"]) is type(container) and loaded["x"] == container
+    if isinstance(container, dict):
+        assert [type(v) for v in loaded["x"].values()] == [type(v) for v in container.values()]
+        assert list(loaded["x"]) == list(container)  # order kept
+    assert loaded["again"] is loaded["x"]  # shared stays shared
+
+
+@pytest.mark.parametrize("container", [
+    {f"t{i}": i for i in range(10)},  # small: kept as it is
+    {f"t{i}": float(i) for i in range(100)},  # not integer values
+    {i: i for i in range(100)},  # not str keys
+    {f"t{i}": True for i in range(100)},  # bool is not int here
+    [f"w{i}" for i in range(99)] + [1],
+])
+def test_other_containers_are_not_packed(container):
+    assert not isinstance(_strip(container), _StringTable)
+
+
+def test_net_history_is_packed_as_json_and_round_trips(mlp, tmp_path):
+    X = mlp[1]
+    clf = GenreMLP((4,), max_epochs=8, random_state=0).fit(X, (X[:, :3] > 0.5).astype(int))
+    stripped = _Stripper()(clf, "model")
+    assert isinstance(stripped.state["net_"].state["history_"], _JsonData)
+    loaded = load_model(save_model(clf, tmp_path / "h.skops"))
+    history, saved = loaded.net_.history_, clf.net_.history_
+    assert type(history) is type(saved) and history == saved
+    assert [type(v) for v in history[-1].values()] == [type(v) for v in saved[-1].values()]
+    assert history[:, "train_loss"] == saved[:, "train_loss"]  # still a skorch History
+
+
+@pytest.mark.parametrize("data, packed", [
+    ({"a": [{"x": 1.5, "y": np.float64(2), "z": None, "b": np.bool_(True)}] * 1}, False),
+    ({f"k{i}": [i, float(i), str(i), np.float32(i), np.int64(i)] for i in range(70)}, True),
+    ({f"k{i}": (i,) for i in range(70)}, False),  # a tuple would come back a list
+    ({f"k{i}": {"__numpy__": i} for i in range(70)}, False),  # the tag itself
+    ([[i] for i in range(70)] + [np.arange(2)], False),
+])
+def test_plain_data_is_packed_only_when_exact(data, packed, tmp_path):
+    assert isinstance(_strip(data), _JsonData) is packed
+    loaded = load_model(save_model({"x": data}, tmp_path / "j.skops"))["x"]
+    flat = lambda d: list(d.values()) if isinstance(d, dict) else d  # noqa: E731
+    for a, b in zip(flat(loaded), flat(data)):
+        assert type(a) is type(b)
+        if not isinstance(b, np.ndarray):
+            assert a == b and [type(v) for v in a] == [type(v) for v in b]
+
+
+def test_shared_list_is_not_packed():
+    inner = list(range(100))
+    assert not isinstance(_Stripper()({"a": inner, "b": [inner]}, "model")["b"], _JsonData)
+    assert not isinstance(_Stripper()([[inner, inner]], "model")[0], _JsonData)
+
+
+def test_damaged_string_table_is_refused(tmp_path):
+    table = _strip([f"w{i}" for i in range(100)])
+    table.ends = table.ends + 5
+    path = tmp_path / "bad.skops"
+    sio.dump(_bundle({"x": table}), path)
+    with pytest.raises(UntrustedModelError, match="packed string table"):
+        load_model(path)
 
 
 def test_net_saved_on_gpu_loads_on_cpu(mlp, tmp_path):

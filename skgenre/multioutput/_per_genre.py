@@ -60,8 +60,10 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
     ----------
     estimators_ : list of estimator or float
         Fitted classifier per genre, or the constant probability of a constant genre.
-    columns_ : list of ndarray
-        Columns of ``X`` each genre's classifier sees.
+    columns_ : list of ndarray or None
+        Columns of ``X`` each genre's classifier sees; None for ``features="all"``
+        (every column: not stored, as 17 copies of ``arange(n_features)`` of a large
+        TF-IDF vocabulary would double the size of a saved text model).
     classes_ : list of ndarray or ndarray
         ``array([0, 1])`` per genre; the sorted labels of a 1-D ``y``.
     n_features_in_ : int
@@ -127,7 +129,8 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
                 f"Genres {np.flatnonzero(constant).tolist()} are constant in the training data; "
                 "they get a constant probability.", ConstantGenreWarning, stacklevel=3,
             )
-        self.columns_ = [self._genre_columns(j, k, X.shape[1]) for j in range(k)]
+        self.columns_ = (None if self.features == "all"
+                         else [self._genre_columns(j, k, X.shape[1]) for j in range(k)])
         fitted = iter(Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_binary)(base, self._columns(X, j), Y[:, j])
             for j in np.flatnonzero(~constant)
@@ -152,8 +155,6 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
         return X if self.features == "all" else X[:, self.columns_[j]]
 
     def _genre_columns(self, j, n_genres, n_features):
-        if self.features == "all":
-            return np.arange(n_features)
         block = n_genres + 1
         n_stacked = (n_features // block) * block
         stacked = np.arange(n_stacked)
