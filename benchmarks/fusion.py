@@ -35,7 +35,11 @@ sys.path.insert(0, str(ROOT))
 
 from skgenre import MovieGenreStacker  # noqa: E402
 from skgenre.datasets import load_movies  # noqa: E402
-from skgenre.ensemble import LogitFusionClassifier, make_final_estimator  # noqa: E402
+from skgenre.ensemble import (  # noqa: E402
+    LogitFusionClassifier,
+    default_estimators,
+    make_final_estimator,
+)
 from skgenre.metrics import average_precision  # noqa: E402
 from skgenre.model_selection import MultilabelStratifiedKFold  # noqa: E402
 
@@ -78,7 +82,11 @@ def base_predictions(args):
     X, Y = movies.data, movies.target
     test = (X["split"] == "test").to_numpy()
     start = time.perf_counter()
-    stacker = MovieGenreStacker(random_state=0, memory=args.cache, n_jobs=args.n_jobs)
+    kinds = dict(kv.split("=", 1) for kv in args.kinds)
+    estimators = (default_estimators(X, random_state=0, memory=args.cache, kinds=kinds)
+                  if kinds else None)
+    stacker = MovieGenreStacker(estimators, random_state=0, memory=args.cache,
+                                n_jobs=args.n_jobs)
     stacker.fit(X[~test], Y[~test])
     print(f"stacker fit on {(~test).sum()} train+val movies: "
           f"{time.perf_counter() - start:.0f} s; modalities {stacker.modalities_}")
@@ -100,6 +108,8 @@ def main(argv=None):
                         help="pickle of the base models' predictions: read if it exists, "
                              "else written")
     parser.add_argument("--n-jobs", type=int, default=None)
+    parser.add_argument("--kinds", nargs="*", default=[], metavar="MODALITY=KIND",
+                        help="base models other than the defaults, e.g. poster=efficientnet_mlp")
     args = parser.parse_args(argv)
 
     base = base_predictions(args)

@@ -18,12 +18,17 @@ MODALITIES = {
 }
 
 
-def default_estimators(X, *, random_state=None, memory=None):
+def default_estimators(X, *, random_state=None, memory=None, kinds=None):
     """``(name, estimator, columns)`` for each modality present in ``X``.
 
     A modality is present when its column(s) exist and at least one movie has a value.
     ``memory`` is handed to the modalities whose features are heavy (posters, trailers).
+    ``kinds`` maps a modality name (or alias) to the kind of model its factory makes
+    instead of ``"default"``, e.g. ``{"poster": "efficientnet_mlp"}``.
     """
+    from ..datasets._modalities import get_modality
+
+    kinds = {get_modality(name).name: kind for name, kind in (kinds or {}).items()}
     out = []
     for name, modality in MODALITY_REGISTRY.items():
         present = modality.columns_in(X)
@@ -33,8 +38,10 @@ def default_estimators(X, *, random_state=None, memory=None):
         if modality.heavy:
             kwargs["memory"] = memory
         try:
-            estimator = modality.make_model(**kwargs)
+            estimator = modality.make_model(kinds.get(name, "default"), **kwargs)
         except ImportError as exc:  # an optional extra (e.g. PyAV for trailers) is missing
+            if name in kinds:  # asked for by name: say so rather than drop it
+                raise
             warnings.warn(f"Skipping the {name} modality: {exc}", UserWarning, stacklevel=3)
             continue
         out.append((name, estimator, modality.estimator_columns(X)))
