@@ -153,19 +153,12 @@ class GenreMLP(BaseGenreNet):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
-        self.dropout = dropout
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.pos_weight = pos_weight
-        self.correct_pos_weight = correct_pos_weight
-        self.threshold = threshold
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
+        super().__init__(
+            dropout=dropout, lr=lr, weight_decay=weight_decay, batch_size=batch_size,
+            max_epochs=max_epochs, patience=patience, validation_fraction=validation_fraction,
+            pos_weight=pos_weight, correct_pos_weight=correct_pos_weight, threshold=threshold,
+            device=device, random_state=random_state, verbose=verbose,
+        )
 
     def _fit_examples(self, X, Y):
         X = _as_rows(validate_data(self, X, accept_sparse="csr", dtype=np.float32))

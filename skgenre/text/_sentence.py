@@ -176,6 +176,11 @@ def _model_id(model, path):
     return "|".join(parts)
 
 
+def _text_key(text):
+    """The feature-cache key of a text: a digest of its content."""
+    return f"text:{hashlib.blake2b(text.encode(), digest_size=20).hexdigest()}"
+
+
 class SentenceEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Sentence-transformers embeddings of plot texts, offline, batched, cached per text.
 
@@ -309,16 +314,8 @@ class SentenceEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
         texts = check_texts(X)
         out = np.zeros((len(texts), self.n_features_out_), dtype=np.float32)
         cache = FeatureCache(self.memory, f"sentence:{self.model_id_}")
-        keys = [f"text:{hashlib.blake2b(t.encode(), digest_size=20).hexdigest()}"
-                for t in texts] if cache.enabled else None
-        todo = []
-        for i in range(len(texts)):
-            vector = (cache.get(keys[i], shape=(self.n_features_out_,), dtype=np.float32)
-                      if cache.enabled else None)
-            if vector is not None:
-                out[i] = vector
-            else:
-                todo.append(i)
+        keys = cache.keys(texts, _text_key)
+        todo = cache.fill(keys, out)
         if not todo:
             return out
         model = self._loaded()
@@ -330,9 +327,7 @@ class SentenceEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
                 show_progress_bar=False, convert_to_numpy=True,
                 normalize_embeddings=self.normalize,
             )
-            if cache.enabled:
-                for i in rows:
-                    cache.put(keys[i], out[i])
+            cache.put_rows(keys, out, rows)
             bar.update(len(rows))
         bar.close()
         return out

@@ -182,3 +182,39 @@ class FeatureCache:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+    def keys(self, items, key):
+        """``key(item)`` of each item, or None when caching is off (no key is computed)."""
+        return [key(item) for item in items] if self.enabled else None
+
+    def fill(self, keys, out):
+        """Copy each cached row into ``out``; return the rows still to compute.
+
+        Parameters
+        ----------
+        keys : list of str or None
+            One key per row of ``out`` (:meth:`keys`); None when caching is off.
+        out : ndarray of shape (n_items, ...)
+            Filled in place where an entry of ``out``'s row shape and dtype is cached.
+
+        Returns
+        -------
+        todo : list of int
+            The rows of ``out`` found in no entry, in order.
+        """
+        if not self.enabled:
+            return list(range(len(out)))
+        todo = []
+        for i, key in enumerate(keys):
+            row = self.get(key, shape=out.shape[1:], dtype=out.dtype)
+            if row is None:
+                todo.append(i)
+            else:
+                out[i] = row
+        return todo
+
+    def put_rows(self, keys, out, rows):
+        """Store ``out[i]`` under ``keys[i]`` for each ``i`` in ``rows`` (when enabled)."""
+        if self.enabled:
+            for i in rows:
+                self.put(keys[i], out[i])

@@ -283,24 +283,17 @@ class Trailer3DCNN(BaseGenreNet):
         self.frame_size = frame_size
         self.channels = channels
         self.hidden_layer_sizes = hidden_layer_sizes
-        self.dropout = dropout
         self.batch_norm = batch_norm
         self.aggregate = aggregate
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.pos_weight = pos_weight
-        self.correct_pos_weight = correct_pos_weight
-        self.threshold = threshold
         self.memory = memory
         self.on_error = on_error
         self.n_jobs = n_jobs
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
+        super().__init__(
+            dropout=dropout, lr=lr, weight_decay=weight_decay, batch_size=batch_size,
+            max_epochs=max_epochs, patience=patience, validation_fraction=validation_fraction,
+            pos_weight=pos_weight, correct_pos_weight=correct_pos_weight, threshold=threshold,
+            device=device, random_state=random_state, verbose=verbose,
+        )
 
     # ------------------------------------------------------------------ inputs
 

@@ -10,6 +10,7 @@ without torch.
 """
 
 import copy
+from abc import abstractmethod
 import hashlib
 import numbers
 import os
@@ -24,6 +25,7 @@ from ..utils._cache import FeatureCache, cache_location
 from ..utils._device import PortableBackboneMixin, module_device
 from ..utils._on_error import _DEPRECATED, check_on_error, on_error_constraint
 from ..utils._progress import progress
+from ..utils._sklearn import fit_context
 from ._backbones import BACKBONE_NAMES, load_backbone, state_fingerprint
 from ._images import normalize_uint8
 
@@ -69,6 +71,41 @@ class BaseFrozenEmbedder(
 
     #: What one item is called in the progress bar.
     _unit = "item"
+
+    @abstractmethod
+    def __init__(self, backbone, *, weights, input_size, batch_size, device, memory, on_error,
+                 random_state, verbose):
+        # Each embedder declares these in its own signature, with its defaults.
+        self.backbone = backbone
+        self.weights = weights
+        self.input_size = input_size
+        self.batch_size = batch_size
+        self.device = device
+        self.memory = memory
+        self.on_error = on_error
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X=None, y=None):
+        """Build the frozen backbone (no file is read, nothing is learnt from ``X``).
+
+        Parameters
+        ----------
+        X : ignored
+        y : ignored
+
+        Returns
+        -------
+        self : object
+            The fitted embedder.
+        """
+        self.n_features_out_ = self._fit_width()
+        return self
+
+    def _fit_width(self):
+        """Build what ``transform`` runs; return the width of its features."""
+        return self._fit_backbone()
 
     def _seed(self):
         """The torch seed of the backbone's random initialisation (an int)."""

@@ -210,20 +210,13 @@ class PosterCNN(BaseGenreNet):
         self.input_size = input_size
         self.trainable_layers = trainable_layers
         self.augment = augment
-        self.dropout = dropout
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.pos_weight = pos_weight
-        self.correct_pos_weight = correct_pos_weight
-        self.threshold = threshold
         self.on_error = on_error
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
+        super().__init__(
+            dropout=dropout, lr=lr, weight_decay=weight_decay, batch_size=batch_size,
+            max_epochs=max_epochs, patience=patience, validation_fraction=validation_fraction,
+            pos_weight=pos_weight, correct_pos_weight=correct_pos_weight, threshold=threshold,
+            device=device, random_state=random_state, verbose=verbose,
+        )
 
     def _fit_examples(self, X, Y):
         items = check_images(X)

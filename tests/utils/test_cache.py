@@ -89,3 +89,28 @@ def test_file_key_tracks_identity(tmp_path):
 def test_cache_location_errors(memory, error):
     with pytest.raises(error, match="memory must be"):
         cache_location(memory)
+
+
+def test_fill_and_put_rows(cache):
+    """The per-item loop every embedder runs: keys, cached rows filled, the rest stored."""
+    keys = cache.keys(["a", "b", "c"], lambda item: f"item:{item}")
+    assert keys == ["item:a", "item:b", "item:c"]
+    cache.put("item:b", np.full(2, 7, dtype=np.float32))
+    cache.put("item:c", np.full(3, 9, dtype=np.float32))  # another row shape: a miss
+    out = np.zeros((3, 2), dtype=np.float32)
+    assert cache.fill(keys, out) == [0, 2]
+    np.testing.assert_array_equal(out, [[0, 0], [7, 7], [0, 0]])
+    out[[0, 2]] = 1.0
+    cache.put_rows(keys, out, [0, 2])
+    again = np.zeros((3, 2), dtype=np.float32)
+    assert cache.fill(keys, again) == []
+    np.testing.assert_array_equal(again, [[1, 1], [7, 7], [1, 1]])
+
+
+def test_fill_without_cache_computes_every_row():
+    cache = FeatureCache(None, "extractor-a")
+    keys = cache.keys(["a", "b"], pytest.fail)  # no key is computed
+    assert keys is None
+    out = np.ones((2, 3), dtype=np.float32)
+    assert cache.fill(keys, out) == [0, 1]
+    cache.put_rows(keys, out, [0, 1])  # stores nothing, raises nothing
