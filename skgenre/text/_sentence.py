@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn import fit_context
+from ..utils._tags import ItemInputMixin
 from ._vectorizer import check_texts
 
 __all__ = ["PACKAGED_SENTENCE_MODELS", "SentenceEmbedder", "SentenceModelError",
@@ -181,7 +182,7 @@ def _text_key(text):
     return f"text:{hashlib.blake2b(text.encode(), digest_size=20).hexdigest()}"
 
 
-class SentenceEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class SentenceEmbedder(ItemInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Sentence-transformers embeddings of plot texts, offline, batched, cached per text.
 
     The model is a local sentence-transformers folder or a name. The default,
@@ -331,10 +332,3 @@ class SentenceEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
             bar.update(len(rows))
         bar.close()
         return out
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = True
-        return tags

@@ -15,6 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn import fit_context
+from ..utils._tags import ItemInputMixin
 from ._glove import WordVectors, _open_cache, load_word_vectors
 
 __all__ = ["GloVeVectorizer", "LowCoverageWarning", "PlotTfidfVectorizer"]
@@ -117,7 +118,7 @@ class PlotTfidfVectorizer(TfidfVectorizer):
         return super().transform(check_texts(raw_documents))
 
 
-class GloVeVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class GloVeVectorizer(ItemInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Turn plot texts into the (weighted) mean of their words' GloVe vectors.
 
     Texts are tokenised (regular expression, lowercased by default), truncated to their
@@ -418,10 +419,3 @@ class GloVeVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         np.divide(pooled, total[:, None], out=pooled, where=total[:, None] > 0)
         pooled[total == 0] = 0.0
         return pooled
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = True
-        return tags

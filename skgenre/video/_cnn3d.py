@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ..nn import BaseGenreNet
+from ..utils._tags import ItemInputMixin
 from ._frames import _check_frames_array, _check_size, check_trailers, sample_trailers
 
 __all__ = ["Conv3DModule", "Trailer3DCNN", "slice_trailer", "slice_trailers"]
@@ -130,7 +131,7 @@ class Conv3DModule(nn.Module):
         return self.classifier(torch.flatten(self.features(X), 1))
 
 
-class Trailer3DCNN(BaseGenreNet):
+class Trailer3DCNN(ItemInputMixin, BaseGenreNet):
     """3D CNN over slices of consecutive frames; a trailer's genres aggregate its slices.
 
     Each trailer's sampled frames are cut into slices of ``slice_length`` consecutive
@@ -410,7 +411,5 @@ class Trailer3DCNN(BaseGenreNet):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.one_d_array = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
         tags.non_deterministic = False
         return tags

@@ -9,13 +9,14 @@ from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..utils._on_error import on_error_constraint
 from ..utils._sklearn import fit_context
+from ..utils._tags import ItemInputMixin
 from ._frames import check_trailers, sample_trailers
 from ._sampling import check_size
 
 __all__ = ["FrameSampler"]
 
 
-class FrameSampler(TransformerMixin, BaseEstimator):
+class FrameSampler(ItemInputMixin, TransformerMixin, BaseEstimator):
     """Sample and resize frames from trailers, with a per-trailer disk cache.
 
     Parameters
@@ -137,7 +138,5 @@ class FrameSampler(TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.one_d_array = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
         tags.requires_fit = False
         return tags

@@ -10,7 +10,7 @@ without torch.
 """
 
 import copy
-from abc import abstractmethod
+from abc import ABCMeta, abstractmethod
 import hashlib
 import numbers
 import os
@@ -26,6 +26,7 @@ from ..utils._device import PortableBackboneMixin, module_device
 from ..utils._on_error import _DEPRECATED, check_on_error, on_error_constraint
 from ..utils._progress import progress
 from ..utils._sklearn import fit_context
+from ..utils._tags import ItemInputMixin
 from ._backbones import BACKBONE_NAMES, load_backbone, state_fingerprint
 from ._images import normalize_uint8
 
@@ -33,7 +34,8 @@ __all__ = ["BaseFrozenEmbedder"]
 
 
 class BaseFrozenEmbedder(
-    PortableBackboneMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+    ItemInputMixin, PortableBackboneMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+    BaseEstimator, metaclass=ABCMeta,
 ):
     """Base class of the transformers that run a frozen CNN over media files.
 
@@ -169,7 +171,4 @@ class BaseFrozenEmbedder(
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.one_d_array = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = True
         return tags

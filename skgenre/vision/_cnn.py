@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ..nn import BaseGenreNet
+from ..utils._tags import ItemInputMixin
 from ._backbones import BACKBONE_NAMES, load_backbone
 from ._embedder import check_images
 from ._images import load_images_uint8, normalize_uint8
@@ -93,7 +94,7 @@ class PosterNetModule(nn.Module):
         return self.head(self.backbone(x))
 
 
-class PosterCNN(BaseGenreNet):
+class PosterCNN(ItemInputMixin, BaseGenreNet):
     """A CNN trained end to end on poster images with skorch (a :class:`MultilabelNet`).
 
     By default the small CNN of :func:`load_backbone` is trained from scratch on 64x64
@@ -254,7 +255,5 @@ class PosterCNN(BaseGenreNet):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
         tags.non_deterministic = True
         return tags
