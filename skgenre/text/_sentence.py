@@ -15,8 +15,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._sklearn import fit_context
-from ..utils._tags import ItemInputMixin
+from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
 from ._vectorizer import check_texts
 
 __all__ = ["PACKAGED_SENTENCE_MODELS", "SentenceEmbedder", "SentenceModelError",
@@ -182,7 +181,10 @@ def _text_key(text):
     return f"text:{hashlib.blake2b(text.encode(), digest_size=20).hexdigest()}"
 
 
-class SentenceEmbedder(ItemInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class SentenceEmbedder(
+    FrozenTransformerMixin, ItemInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+    BaseEstimator,
+):
     """Sentence-transformers embeddings of plot texts, offline, batched, cached per text.
 
     The model is a local sentence-transformers folder or a name. The default,
@@ -258,19 +260,8 @@ class SentenceEmbedder(ItemInputMixin, ClassNamePrefixFeaturesOutMixin, Transfor
         self.data_home = data_home
         self.verbose = verbose
 
-    @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X=None, y=None):
-        """Load the model (no text is encoded).
-
-        Parameters
-        ----------
-        X : ignored
-        y : ignored
-
-        Returns
-        -------
-        self : SentenceEmbedder
-        """
+    def _fit_width(self):
+        """Load the model (no text is encoded); return its embedding width."""
         from ..utils import cache_location
 
         cache_location(self.memory)  # type check early
@@ -279,10 +270,8 @@ class SentenceEmbedder(ItemInputMixin, ClassNamePrefixFeaturesOutMixin, Transfor
         dimension = getattr(self._model, "get_embedding_dimension", None)  # s-t >= 5.x
         if dimension is None:
             dimension = self._model.get_sentence_embedding_dimension
-        self.n_features_out_ = int(dimension())
-        self._n_features_out = self.n_features_out_
         self.model_id_ = f"{_model_id(self.model, self.model_path_)}|normalize={self.normalize}"
-        return self
+        return int(dimension())
 
     def _loaded(self):
         model = getattr(self, "_model", None)

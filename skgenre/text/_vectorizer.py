@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn import fit_context
-from ..utils._tags import ItemInputMixin
+from ..utils._mixins import ItemInputMixin
 from ._glove import WordVectors, _open_cache, load_word_vectors
 
 __all__ = ["GloVeVectorizer", "LowCoverageWarning", "PlotTfidfVectorizer"]

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ..nn import BaseGenreNet
-from ..utils._tags import ItemInputMixin
+from ..utils._mixins import ItemInputMixin
 from ._frames import _check_frames_array, _check_size, check_trailers, sample_trailers
 
 __all__ = ["Conv3DModule", "Trailer3DCNN", "slice_trailer", "slice_trailers"]

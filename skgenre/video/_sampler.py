@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..utils._on_error import on_error_constraint
 from ..utils._sklearn import fit_context
-from ..utils._tags import ItemInputMixin
+from ..utils._mixins import ItemInputMixin
 from ._frames import check_trailers, sample_trailers
 from ._sampling import check_size
 

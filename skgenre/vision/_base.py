@@ -25,8 +25,7 @@ from ..utils._cache import FeatureCache, cache_location
 from ..utils._device import PortableBackboneMixin, module_device
 from ..utils._on_error import _DEPRECATED, check_on_error, on_error_constraint
 from ..utils._progress import progress
-from ..utils._sklearn import fit_context
-from ..utils._tags import ItemInputMixin
+from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
 from ._backbones import BACKBONE_NAMES, load_backbone, state_fingerprint
 from ._images import normalize_uint8
 
@@ -34,8 +33,8 @@ __all__ = ["BaseFrozenEmbedder"]
 
 
 class BaseFrozenEmbedder(
-    ItemInputMixin, PortableBackboneMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
-    BaseEstimator, metaclass=ABCMeta,
+    FrozenTransformerMixin, ItemInputMixin, PortableBackboneMixin,
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta,
 ):
     """Base class of the transformers that run a frozen CNN over media files.
 
@@ -88,23 +87,6 @@ class BaseFrozenEmbedder(
         self.random_state = random_state
         self.verbose = verbose
 
-    @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X=None, y=None):
-        """Build the frozen backbone (no file is read, nothing is learnt from ``X``).
-
-        Parameters
-        ----------
-        X : ignored
-        y : ignored
-
-        Returns
-        -------
-        self : object
-            The fitted embedder.
-        """
-        self.n_features_out_ = self._fit_width()
-        return self
-
     def _fit_width(self):
         """Build what ``transform`` runs; return the width of its features."""
         return self._fit_backbone()
@@ -124,7 +106,7 @@ class BaseFrozenEmbedder(
             Features per image (``backbone_.n_features``).
         """
         # a former spelling warns, pointing at the user's fit (through fit_context)
-        check_on_error(self.on_error, type(self).__name__, stacklevel=4)
+        check_on_error(self.on_error, type(self).__name__, stacklevel=5)
         cache_location(self.memory)  # a wrong type fails in fit, not at transform
         backbone = self.backbone
         if isinstance(backbone, torch.nn.Module):  # eval(), .to(device): not the user's
@@ -163,10 +145,6 @@ class BaseFrozenEmbedder(
         with torch.inference_mode():
             batch = torch.as_tensor(pixels).to(module_device(self.backbone_))
             return self.backbone_(normalize_uint8(batch))
-
-    @property
-    def _n_features_out(self):
-        return self.n_features_out_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

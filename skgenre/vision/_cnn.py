@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ..nn import BaseGenreNet
-from ..utils._tags import ItemInputMixin
+from ..utils._mixins import ItemInputMixin
 from ._backbones import BACKBONE_NAMES, load_backbone
 from ._embedder import check_images
 from ._images import load_images_uint8, normalize_uint8

@@ -5,7 +5,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import get_tags
 
 from skgenre.text import GloVeVectorizer, SentenceEmbedder
-from skgenre.utils._tags import ItemInputMixin
+from skgenre.utils._mixins import ItemInputMixin
 from skgenre.video import FrameSampler, Trailer3DCNN, TrailerEmbedder
 from skgenre.vision import PosterCNN, PosterEmbedder
 
