@@ -80,12 +80,11 @@ class BaseGenreNet(MultilabelClassifierMixin, BaseEstimator, metaclass=ABCMeta):
     random_state : int, RandomState instance or None
     verbose : int
 
-    Attributes
-    ----------
-    net_ : MultilabelNet
-    classes_ : list of ndarray or ndarray
-    pos_weight_ : ndarray of shape (n_outputs,)
-    n_epochs_ : int
+    Notes
+    -----
+    ``fit`` sets ``net_`` (the fitted :class:`MultilabelNet`), ``classes_``,
+    ``pos_weight_`` (one weight per output) and ``n_epochs_``, which each net's
+    Attributes section lists with its own.
     """
 
     _parameter_constraints = {
