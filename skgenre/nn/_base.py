@@ -37,7 +37,8 @@ class BaseGenreNet(MultilabelClassifierMixin, BaseEstimator, metaclass=ABCMeta):
     left untouched).
 
     Subclasses declare ``__init__`` with every parameter (the shared ones below and
-    their own), merge ``_parameter_constraints`` with
+    their own, with their defaults; its body is ``store_params(self, locals())``), merge
+    ``_parameter_constraints`` with
     ``{**BaseGenreNet._parameter_constraints, ...}`` and implement:
 
     - ``_fit_examples(X, Y)``: check ``X``, set input attributes (``n_features_in_``,
@@ -104,27 +105,6 @@ class BaseGenreNet(MultilabelClassifierMixin, BaseEstimator, metaclass=ABCMeta):
     }
     _target_types = ("multilabel-indicator", "binary", "multiclass")
     _item_name = "movies"
-
-    @abstractmethod
-    def __init__(self, *, dropout, lr, weight_decay, batch_size, max_epochs, patience,
-                 validation_fraction, pos_weight, correct_pos_weight, threshold, device,
-                 random_state, verbose):
-        # The shared parameters are stored here once; each net declares them all in its
-        # own signature (scikit-learn's get_params reads it), with its own defaults, and
-        # passes them on.
-        self.dropout = dropout
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.pos_weight = pos_weight
-        self.correct_pos_weight = correct_pos_weight
-        self.threshold = threshold
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
 
     # ------------------------------------------------------------------ hooks
 

@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
+from ..utils._params import store_params
 from ._vectorizer import check_texts
 
 __all__ = ["PACKAGED_SENTENCE_MODELS", "SentenceEmbedder", "SentenceModelError",
@@ -252,13 +253,7 @@ class SentenceEmbedder(
 
     def __init__(self, model="all-MiniLM-L6-v2", *, batch_size=32, normalize=False,
                  device="cpu", memory=None, data_home=None, verbose=0):
-        self.model = model
-        self.batch_size = batch_size
-        self.normalize = normalize
-        self.device = device
-        self.memory = memory
-        self.data_home = data_home
-        self.verbose = verbose
+        store_params(self, locals())
 
     def _fit_width(self):
         """Load the model (no text is encoded); return its embedding width."""

@@ -14,8 +14,9 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._sklearn import fit_context
 from ..utils._mixins import ItemInputMixin
+from ..utils._params import store_params
+from ..utils._sklearn import fit_context
 from ._glove import WordVectors, _open_cache, load_word_vectors
 
 __all__ = ["GloVeVectorizer", "LowCoverageWarning", "PlotTfidfVectorizer"]
@@ -233,16 +234,7 @@ class GloVeVectorizer(ItemInputMixin, ClassNamePrefixFeaturesOutMixin, Transform
         data_home=None,
         verbose=0,
     ):
-        self.embeddings = embeddings
-        self.max_tokens = max_tokens
-        self.pooling = pooling
-        self.lowercase = lowercase
-        self.token_pattern = token_pattern
-        self.tokenizer = tokenizer
-        self.stop_words = stop_words
-        self.norm = norm
-        self.data_home = data_home
-        self.verbose = verbose
+        store_params(self, locals())
 
     # ------------------------------------------------------------------ word vectors
     def _load(self):

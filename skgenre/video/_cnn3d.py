@@ -11,6 +11,7 @@ from torch import nn
 
 from ..nn import BaseGenreNet
 from ..utils._mixins import ItemInputMixin
+from ..utils._params import store_params
 from ._frames import _check_frames_array, _check_size, check_trailers, sample_trailers
 
 __all__ = ["Conv3DModule", "Trailer3DCNN", "slice_trailer", "slice_trailers"]
@@ -278,23 +279,7 @@ class Trailer3DCNN(ItemInputMixin, BaseGenreNet):
         random_state=None,
         verbose=0,
     ):
-        self.slice_length = slice_length
-        self.n_frames = n_frames
-        self.every = every
-        self.frame_size = frame_size
-        self.channels = channels
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.batch_norm = batch_norm
-        self.aggregate = aggregate
-        self.memory = memory
-        self.on_error = on_error
-        self.n_jobs = n_jobs
-        super().__init__(
-            dropout=dropout, lr=lr, weight_decay=weight_decay, batch_size=batch_size,
-            max_epochs=max_epochs, patience=patience, validation_fraction=validation_fraction,
-            pos_weight=pos_weight, correct_pos_weight=correct_pos_weight, threshold=threshold,
-            device=device, random_state=random_state, verbose=verbose,
-        )
+        store_params(self, locals())
 
     # ------------------------------------------------------------------ inputs
 

@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._params import store_params
 from ..vision import BACKBONE_NAMES, BaseFrozenEmbedder
 from ._frames import check_trailers, load_npy, map_trailers, read_trailer
 from ._sampling import TrailerReadError, TrailerReadWarning, sampling
@@ -193,15 +194,7 @@ class TrailerEmbedder(BaseFrozenEmbedder):
     def __init__(self, backbone="color", *, weights=None, input_size=None, n_frames=16,
                  every=None, pooling="mean", batch_size=64, device="cpu", memory=None,
                  on_error="raise", n_jobs=None, random_state=0, verbose=0):
-        self.n_frames = n_frames
-        self.every = every
-        self.pooling = pooling
-        self.n_jobs = n_jobs
-        super().__init__(
-            backbone, weights=weights, input_size=input_size, batch_size=batch_size,
-            device=device, memory=memory, on_error=on_error, random_state=random_state,
-            verbose=verbose,
-        )
+        store_params(self, locals())
 
     def _fit_width(self):
         if self.backbone is None:  # per-frame features read as they are: nothing to build

@@ -10,7 +10,6 @@ without torch.
 """
 
 import copy
-from abc import ABCMeta, abstractmethod
 import hashlib
 import numbers
 import os
@@ -23,9 +22,9 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..utils._cache import FeatureCache, cache_location
 from ..utils._device import PortableBackboneMixin, module_device
+from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
 from ..utils._on_error import _DEPRECATED, check_on_error, on_error_constraint
 from ..utils._progress import progress
-from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
 from ._backbones import BACKBONE_NAMES, load_backbone, state_fingerprint
 from ._images import normalize_uint8
 
@@ -34,7 +33,7 @@ __all__ = ["BaseFrozenEmbedder"]
 
 class BaseFrozenEmbedder(
     FrozenTransformerMixin, ItemInputMixin, PortableBackboneMixin,
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator, metaclass=ABCMeta,
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator,
 ):
     """Base class of the transformers that run a frozen CNN over media files.
 
@@ -54,8 +53,10 @@ class BaseFrozenEmbedder(
     - a model fitted on a GPU unpickles on a CPU-only machine
       (:class:`~skgenre.utils.PortableBackboneMixin`).
 
-    Subclasses add their own parameters to ``_parameter_constraints``, call
-    :meth:`_fit_backbone` in ``fit`` and :meth:`_forward` on uint8 image batches.
+    Subclasses declare ``__init__`` with these parameters and their own (its body is
+    ``store_params(self, locals())``), add their own to ``_parameter_constraints``, may
+    override ``_fit_width`` (what ``fit`` builds; :meth:`_fit_backbone` by default) and
+    call :meth:`_forward` on uint8 image batches.
     """
 
     _parameter_constraints = {
@@ -72,20 +73,6 @@ class BaseFrozenEmbedder(
 
     #: What one item is called in the progress bar.
     _unit = "item"
-
-    @abstractmethod
-    def __init__(self, backbone, *, weights, input_size, batch_size, device, memory, on_error,
-                 random_state, verbose):
-        # Each embedder declares these in its own signature, with its defaults.
-        self.backbone = backbone
-        self.weights = weights
-        self.input_size = input_size
-        self.batch_size = batch_size
-        self.device = device
-        self.memory = memory
-        self.on_error = on_error
-        self.random_state = random_state
-        self.verbose = verbose
 
     def _fit_width(self):
         """Build what ``transform`` runs; return the width of its features."""

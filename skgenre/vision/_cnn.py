@@ -10,6 +10,7 @@ from torch import nn
 
 from ..nn import BaseGenreNet
 from ..utils._mixins import ItemInputMixin
+from ..utils._params import store_params
 from ._backbones import BACKBONE_NAMES, load_backbone
 from ._embedder import check_images
 from ._images import load_images_uint8, normalize_uint8
@@ -206,18 +207,7 @@ class PosterCNN(ItemInputMixin, BaseGenreNet):
         random_state=None,
         verbose=0,
     ):
-        self.backbone = backbone
-        self.weights = weights
-        self.input_size = input_size
-        self.trainable_layers = trainable_layers
-        self.augment = augment
-        self.on_error = on_error
-        super().__init__(
-            dropout=dropout, lr=lr, weight_decay=weight_decay, batch_size=batch_size,
-            max_epochs=max_epochs, patience=patience, validation_fraction=validation_fraction,
-            pos_weight=pos_weight, correct_pos_weight=correct_pos_weight, threshold=threshold,
-            device=device, random_state=random_state, verbose=verbose,
-        )
+        store_params(self, locals())
 
     def _fit_examples(self, X, Y):
         items = check_images(X)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._params import store_params
 from ._base import BaseFrozenEmbedder
 from ._images import image_key, load_images_uint8
 
@@ -137,11 +138,7 @@ class PosterEmbedder(BaseFrozenEmbedder):
         random_state=0,
         verbose=0,
     ):
-        super().__init__(
-            backbone, weights=weights, input_size=input_size, batch_size=batch_size,
-            device=device, memory=memory, on_error=on_error, random_state=random_state,
-            verbose=verbose,
-        )
+        store_params(self, locals())
 
     @property
     def backbone_id_(self):
