@@ -10,7 +10,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
@@ -297,10 +296,8 @@ class SentenceEmbedder(
 
         check_is_fitted(self)
         texts = check_texts(X)
-        out = np.zeros((len(texts), self.n_features_out_), dtype=np.float32)
         cache = FeatureCache(self.memory, f"sentence:{self.model_id_}")
-        keys = cache.keys(texts, _text_key)
-        todo = cache.fill(keys, out)
+        out, keys, todo = cache.lookup(texts, _text_key, self.n_features_out_)
         if not todo:
             return out
         model = self._loaded()

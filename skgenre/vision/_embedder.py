@@ -185,10 +185,8 @@ class PosterEmbedder(BaseFrozenEmbedder):
         """
         check_is_fitted(self)
         items = check_images(X)
-        out = np.zeros((len(items), self.n_features_out_), dtype=np.float32)
         cache = self._feature_cache(f"poster:{self.fingerprint_}")
-        keys = cache.keys(items, image_key)
-        todo = cache.fill(keys, out)
+        out, keys, todo = cache.lookup(items, image_key, self.n_features_out_)
         if cache.enabled:
             logger.info("%d of %d posters found in the cache", len(items) - len(todo), len(items))
 

@@ -91,26 +91,26 @@ def test_cache_location_errors(memory, error):
         cache_location(memory)
 
 
-def test_fill_and_put_rows(cache):
-    """The per-item loop every embedder runs: keys, cached rows filled, the rest stored."""
-    keys = cache.keys(["a", "b", "c"], lambda item: f"item:{item}")
-    assert keys == ["item:a", "item:b", "item:c"]
+def test_lookup_and_put_rows(cache):
+    """The per-item loop every embedder runs: cached rows filled in, the rest stored."""
+    items = ["a", "b", "c"]
+    key = lambda item: f"item:{item}"  # noqa: E731
     cache.put("item:b", np.full(2, 7, dtype=np.float32))
-    cache.put("item:c", np.full(3, 9, dtype=np.float32))  # another row shape: a miss
-    out = np.zeros((3, 2), dtype=np.float32)
-    assert cache.fill(keys, out) == [0, 2]
+    cache.put("item:c", np.full(3, 9, dtype=np.float32))  # another width: a miss
+    out, keys, todo = cache.lookup(items, key, 2)
+    assert keys == ["item:a", "item:b", "item:c"] and todo == [0, 2]
+    assert out.dtype == np.float32
     np.testing.assert_array_equal(out, [[0, 0], [7, 7], [0, 0]])
-    out[[0, 2]] = 1.0
-    cache.put_rows(keys, out, [0, 2])
-    again = np.zeros((3, 2), dtype=np.float32)
-    assert cache.fill(keys, again) == []
+    out[todo] = 1.0
+    cache.put_rows(keys, out, todo)
+    again, _, todo = cache.lookup(items, key, 2)
+    assert todo == []
     np.testing.assert_array_equal(again, [[1, 1], [7, 7], [1, 1]])
 
 
-def test_fill_without_cache_computes_every_row():
+def test_lookup_without_cache_computes_every_row():
     cache = FeatureCache(None, "extractor-a")
-    keys = cache.keys(["a", "b"], pytest.fail)  # no key is computed
-    assert keys is None
-    out = np.ones((2, 3), dtype=np.float32)
-    assert cache.fill(keys, out) == [0, 1]
-    cache.put_rows(keys, out, [0, 1])  # stores nothing, raises nothing
+    out, keys, todo = cache.lookup(["a", "b"], pytest.fail, 3)  # no key is computed
+    assert keys is None and todo == [0, 1]
+    assert out.shape == (2, 3) and not out.any()
+    cache.put_rows(keys, out, todo)  # stores nothing, raises nothing
