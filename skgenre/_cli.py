@@ -75,17 +75,33 @@ def _add_trust_flags(parser):
     )
 
 
-def _add_model_and_data(parser, data, verb, missing_help):
+_MISSING_HELP = ("what to do with a poster/trailer path that does not exist: raise "
+                 "(default), mark_missing (treat the modality as missing) or drop the movie")
+
+
+def _add_command(sub, common, name, func, help, description):
+    """A subcommand running ``func``, with the common flags."""
+    parser = sub.add_parser(name, parents=[common], help=help, description=description)
+    parser.set_defaults(func=func)
+    return parser
+
+
+def _add_rows(parser, verb, example):
+    """The arguments choosing the rows of a manifest: ``--missing-files``, ``--split``."""
+    parser.add_argument("--missing-files", choices=["raise", "mark_missing", "drop"],
+                        default="raise", help=_MISSING_HELP)
+    parser.add_argument("--split", default=None, metavar="VALUES",
+                        help=f"{verb} the movies whose split column is one of these, "
+                        f"comma-separated (e.g. {example}); default: every movie")
+
+
+def _add_model_and_data(parser, data, verb):
     """The arguments ``evaluate`` and ``predict`` share: a model, a manifest, its rows."""
     parser.add_argument("--model", required=True, help="model file written by `skgenre fit`")
     parser.add_argument("--data", required=True, help=f"manifest of {data}")
     parser.add_argument("--threshold", type=_check_threshold, default=0.75,
                         help="confident-genre threshold (default 0.75)")
-    parser.add_argument("--missing-files", choices=["raise", "mark_missing", "drop"],
-                        default="raise", help=missing_help)
-    parser.add_argument("--split", default=None, metavar="VALUES",
-                        help=f"{verb} the movies whose split column is one of these "
-                        "(e.g. test); default: every movie")
+    _add_rows(parser, verb, "test")
     _add_trust_flags(parser)
 
 
@@ -108,9 +124,9 @@ def _build_parser():
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    demo = sub.add_parser(
-        "demo", parents=[common], help="fit the default stacker on synthetic movies and "
-        "write a report",
+    demo = _add_command(
+        sub, common, "demo", _cmd_demo,
+        help="fit the default stacker on synthetic movies and write a report",
         description="Make a synthetic catalogue with all four modalities, fit the default "
         "MovieGenreStacker on a train part, print the average precision of each modality and "
         "of the fusion on the test part, and write an HTML report.",
@@ -132,12 +148,9 @@ def _build_parser():
     demo.add_argument("--threshold", type=_check_threshold, default=0.75,
                       help="probability from which a genre is confident (default 0.75)")
     demo.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
-    demo.set_defaults(func=_cmd_demo)
 
-    missing_help = ("what to do with a poster/trailer path that does not exist: raise "
-                    "(default), mark_missing (treat the modality as missing) or drop the movie")
-    fit = sub.add_parser(
-        "fit", parents=[common], help="train a MovieGenreStacker on a manifest",
+    fit = _add_command(
+        sub, common, "fit", _cmd_fit, help="train a MovieGenreStacker on a manifest",
         description="Train a MovieGenreStacker on a movie manifest (CSV or Parquet, read by "
         "skgenre.datasets.load_movies) and save it with skgenre.save_model (a skops file, "
         "loaded without unpickling).",
@@ -154,11 +167,7 @@ def _build_parser():
                      f"{','.join(MODALITIES)}; a modality's column such as plot also "
                      "works); default: every modality present")
     fit.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
-    fit.add_argument("--missing-files", choices=["raise", "mark_missing", "drop"],
-                     default="raise", help=missing_help)
-    fit.add_argument("--split", default=None, metavar="VALUES",
-                     help="fit on the movies whose split column is one of these, "
-                     "comma-separated (e.g. train,val); default: every movie")
+    _add_rows(fit, "fit on", "train,val")
     fit.add_argument("--n-jobs", type=_int_in(-1, None), default=None,
                      help="folds and modalities fitted in parallel on this machine "
                      "(-1: all cores; default 1)")
@@ -169,36 +178,32 @@ def _build_parser():
                      help="fit on a Dask cluster, e.g. tcp://scheduler:8786 (needs "
                      "skgenre[dask]; the workers must reach the media files and --cache-dir "
                      "at the same paths)")
-    fit.set_defaults(func=_cmd_fit)
 
-    evaluate = sub.add_parser(
-        "evaluate", parents=[common], help="score a saved model on labelled movies",
+    evaluate = _add_command(
+        sub, common, "evaluate", _cmd_evaluate, help="score a saved model on labelled movies",
         description="Print the average precision (micro, macro, samples) of each modality and "
         "of the fusion on a labelled manifest, and optionally write an HTML report.",
     )
-    _add_model_and_data(evaluate, "labelled movies", "evaluate", missing_help)
+    _add_model_and_data(evaluate, "labelled movies", "evaluate")
     evaluate.add_argument("--report", default=None, help="write an HTML report to this folder")
-    evaluate.set_defaults(func=_cmd_evaluate)
 
-    predict = sub.add_parser(
-        "predict", parents=[common], help="genre probabilities and confident genres",
+    predict = _add_command(
+        sub, common, "predict", _cmd_predict, help="genre probabilities and confident genres",
         description="Write each movie's genre probabilities and confident genres (those with a "
         "probability at least --threshold) as CSV or JSON.",
     )
-    _add_model_and_data(predict, "the movies (genres optional)", "predict", missing_help)
+    _add_model_and_data(predict, "the movies (genres optional)", "predict")
     predict.add_argument("--format", choices=["csv", "json"], default="csv",
                          help="output format (default csv)")
     predict.add_argument("--output", default=None, help="output file (default: stdout)")
-    predict.set_defaults(func=_cmd_predict)
 
-    info = sub.add_parser(
-        "info", parents=[common], help="what a model file holds",
+    info = _add_command(
+        sub, common, "info", _cmd_info, help="what a model file holds",
         description="Print what a model file written by `skgenre fit` holds: modalities, "
         "genres, columns read, thresholds, training size, skgenre version.",
     )
     info.add_argument("--model", required=True, help="model file written by `skgenre fit`")
     _add_trust_flags(info)
-    info.set_defaults(func=_cmd_info)
     return parser
 
 

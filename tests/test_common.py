@@ -229,6 +229,10 @@ def test_estimator_api(cls):
     for key, value in params.items():
         if "__" not in key:
             assert own[key] is value, f"__init__ changed {key}"
+    if not hasattr(cls, "initialize"):  # skorch's nets keep their own bookkeeping
+        # __init__ stores its parameters and nothing else (scikit-learn's
+        # check_no_attributes_set_in_init, also for the estimators it cannot check)
+        assert set(vars(estimator)) == set(own), "__init__ sets other attributes"
     # set_params with every (nested) parameter it reports is a no-op returning self.
     deep = estimator.get_params(deep=True)
     assert estimator.set_params(**deep) is estimator

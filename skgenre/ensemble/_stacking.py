@@ -22,6 +22,7 @@ from ..utils import (
     multilabel_classes,
     positive_proba,
 )
+from ..utils._params import store_params
 from ..utils._progress import progress
 from ..utils._sklearn import BaseComposition, fit_context
 from ._base_models import (
@@ -173,16 +174,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         random_state=None,
         verbose=0,
     ):
-        self.estimators = estimators
-        self.final_estimator = final_estimator
-        self.cv = cv
-        self.passthrough = passthrough
-        self.threshold = threshold
-        self.tune_thresholds = tune_thresholds
-        self.n_jobs = n_jobs
-        self.memory = memory
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
 
     # -- nested parameters: ``text__C``, ``final_estimator__C`` ---------------------------
     @property

@@ -19,6 +19,7 @@ from ..datasets._format import (
     NUMERIC_COLUMNS,
     SEPARATOR,
 )
+from ..utils._params import store_params
 from ..utils._sklearn import fit_context, validate_data
 
 __all__ = [
@@ -210,13 +211,7 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
         keyword_words=True,
         dtype=np.float32,
     ):
-        self.columns = columns
-        self.share_people = share_people
-        self.min_frequency = min_frequency
-        self.separator = separator
-        self.n_bins = n_bins
-        self.keyword_words = keyword_words
-        self.dtype = dtype
+        store_params(self, locals())
 
     # ------------------------------------------------------------------ input
     @staticmethod

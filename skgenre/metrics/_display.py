@@ -84,15 +84,19 @@ def _estimator_scores(estimator, X):
     return {type(estimator).__name__: positive_proba(estimator.predict_proba(X))}
 
 
-def _estimator_genre_names(estimator, Y, genre_names):
-    if genre_names is not None or isinstance(Y, pd.DataFrame):
-        return genre_names
-    return getattr(estimator, "genre_names_", None)
+def _from_estimator(display, estimator, X, Y, genre_names, **kwargs):
+    """``display.from_predictions`` on what ``estimator`` predicts for ``X``.
 
-
-def _estimator_target(estimator, Y):
-    """``Y`` with a DataFrame's genre columns in the estimator's fitted order, by name."""
-    return align_genres(Y, getattr(estimator, "genre_names_", None))
+    ``Y``'s genre columns are put in the estimator's fitted order, by name, and the genre
+    names default to ``Y``'s columns, else the estimator's ``genre_names_``.
+    """
+    fitted_names = getattr(estimator, "genre_names_", None)
+    Y = align_genres(Y, fitted_names)
+    if genre_names is None and not isinstance(Y, pd.DataFrame):
+        genre_names = fitted_names
+    return display.from_predictions(
+        Y, _estimator_scores(estimator, X), genre_names=genre_names, **kwargs
+    )
 
 
 class AveragePrecisionDisplay:
@@ -279,12 +283,8 @@ class AveragePrecisionDisplay:
         -------
         display : AveragePrecisionDisplay
         """
-        Y = _estimator_target(estimator, Y)
-        genre_names = _estimator_genre_names(estimator, Y, genre_names)
-        return cls.from_predictions(
-            Y, _estimator_scores(estimator, X), genre_names=genre_names, ax=ax, sort=sort,
-            plot_chance_level=plot_chance_level, colors=colors,
-        )
+        return _from_estimator(cls, estimator, X, Y, genre_names, ax=ax, sort=sort,
+                               plot_chance_level=plot_chance_level, colors=colors)
 
 
 class GenrePrecisionRecallDisplay:
@@ -482,9 +482,6 @@ class GenrePrecisionRecallDisplay:
         -------
         display : GenrePrecisionRecallDisplay
         """
-        Y = _estimator_target(estimator, Y)
-        genre_names = _estimator_genre_names(estimator, Y, genre_names)
-        return cls.from_predictions(
-            Y, _estimator_scores(estimator, X), genre=genre, genre_names=genre_names, ax=ax,
-            plot_chance_level=plot_chance_level, colors=colors, legend=legend,
-        )
+        return _from_estimator(cls, estimator, X, Y, genre_names, genre=genre, ax=ax,
+                               plot_chance_level=plot_chance_level, colors=colors,
+                               legend=legend)

@@ -1,5 +1,6 @@
 """Multilabel-stratified cross-validation and train/test splitting."""
 
+from . import _split
 from ._split import (
     MultilabelStratifiedKFold,
     MultilabelStratifiedShuffleSplit,
@@ -8,10 +9,4 @@ from ._split import (
     multilabel_train_test_split,
 )
 
-__all__ = [
-    "MultilabelStratifiedKFold",
-    "MultilabelStratifiedShuffleSplit",
-    "RepeatedMultilabelStratifiedKFold",
-    "check_multilabel_cv",
-    "multilabel_train_test_split",
-]
+__all__ = list(_split.__all__)

@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._multilabel import positive_proba
+from ..utils._params import store_params
 from ..utils._sklearn import fit_context
 from ._mixin import MultilabelClassifierMixin
 
@@ -64,9 +65,7 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
     _target_types = ("multilabel-indicator", "binary", "multiclass")
 
     def __init__(self, estimators, *, weights=None, threshold=0.5):
-        self.estimators = estimators
-        self.weights = weights
-        self.threshold = threshold
+        store_params(self, locals())
 
     def _named(self):
         # The (name, estimator) pairs, or none while ``estimators`` is not a list of them

@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..utils import positive_proba
+from ..utils._params import store_params
 from ..utils._sklearn import fit_context
 from ._mixin import MultilabelClassifierMixin
 
@@ -96,8 +97,7 @@ class MultilabelProbaClassifier(MultilabelClassifierMixin, BaseEstimator):
     _target_types = ("multilabel-indicator", "binary", "multiclass")
 
     def __init__(self, estimator=None, *, threshold=0.5):
-        self.estimator = estimator
-        self.threshold = threshold
+        store_params(self, locals())
 
     @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, Y, **fit_params):

@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._params import store_params
 from ..utils._sklearn import fit_context, validate_data
 from ._mixin import MultilabelClassifierMixin
 
@@ -87,10 +88,7 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
     _target_types = ("multilabel-indicator", "binary", "multiclass")
 
     def __init__(self, estimator=None, *, features="all", n_jobs=None, threshold=0.5):
-        self.estimator = estimator
-        self.features = features
-        self.n_jobs = n_jobs
-        self.threshold = threshold
+        store_params(self, locals())
 
     @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, Y):

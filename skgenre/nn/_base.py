@@ -37,7 +37,8 @@ class BaseGenreNet(MultilabelClassifierMixin, BaseEstimator, metaclass=ABCMeta):
     left untouched).
 
     Subclasses declare ``__init__`` with every parameter (the shared ones below and
-    their own), merge ``_parameter_constraints`` with
+    their own, with their defaults; its body is ``store_params(self, locals())``), merge
+    ``_parameter_constraints`` with
     ``{**BaseGenreNet._parameter_constraints, ...}`` and implement:
 
     - ``_fit_examples(X, Y)``: check ``X``, set input attributes (``n_features_in_``,
@@ -80,12 +81,11 @@ class BaseGenreNet(MultilabelClassifierMixin, BaseEstimator, metaclass=ABCMeta):
     random_state : int, RandomState instance or None
     verbose : int
 
-    Attributes
-    ----------
-    net_ : MultilabelNet
-    classes_ : list of ndarray or ndarray
-    pos_weight_ : ndarray of shape (n_outputs,)
-    n_epochs_ : int
+    Notes
+    -----
+    ``fit`` sets ``net_`` (the fitted :class:`MultilabelNet`), ``classes_``,
+    ``pos_weight_`` (one weight per output) and ``n_epochs_``, which each net's
+    Attributes section lists with its own.
     """
 
     _parameter_constraints = {

@@ -10,12 +10,12 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._sklearn import fit_context
+from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
+from ..utils._params import store_params
 from ._vectorizer import check_texts
 
 __all__ = ["PACKAGED_SENTENCE_MODELS", "SentenceEmbedder", "SentenceModelError",
@@ -176,7 +176,15 @@ def _model_id(model, path):
     return "|".join(parts)
 
 
-class SentenceEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+def _text_key(text):
+    """The feature-cache key of a text: a digest of its content."""
+    return f"text:{hashlib.blake2b(text.encode(), digest_size=20).hexdigest()}"
+
+
+class SentenceEmbedder(
+    FrozenTransformerMixin, ItemInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+    BaseEstimator,
+):
     """Sentence-transformers embeddings of plot texts, offline, batched, cached per text.
 
     The model is a local sentence-transformers folder or a name. The default,
@@ -244,27 +252,10 @@ class SentenceEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
 
     def __init__(self, model="all-MiniLM-L6-v2", *, batch_size=32, normalize=False,
                  device="cpu", memory=None, data_home=None, verbose=0):
-        self.model = model
-        self.batch_size = batch_size
-        self.normalize = normalize
-        self.device = device
-        self.memory = memory
-        self.data_home = data_home
-        self.verbose = verbose
+        store_params(self, locals())
 
-    @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X=None, y=None):
-        """Load the model (no text is encoded).
-
-        Parameters
-        ----------
-        X : ignored
-        y : ignored
-
-        Returns
-        -------
-        self : SentenceEmbedder
-        """
+    def _fit_width(self):
+        """Load the model (no text is encoded); return its embedding width."""
         from ..utils import cache_location
 
         cache_location(self.memory)  # type check early
@@ -273,10 +264,8 @@ class SentenceEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
         dimension = getattr(self._model, "get_embedding_dimension", None)  # s-t >= 5.x
         if dimension is None:
             dimension = self._model.get_sentence_embedding_dimension
-        self.n_features_out_ = int(dimension())
-        self._n_features_out = self.n_features_out_
         self.model_id_ = f"{_model_id(self.model, self.model_path_)}|normalize={self.normalize}"
-        return self
+        return int(dimension())
 
     def _loaded(self):
         model = getattr(self, "_model", None)
@@ -307,18 +296,8 @@ class SentenceEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
 
         check_is_fitted(self)
         texts = check_texts(X)
-        out = np.zeros((len(texts), self.n_features_out_), dtype=np.float32)
         cache = FeatureCache(self.memory, f"sentence:{self.model_id_}")
-        keys = [f"text:{hashlib.blake2b(t.encode(), digest_size=20).hexdigest()}"
-                for t in texts] if cache.enabled else None
-        todo = []
-        for i in range(len(texts)):
-            vector = (cache.get(keys[i], shape=(self.n_features_out_,), dtype=np.float32)
-                      if cache.enabled else None)
-            if vector is not None:
-                out[i] = vector
-            else:
-                todo.append(i)
+        out, keys, todo = cache.lookup(texts, _text_key, self.n_features_out_)
         if not todo:
             return out
         model = self._loaded()
@@ -330,16 +309,7 @@ class SentenceEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEs
                 show_progress_bar=False, convert_to_numpy=True,
                 normalize_embeddings=self.normalize,
             )
-            if cache.enabled:
-                for i in rows:
-                    cache.put(keys[i], out[i])
+            cache.put_rows(keys, out, rows)
             bar.update(len(rows))
         bar.close()
         return out
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = True
-        return tags

@@ -14,6 +14,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._mixins import ItemInputMixin
+from ..utils._params import store_params
 from ..utils._sklearn import fit_context
 from ._glove import WordVectors, _open_cache, load_word_vectors
 
@@ -117,7 +119,7 @@ class PlotTfidfVectorizer(TfidfVectorizer):
         return super().transform(check_texts(raw_documents))
 
 
-class GloVeVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+class GloVeVectorizer(ItemInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Turn plot texts into the (weighted) mean of their words' GloVe vectors.
 
     Texts are tokenised (regular expression, lowercased by default), truncated to their
@@ -232,16 +234,7 @@ class GloVeVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         data_home=None,
         verbose=0,
     ):
-        self.embeddings = embeddings
-        self.max_tokens = max_tokens
-        self.pooling = pooling
-        self.lowercase = lowercase
-        self.token_pattern = token_pattern
-        self.tokenizer = tokenizer
-        self.stop_words = stop_words
-        self.norm = norm
-        self.data_home = data_home
-        self.verbose = verbose
+        store_params(self, locals())
 
     # ------------------------------------------------------------------ word vectors
     def _load(self):
@@ -418,10 +411,3 @@ class GloVeVectorizer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         np.divide(pooled, total[:, None], out=pooled, where=total[:, None] > 0)
         pooled[total == 0] = 0.0
         return pooled
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = True
-        return tags

@@ -182,3 +182,47 @@ class FeatureCache:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+    def lookup(self, items, key, width, dtype=np.float32):
+        """The rows of ``items`` found in the cache, and those still to compute.
+
+        Parameters
+        ----------
+        items : sequence
+        key : callable
+            ``key(item)`` -> the item's key (e.g. :func:`file_key` of its path); not
+            called when caching is off.
+        width : int
+            Features per item.
+        dtype : dtype, default=np.float32
+
+        Returns
+        -------
+        out : ndarray of shape (len(items), width)
+            Zeros, with the cached rows filled in.
+        keys : list of str or None
+            The items' keys (None when caching is off), for :meth:`put_rows`.
+        todo : list of int
+            The rows found in no entry (of that width and dtype), in order.
+        """
+        out = np.zeros((len(items), width), dtype=dtype)
+        if not self.enabled:
+            return out, None, list(range(len(items)))
+        keys = [key(item) for item in items]
+        todo = []
+        for i, item_key in enumerate(keys):
+            row = self.get(item_key, shape=out.shape[1:], dtype=out.dtype)
+            if row is None:
+                todo.append(i)
+            else:
+                out[i] = row
+        return out, keys, todo
+
+    def put_rows(self, keys, out, rows):
+        """Store ``out[i]`` under ``keys[i]`` for each ``i`` in ``rows`` (when enabled).
+
+        ``keys`` and ``out`` are what :meth:`lookup` returned, ``out`` since filled in.
+        """
+        if self.enabled:
+            for i in rows:
+                self.put(keys[i], out[i])

@@ -1,6 +1,35 @@
-"""Routing short parameter names to the steps of a model factory's pipeline."""
+"""Estimator parameters: storing ``__init__``'s arguments, routing short names to steps."""
 
-__all__ = ["set_routed_params"]
+__all__ = ["set_routed_params", "store_params"]
+
+
+def store_params(estimator, arguments):
+    """Store ``__init__``'s arguments on ``estimator``, unchanged, under their own names.
+
+    scikit-learn's contract: ``__init__`` declares every parameter in its signature
+    (``get_params`` reads it) and only stores them; no validation, no conversion. Call
+    it as the whole body of ``__init__``: ``store_params(self, locals())``, where
+    ``locals()`` holds exactly the arguments (and ``self``, and ``__class__`` in a
+    method that uses ``super()``, which are skipped).
+
+    Parameters
+    ----------
+    estimator : object
+    arguments : dict
+        ``locals()`` at the start of ``__init__``.
+
+    Examples
+    --------
+    >>> from sklearn.base import BaseEstimator
+    >>> class Model(BaseEstimator):
+    ...     def __init__(self, alpha=1.0, *, fit_intercept=True):
+    ...         store_params(self, locals())
+    >>> Model(alpha=0.5).get_params()
+    {'alpha': 0.5, 'fit_intercept': True}
+    """
+    for name, value in arguments.items():
+        if name not in ("self", "__class__"):
+            setattr(estimator, name, value)
 
 
 def set_routed_params(pipeline, params, routes):

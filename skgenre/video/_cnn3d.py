@@ -10,6 +10,8 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ..nn import BaseGenreNet
+from ..utils._mixins import ItemInputMixin
+from ..utils._params import store_params
 from ._frames import _check_frames_array, _check_size, check_trailers, sample_trailers
 
 __all__ = ["Conv3DModule", "Trailer3DCNN", "slice_trailer", "slice_trailers"]
@@ -130,7 +132,7 @@ class Conv3DModule(nn.Module):
         return self.classifier(torch.flatten(self.features(X), 1))
 
 
-class Trailer3DCNN(BaseGenreNet):
+class Trailer3DCNN(ItemInputMixin, BaseGenreNet):
     """3D CNN over slices of consecutive frames; a trailer's genres aggregate its slices.
 
     Each trailer's sampled frames are cut into slices of ``slice_length`` consecutive
@@ -277,30 +279,7 @@ class Trailer3DCNN(BaseGenreNet):
         random_state=None,
         verbose=0,
     ):
-        self.slice_length = slice_length
-        self.n_frames = n_frames
-        self.every = every
-        self.frame_size = frame_size
-        self.channels = channels
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.dropout = dropout
-        self.batch_norm = batch_norm
-        self.aggregate = aggregate
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.pos_weight = pos_weight
-        self.correct_pos_weight = correct_pos_weight
-        self.threshold = threshold
-        self.memory = memory
-        self.on_error = on_error
-        self.n_jobs = n_jobs
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
 
     # ------------------------------------------------------------------ inputs
 
@@ -417,7 +396,5 @@ class Trailer3DCNN(BaseGenreNet):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.one_d_array = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
         tags.non_deterministic = False
         return tags

@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._sklearn import fit_context
+from ..utils._params import store_params
 from ..vision import BACKBONE_NAMES, BaseFrozenEmbedder
 from ._frames import check_trailers, load_npy, map_trailers, read_trailer
 from ._sampling import TrailerReadError, TrailerReadWarning, sampling
@@ -194,44 +194,16 @@ class TrailerEmbedder(BaseFrozenEmbedder):
     def __init__(self, backbone="color", *, weights=None, input_size=None, n_frames=16,
                  every=None, pooling="mean", batch_size=64, device="cpu", memory=None,
                  on_error="raise", n_jobs=None, random_state=0, verbose=0):
-        self.backbone = backbone
-        self.weights = weights
-        self.input_size = input_size
-        self.n_frames = n_frames
-        self.every = every
-        self.pooling = pooling
-        self.batch_size = batch_size
-        self.device = device
-        self.memory = memory
-        self.on_error = on_error
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
 
-    @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X=None, y=None):
-        """Load the frozen backbone (nothing is learnt from ``X``).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_trailers,), default=None
-            Ignored.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : TrailerEmbedder
-        """
-        if self.backbone is None:
+    def _fit_width(self):
+        if self.backbone is None:  # per-frame features read as they are: nothing to build
             self.n_features_in_ = 1
             self.backbone_ = None
-            self.n_features_out_ = None
             self.fingerprint_ = "features-only"
-            return self
+            return None
         width = self._fit_backbone()
-        self.n_features_out_ = 2 * width if self.pooling == "mean_std" else width
-        return self
+        return 2 * width if self.pooling == "mean_std" else width
 
     def transform(self, X):
         """Frame-averaged features of each trailer.

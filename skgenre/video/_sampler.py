@@ -7,7 +7,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import HasMethods, Interval
 
+from ..utils._mixins import ItemInputMixin
 from ..utils._on_error import on_error_constraint
+from ..utils._params import store_params
 from ..utils._sklearn import fit_context
 from ._frames import check_trailers, sample_trailers
 from ._sampling import check_size
@@ -15,7 +17,7 @@ from ._sampling import check_size
 __all__ = ["FrameSampler"]
 
 
-class FrameSampler(TransformerMixin, BaseEstimator):
+class FrameSampler(ItemInputMixin, TransformerMixin, BaseEstimator):
     """Sample and resize frames from trailers, with a per-trailer disk cache.
 
     Parameters
@@ -77,13 +79,7 @@ class FrameSampler(TransformerMixin, BaseEstimator):
 
     def __init__(self, n_frames=200, *, every=None, size=(64, 64), memory=None,
                  on_error="raise", verbose=0, n_jobs=None):
-        self.n_frames = n_frames
-        self.every = every
-        self.size = size
-        self.memory = memory
-        self.on_error = on_error
-        self.verbose = verbose
-        self.n_jobs = n_jobs
+        store_params(self, locals())
 
     def _check_params(self):
         check_size(self.size)
@@ -137,7 +133,5 @@ class FrameSampler(TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.one_d_array = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
         tags.requires_fit = False
         return tags

@@ -22,6 +22,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..utils._cache import FeatureCache, cache_location
 from ..utils._device import PortableBackboneMixin, module_device
+from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
 from ..utils._on_error import _DEPRECATED, check_on_error, on_error_constraint
 from ..utils._progress import progress
 from ._backbones import BACKBONE_NAMES, load_backbone, state_fingerprint
@@ -31,7 +32,8 @@ __all__ = ["BaseFrozenEmbedder"]
 
 
 class BaseFrozenEmbedder(
-    PortableBackboneMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+    FrozenTransformerMixin, ItemInputMixin, PortableBackboneMixin,
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator,
 ):
     """Base class of the transformers that run a frozen CNN over media files.
 
@@ -51,8 +53,10 @@ class BaseFrozenEmbedder(
     - a model fitted on a GPU unpickles on a CPU-only machine
       (:class:`~skgenre.utils.PortableBackboneMixin`).
 
-    Subclasses add their own parameters to ``_parameter_constraints``, call
-    :meth:`_fit_backbone` in ``fit`` and :meth:`_forward` on uint8 image batches.
+    Subclasses declare ``__init__`` with these parameters and their own (its body is
+    ``store_params(self, locals())``), add their own to ``_parameter_constraints``, may
+    override ``_fit_width`` (what ``fit`` builds; :meth:`_fit_backbone` by default) and
+    call :meth:`_forward` on uint8 image batches.
     """
 
     _parameter_constraints = {
@@ -70,6 +74,10 @@ class BaseFrozenEmbedder(
     #: What one item is called in the progress bar.
     _unit = "item"
 
+    def _fit_width(self):
+        """Build what ``transform`` runs; return the width of its features."""
+        return self._fit_backbone()
+
     def _seed(self):
         """The torch seed of the backbone's random initialisation (an int)."""
         if isinstance(self.random_state, numbers.Integral):
@@ -85,7 +93,7 @@ class BaseFrozenEmbedder(
             Features per image (``backbone_.n_features``).
         """
         # a former spelling warns, pointing at the user's fit (through fit_context)
-        check_on_error(self.on_error, type(self).__name__, stacklevel=4)
+        check_on_error(self.on_error, type(self).__name__, stacklevel=5)
         cache_location(self.memory)  # a wrong type fails in fit, not at transform
         backbone = self.backbone
         if isinstance(backbone, torch.nn.Module):  # eval(), .to(device): not the user's
@@ -125,14 +133,7 @@ class BaseFrozenEmbedder(
             batch = torch.as_tensor(pixels).to(module_device(self.backbone_))
             return self.backbone_(normalize_uint8(batch))
 
-    @property
-    def _n_features_out(self):
-        return self.n_features_out_
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.one_d_array = True
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
-        tags.requires_fit = True
         return tags

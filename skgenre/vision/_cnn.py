@@ -9,6 +9,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ..nn import BaseGenreNet
+from ..utils._mixins import ItemInputMixin
+from ..utils._params import store_params
 from ._backbones import BACKBONE_NAMES, load_backbone
 from ._embedder import check_images
 from ._images import load_images_uint8, normalize_uint8
@@ -93,7 +95,7 @@ class PosterNetModule(nn.Module):
         return self.head(self.backbone(x))
 
 
-class PosterCNN(BaseGenreNet):
+class PosterCNN(ItemInputMixin, BaseGenreNet):
     """A CNN trained end to end on poster images with skorch (a :class:`MultilabelNet`).
 
     By default the small CNN of :func:`load_backbone` is trained from scratch on 64x64
@@ -205,25 +207,7 @@ class PosterCNN(BaseGenreNet):
         random_state=None,
         verbose=0,
     ):
-        self.backbone = backbone
-        self.weights = weights
-        self.input_size = input_size
-        self.trainable_layers = trainable_layers
-        self.augment = augment
-        self.dropout = dropout
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.validation_fraction = validation_fraction
-        self.pos_weight = pos_weight
-        self.correct_pos_weight = correct_pos_weight
-        self.threshold = threshold
-        self.on_error = on_error
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
 
     def _fit_examples(self, X, Y):
         items = check_images(X)
@@ -261,7 +245,5 @@ class PosterCNN(BaseGenreNet):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
         tags.non_deterministic = True
         return tags

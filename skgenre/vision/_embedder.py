@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._sklearn import fit_context
+from ..utils._params import store_params
 from ._base import BaseFrozenEmbedder
 from ._images import image_key, load_images_uint8
 
@@ -138,31 +138,7 @@ class PosterEmbedder(BaseFrozenEmbedder):
         random_state=0,
         verbose=0,
     ):
-        self.backbone = backbone
-        self.weights = weights
-        self.input_size = input_size
-        self.batch_size = batch_size
-        self.device = device
-        self.memory = memory
-        self.on_error = on_error
-        self.random_state = random_state
-        self.verbose = verbose
-
-    @fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X=None, y=None):
-        """Build the frozen backbone (no image is read).
-
-        Parameters
-        ----------
-        X : ignored
-        y : ignored
-
-        Returns
-        -------
-        self : PosterEmbedder
-        """
-        self.n_features_out_ = self._fit_backbone()
-        return self
+        store_params(self, locals())
 
     @property
     def backbone_id_(self):
@@ -209,23 +185,13 @@ class PosterEmbedder(BaseFrozenEmbedder):
         """
         check_is_fitted(self)
         items = check_images(X)
-        out = np.zeros((len(items), self.n_features_out_), dtype=np.float32)
         cache = self._feature_cache(f"poster:{self.fingerprint_}")
-        keys = [image_key(item) for item in items] if cache.enabled else None
-        todo = []
-        for i in range(len(items)):
-            vector = (cache.get(keys[i], shape=out.shape[1:], dtype=np.float32)
-                      if cache.enabled else None)
-            if vector is not None:
-                out[i] = vector
-            else:
-                todo.append(i)
+        out, keys, todo = cache.lookup(items, image_key, self.n_features_out_)
         if cache.enabled:
             logger.info("%d of %d posters found in the cache", len(items) - len(todo), len(items))
 
         def store(chunk_rows, failed):
-            for i in chunk_rows[~failed]:
-                cache.put(keys[i], out[i])
+            cache.put_rows(keys, out, chunk_rows[~failed])
 
         if todo:
             rows = np.asarray(todo)

@@ -89,3 +89,28 @@ def test_file_key_tracks_identity(tmp_path):
 def test_cache_location_errors(memory, error):
     with pytest.raises(error, match="memory must be"):
         cache_location(memory)
+
+
+def test_lookup_and_put_rows(cache):
+    """The per-item loop every embedder runs: cached rows filled in, the rest stored."""
+    items = ["a", "b", "c"]
+    key = lambda item: f"item:{item}"  # noqa: E731
+    cache.put("item:b", np.full(2, 7, dtype=np.float32))
+    cache.put("item:c", np.full(3, 9, dtype=np.float32))  # another width: a miss
+    out, keys, todo = cache.lookup(items, key, 2)
+    assert keys == ["item:a", "item:b", "item:c"] and todo == [0, 2]
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, [[0, 0], [7, 7], [0, 0]])
+    out[todo] = 1.0
+    cache.put_rows(keys, out, todo)
+    again, _, todo = cache.lookup(items, key, 2)
+    assert todo == []
+    np.testing.assert_array_equal(again, [[1, 1], [7, 7], [1, 1]])
+
+
+def test_lookup_without_cache_computes_every_row():
+    cache = FeatureCache(None, "extractor-a")
+    out, keys, todo = cache.lookup(["a", "b"], pytest.fail, 3)  # no key is computed
+    assert keys is None and todo == [0, 1]
+    assert out.shape == (2, 3) and not out.any()
+    cache.put_rows(keys, out, todo)  # stores nothing, raises nothing

@@ -48,8 +48,10 @@ def test_one_on_error_vocabulary(cls, error, warning, bad_file):
     with pytest.warns(warning, match="broken.bin"):
         out = cls("color", input_size=16, on_error="missing").fit().transform(X)
     assert out[0].any() and not out[1].any()
-    with pytest.warns(FutureWarning, match=r"on_error='zero' is now spelled on_error='missing'"):
+    with pytest.warns(FutureWarning, match=r"on_error='zero' is now spelled on_error='missing'") \
+            as record:
         embedder = cls("color", input_size=16, on_error="zero").fit()
+    assert record[0].filename == __file__  # the warning points at the user's fit
     with pytest.warns(warning, match="broken.bin"):
         np.testing.assert_array_equal(embedder.transform(X), out)
     with pytest.raises(InvalidParameterError, match="on_error"):
