@@ -22,9 +22,33 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
     """``(name, estimator, columns)`` for each modality present in ``X``.
 
     A modality is present when its column(s) exist and at least one movie has a value.
-    ``memory`` is handed to the modalities whose features are heavy (posters, trailers).
-    ``kinds`` maps a modality name (or alias) to the kind of model its factory makes
-    instead of ``"default"``, e.g. ``{"poster": "efficientnet_mlp"}``.
+    A modality whose optional extra is missing is skipped with a ``UserWarning``, unless
+    ``kinds`` names it.
+
+    Parameters
+    ----------
+    X : DataFrame
+        The movie table.
+    random_state : int, RandomState instance or None, default=None
+        Seed of every base model.
+    memory : str, path-like or None, default=None
+        Feature cache folder, handed to the modalities whose features are heavy
+        (posters, trailers).
+    kinds : dict, default=None
+        Modality name (or alias, e.g. ``"plot"``) -> the kind of model its factory
+        makes instead of ``"default"``, e.g. ``{"poster": "efficientnet_mlp"}``.
+
+    Returns
+    -------
+    estimators : list of (str, estimator, str or list of str)
+        What :class:`~skgenre.MovieGenreStacker` takes as ``estimators``.
+
+    Raises
+    ------
+    ValueError
+        For a name in ``kinds`` that is no modality, or a kind its factory does not make.
+    ImportError
+        For a modality named in ``kinds`` whose optional extra is not installed.
     """
     from ..datasets._modalities import get_modality
 

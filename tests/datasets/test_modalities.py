@@ -59,6 +59,40 @@ def test_default_estimators_follow_the_registry():
     assert columns == {"text": "plot", "metadata": ["cast"]}
 
 
+def test_default_estimators_take_a_kind_per_modality():
+    X = pd.DataFrame({"plot": ["a", "b"], "cast": ["x|y", "y"]})
+    default = dict((n, e) for n, e, _ in default_estimators(X))
+    chosen = dict((n, e) for n, e, _ in default_estimators(X, kinds={"plot": "tfidf_logreg",
+                                                                      "metadata": "forest"}))
+    assert type(chosen["text"]) is not type(default["text"])
+    assert "GenreForestClassifier" in repr(chosen["metadata"]) and "Forest" not in repr(
+        default["metadata"])
+
+
+@pytest.mark.parametrize("kinds, error, match", [
+    ({"sound": "x"}, ValueError, "sound"),
+    ({"text": "no_such_kind"}, ValueError, "no_such_kind"),
+])
+def test_default_estimators_kind_errors(kinds, error, match):
+    X = pd.DataFrame({"plot": ["a", "b"], "cast": ["x|y", "y"]})
+    with pytest.raises(error, match=match):
+        default_estimators(X, kinds=kinds)
+
+
+def test_default_estimators_raise_for_a_named_kind_whose_extra_is_missing(monkeypatch):
+    from skgenre.datasets import Modality
+
+    def missing_extra(modality, kind="default", **kwargs):
+        raise ImportError(f"{modality.name} needs an extra")
+
+    monkeypatch.setattr(Modality, "make_model", missing_extra)
+    X = pd.DataFrame({"plot": ["a", "b"]})
+    with pytest.warns(UserWarning, match="Skipping the text modality"):
+        assert default_estimators(X) == []
+    with pytest.raises(ImportError, match="text needs an extra"):
+        default_estimators(X, kinds={"text": "sentence_logreg"})
+
+
 @pytest.mark.parametrize("modalities", [("text",), ("plot",)])
 def test_make_movies_takes_registry_names_and_aliases(tmp_path, modalities):
     X, _ = make_movies(10, modalities=modalities, path=tmp_path, return_X_y=True, as_frame=True)
