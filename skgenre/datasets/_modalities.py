@@ -41,6 +41,9 @@ class Modality:
     heavy : bool, default=False
         Whether its features come from files (posters, trailers): its factory takes
         a ``memory`` cache.
+    heavy_kinds : tuple of str, default=()
+        The kinds of a modality that is not ``heavy`` whose features are costly all the
+        same (a sentence encoder): their factory takes ``memory`` too.
     """
 
     name: str
@@ -50,6 +53,11 @@ class Modality:
     aliases: tuple = field(default=())
     frame_input: bool = False
     heavy: bool = False
+    heavy_kinds: tuple = field(default=())
+
+    def takes_memory(self, kind="default"):
+        """Whether this modality's ``kind`` of model takes a ``memory`` feature cache."""
+        return self.heavy or kind in self.heavy_kinds
 
     def make_model(self, kind="default", **params):
         """A fresh model of this modality: ``factory(kind, **params)``."""
@@ -73,7 +81,8 @@ MODALITY_REGISTRY = {
     m.name: m
     for m in (
         Modality("text", (PLOT_COLUMN,), "skgenre.text:make_text_model",
-                 "skgenre.text:TEXT_MODEL_KINDS", aliases=(PLOT_COLUMN,)),
+                 "skgenre.text:TEXT_MODEL_KINDS", aliases=(PLOT_COLUMN,),
+                 heavy_kinds=("sentence_logreg", "tfidf_sentence")),
         Modality("poster", (POSTER_COLUMN,), "skgenre.vision:make_poster_model",
                  "skgenre.vision:POSTER_KINDS", aliases=("vision", "image"), heavy=True),
         Modality("trailer", (TRAILER_COLUMN,), "skgenre.video:make_trailer_model",

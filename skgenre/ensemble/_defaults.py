@@ -32,8 +32,9 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
     random_state : int, RandomState instance or None, default=None
         Seed of every base model.
     memory : str, path-like or None, default=None
-        Feature cache folder, handed to the modalities whose features are heavy
-        (posters, trailers).
+        Feature cache folder, handed to the models whose features are heavy (posters,
+        trailers, the sentence encoder of the ``"sentence_logreg"`` and
+        ``"tfidf_sentence"`` text kinds).
     kinds : dict, default=None
         Modality name (or alias, e.g. ``"plot"``) -> the kind of model its factory
         makes instead of ``"default"``, e.g. ``{"poster": "efficientnet_mlp"}``.
@@ -58,11 +59,12 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
         present = modality.columns_in(X)
         if not present or all(is_missing(X[c]).all() for c in present):
             continue
+        kind = kinds.get(name, "default")
         kwargs = {"random_state": random_state}
-        if modality.heavy:
+        if modality.takes_memory(kind):
             kwargs["memory"] = memory
         try:
-            estimator = modality.make_model(kinds.get(name, "default"), **kwargs)
+            estimator = modality.make_model(kind, **kwargs)
         except ImportError as exc:  # an optional extra (e.g. PyAV for trailers) is missing
             if name in kinds:  # asked for by name: say so rather than drop it
                 raise

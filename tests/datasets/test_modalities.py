@@ -69,6 +69,18 @@ def test_default_estimators_take_a_kind_per_modality():
         default["metadata"])
 
 
+@pytest.mark.parametrize("kind, cached", [
+    ("default", False), ("tfidf_logreg", False), ("sentence_logreg", True),
+    ("tfidf_sentence", True),
+])
+def test_default_estimators_hand_memory_to_costly_text_kinds(kind, cached, tmp_path):
+    X = pd.DataFrame({"plot": ["a", "b"]})
+    [(_, estimator, _)] = default_estimators(X, memory=tmp_path, kinds={"text": kind})
+    memories = [v for k, v in estimator.get_params().items() if k.endswith("memory")]
+    assert (tmp_path in memories) is cached
+    assert get_modality("text").takes_memory(kind) is cached
+
+
 @pytest.mark.parametrize("kinds, error, match", [
     ({"sound": "x"}, ValueError, "sound"),
     ({"text": "no_such_kind"}, ValueError, "no_such_kind"),
