@@ -2,6 +2,7 @@
 
 import logging
 import numbers
+import os
 import warnings
 
 import numpy as np
@@ -94,7 +95,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         :func:`joblib.parallel_config` block, on its backend: Dask runs them on a
         cluster, see :func:`skgenre.utils.parallel_backend_for`); inside each base
         model, joblib runs sequentially unless given its own ``n_jobs`` (then in threads).
-    memory : str, joblib.Memory or None, default=None
+    memory : str, path-like, joblib.Memory or None, default=None
         Caches base models' out-of-fold predictions and refits (and, for default
         estimators, the posters' and trailers' frozen features), so that a grid over
         final-estimator parameters does not refit base models.
@@ -155,7 +156,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
         "tune_thresholds": ["boolean"],
         "n_jobs": [numbers.Integral, None],
-        "memory": [None, str, HasMethods(["cache"])],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -330,7 +331,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         return self
 
     def _fit_out_of_fold(self, X, Y, estimators, present, cv_seed):
-        memory = check_memory(self.memory)
+        memory = check_memory(
+            os.fspath(self.memory) if isinstance(self.memory, os.PathLike) else self.memory
+        )
         fit_predict = memory.cache(_fit_predict)
         fit_all = memory.cache(_fit)
         splitter = check_multilabel_cv(self.cv, random_state=cv_seed)

@@ -269,12 +269,14 @@ class CountingText(BaseEstimator, ClassifierMixin):
         return self.model_.predict_proba(X)
 
 
-def test_memory_caches_base_models_across_final_estimator_grid(table, tmp_path):
+@pytest.mark.parametrize("as_path", [False, True])
+def test_memory_caches_base_models_across_final_estimator_grid(table, tmp_path, as_path):
     X, Y = table
     counter = tmp_path / "fits.txt"
+    cache = tmp_path / "cache"
     stacker = MovieGenreStacker([("text", CountingText(str(counter)), "plot")],
-                                make_final_estimator(), cv=3, memory=str(tmp_path / "cache"),
-                                random_state=0)
+                                make_final_estimator(), cv=3,
+                                memory=cache if as_path else str(cache), random_state=0)
     stacker.fit(X, Y)
     first = counter.read_text().count("fit")
     assert first == 4  # 3 folds + refit
