@@ -64,6 +64,13 @@ def candidates():
     yield "logit, C=1", LogitFusionClassifier(C=1.0)
 
 
+def _modality_kind(text):
+    modality, sep, kind = text.partition("=")
+    if not sep or not modality or not kind:
+        raise argparse.ArgumentTypeError(f"expected MODALITY=KIND, got {text!r}")
+    return modality, kind
+
+
 def stack(probas, modalities):
     """The stacked layout MovieGenreStacker feeds its final estimator (no passthrough)."""
     blocks = []
@@ -82,7 +89,7 @@ def base_predictions(args):
     X, Y = movies.data, movies.target
     test = (X["split"] == "test").to_numpy()
     start = time.perf_counter()
-    kinds = dict(kv.split("=", 1) for kv in args.kinds)
+    kinds = dict(args.kinds)
     estimators = (default_estimators(X, random_state=0, memory=args.cache, kinds=kinds)
                   if kinds else None)
     stacker = MovieGenreStacker(estimators, random_state=0, memory=args.cache,
@@ -109,6 +116,7 @@ def main(argv=None):
                              "else written")
     parser.add_argument("--n-jobs", type=int, default=None)
     parser.add_argument("--kinds", nargs="*", default=[], metavar="MODALITY=KIND",
+                        type=_modality_kind,
                         help="base models other than the defaults, e.g. poster=efficientnet_mlp")
     args = parser.parse_args(argv)
 

@@ -3,7 +3,7 @@
 import logging
 import warnings
 
-from ..datasets._modalities import MODALITY_REGISTRY
+from ..datasets._modalities import MODALITY_REGISTRY, get_modality
 from ..utils import is_missing
 
 logger = logging.getLogger(__name__)
@@ -51,8 +51,6 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
     ImportError
         For a modality named in ``kinds`` whose optional extra is not installed.
     """
-    from ..datasets._modalities import get_modality
-
     kinds = {get_modality(name).name: kind for name, kind in (kinds or {}).items()}
     out = []
     for name, modality in MODALITY_REGISTRY.items():
