@@ -211,6 +211,20 @@ def test_plain_data_is_packed_only_when_exact(data, packed, tmp_path):
             assert a == b and [type(v) for v in a] == [type(v) for v in b]
 
 
+@pytest.mark.parametrize("attrs, error, match", [
+    ({"cls": "list", "text": 3}, UntrustedModelError, "JSON data placeholder"),
+    ({"cls": "list", "text": '{"a": 1}'}, UntrustedModelError, "JSON data placeholder"),
+    ({"cls": "list", "text": '[{"__numpy__": ["object", 1]}]'}, UntrustedModelError,
+     "numpy scalar of type 'object'"),
+    ({"cls": "os._wrap_close", "text": "[]"}, UntrustedModelError, "os._wrap_close"),
+])
+def test_damaged_or_untrusted_json_data_is_refused(attrs, error, match, tmp_path):
+    path = tmp_path / "bad.skops"
+    sio.dump(_bundle({"x": _placeholder(_JsonData, **attrs)}), path)
+    with pytest.raises(error, match=match):
+        load_model(path)
+
+
 def test_shared_list_is_not_packed():
     inner = list(range(100))
     assert not isinstance(_Stripper()({"a": inner, "b": [inner]}, "model")["b"], _JsonData)

@@ -2,6 +2,7 @@
 
 import logging
 import warnings
+from collections.abc import Mapping
 
 from ..datasets._modalities import MODALITY_REGISTRY, get_modality
 from ..utils import is_missing
@@ -46,16 +47,30 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
 
     Raises
     ------
+    TypeError
+        If ``kinds`` is not a mapping.
     ValueError
         For a name in ``kinds`` that is no modality, or a kind its factory does not make.
+
+    Warns
+    -----
+    UserWarning
+        For a modality named in ``kinds`` that ``X`` lacks (left out).
     ImportError
         For a modality named in ``kinds`` whose optional extra is not installed.
     """
+    if kinds is not None and not isinstance(kinds, Mapping):
+        raise TypeError(f"kinds must be a dict of modality name -> kind, got {kinds!r}")
     kinds = {get_modality(name).name: kind for name, kind in (kinds or {}).items()}
     out = []
     for name, modality in MODALITY_REGISTRY.items():
         present = modality.columns_in(X)
         if not present or all(is_missing(X[c]).all() for c in present):
+            if name in kinds:  # a misnamed column would otherwise drop it silently
+                warnings.warn(
+                    f"kinds names the {name} modality, but X has no values in its columns "
+                    f"{list(modality.columns)}; it is left out.", UserWarning, stacklevel=2,
+                )
             continue
         kind = kinds.get(name, "default")
         kwargs = {"random_state": random_state}

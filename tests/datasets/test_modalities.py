@@ -84,11 +84,19 @@ def test_default_estimators_hand_memory_to_costly_text_kinds(kind, cached, tmp_p
 @pytest.mark.parametrize("kinds, error, match", [
     ({"sound": "x"}, ValueError, "sound"),
     ({"text": "no_such_kind"}, ValueError, "no_such_kind"),
+    ("tfidf_sentence", TypeError, "kinds must be a dict"),
 ])
 def test_default_estimators_kind_errors(kinds, error, match):
     X = pd.DataFrame({"plot": ["a", "b"], "cast": ["x|y", "y"]})
     with pytest.raises(error, match=match):
         default_estimators(X, kinds=kinds)
+
+
+def test_default_estimators_warn_for_a_kind_of_an_absent_modality():
+    X = pd.DataFrame({"plot": ["a", "b"], "Poster": ["a.jpg", "b.jpg"]})  # misnamed
+    with pytest.warns(UserWarning, match=r"poster modality, but X has no values.*'poster'"):
+        names = [n for n, _, _ in default_estimators(X, kinds={"poster": "efficientnet_mlp"})]
+    assert names == ["text"]
 
 
 def test_default_estimators_raise_for_a_named_kind_whose_extra_is_missing(monkeypatch):
