@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from skgenre import MovieGenreStacker  # noqa: E402
+from skgenre._cli import modality_kind  # noqa: E402
 from skgenre.datasets import load_movies  # noqa: E402
 from skgenre.ensemble import (  # noqa: E402
     LogitFusionClassifier,
-    default_estimators,
     make_final_estimator,
 )
 from skgenre.metrics import average_precision  # noqa: E402
@@ -64,13 +64,6 @@ def candidates():
     yield "logit, C=1", LogitFusionClassifier(C=1.0)
 
 
-def _modality_kind(text):
-    modality, sep, kind = text.partition("=")
-    if not sep or not modality or not kind:
-        raise argparse.ArgumentTypeError(f"expected MODALITY=KIND, got {text!r}")
-    return modality, kind
-
-
 def stack(probas, modalities):
     """The stacked layout MovieGenreStacker feeds its final estimator (no passthrough)."""
     blocks = []
@@ -89,11 +82,8 @@ def base_predictions(args):
     X, Y = movies.data, movies.target
     test = (X["split"] == "test").to_numpy()
     start = time.perf_counter()
-    kinds = dict(args.kinds)
-    estimators = (default_estimators(X, random_state=0, memory=args.cache, kinds=kinds)
-                  if kinds else None)
-    stacker = MovieGenreStacker(estimators, random_state=0, memory=args.cache,
-                                n_jobs=args.n_jobs)
+    stacker = MovieGenreStacker(kinds=dict(args.kinds) or None, random_state=0,
+                                memory=args.cache, n_jobs=args.n_jobs)
     stacker.fit(X[~test], Y[~test])
     print(f"stacker fit on {(~test).sum()} train+val movies: "
           f"{time.perf_counter() - start:.0f} s; modalities {stacker.modalities_}")
@@ -116,7 +106,7 @@ def main(argv=None):
                              "else written")
     parser.add_argument("--n-jobs", type=int, default=None)
     parser.add_argument("--kinds", nargs="*", default=[], metavar="MODALITY=KIND",
-                        type=_modality_kind,
+                        type=modality_kind,
                         help="base models other than the defaults, e.g. poster=efficientnet_mlp")
     args = parser.parse_args(argv)
 

@@ -59,6 +59,26 @@ def _positive_int(value):
     return value
 
 
+def modality_kind(text):
+    """An argparse type: ``MODALITY=KIND``, both checked against the modality registry."""
+    from .datasets import get_modality
+
+    name, sep, kind = (part.strip() for part in text.partition("="))
+    if not sep or not name or not kind:
+        raise argparse.ArgumentTypeError(
+            f"expected MODALITY=KIND, e.g. poster=efficientnet_mlp; got {text!r}")
+    try:
+        modality = get_modality(name)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    kinds = modality.model_kinds()
+    if kind not in kinds:
+        raise argparse.ArgumentTypeError(
+            f"the {modality.name} modality has no kind {kind!r}; choose among "
+            f"{', '.join(kinds)}")
+    return modality.name, kind
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -166,6 +186,10 @@ def _build_parser():
                      help="use only these modalities, comma-separated ("
                      f"{','.join(MODALITIES)}; a modality's column such as plot also "
                      "works); default: every modality present")
+    fit.add_argument("--kinds", nargs="+", type=modality_kind, metavar="MODALITY=KIND",
+                     help="default base models of other kinds, e.g. text=tfidf_sentence "
+                     "poster=efficientnet_mlp for the pretrained encoders (needs "
+                     "skgenre[pretrained]; the stacker's kinds parameter)")
     fit.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     _add_rows(fit, "fit on", "train,val")
     fit.add_argument("--n-jobs", type=_int_in(-1, None), default=None,

@@ -336,7 +336,7 @@ def _set_nested(stacker, X, nested):
         stacker.set_params(final_estimator=make_final_estimator())
     if stacker.estimators is None:
         defaults = default_estimators(
-            X, random_state=stacker.random_state, memory=stacker.memory
+            X, random_state=stacker.random_state, memory=stacker.memory, kinds=stacker.kinds
         )
         if any(k.split("__", 1)[0] in {name for name, _, _ in defaults} for k in nested):
             stacker.set_params(estimators=defaults)
@@ -354,6 +354,8 @@ def _cmd_fit(args, say):
 
     params = _parse_sets(args.set)
     _check_output(args.out, "--out")
+    if args.kinds:
+        params["kinds"] = dict(args.kinds)
     stacker = MovieGenreStacker(verbose=int(not args.quiet), random_state=args.random_state,
                                 n_jobs=args.n_jobs, memory=args.cache_dir)
     try:  # the stacker's own parameters first: a typo fails before any loading

@@ -394,6 +394,19 @@ def test_fit_with_column_alias_modalities(catalogue, tmp_path):
     assert load_model(out).modalities_ == ["text", "metadata"]
 
 
+def test_fit_kinds_choose_the_default_base_models(catalogue, tmp_path):
+    folder, _ = catalogue
+    out = tmp_path / "m.skops"
+    args = ["fit", "--data", str(folder / "train.csv"), "--out", str(out), "-q",
+            "--set", "cv=2", "--modalities", "text", "--kinds", "plot=tfidf_logreg"]
+    assert main(args) == 0
+    stacker, bundle = load_model(out, return_metadata=True)
+    assert stacker.kinds == {"text": "tfidf_logreg"}
+    assert bundle["params"]["kinds"] == {"text": "tfidf_logreg"}
+    # tfidf_logreg is a TF-IDF pipeline; the default text model averages it with GloVe
+    assert type(stacker.named_estimators_["text"]).__name__ == "Pipeline"
+
+
 def test_bad_outputs_and_arguments_fail_before_any_work(catalogue, model_file, tmp_path, capsys):
     """Output paths and argument ranges are checked first: exit 2, one line naming the flag."""
     folder, _ = catalogue
@@ -425,6 +438,10 @@ def test_bad_outputs_and_arguments_fail_before_any_work(catalogue, model_file, t
     (["demo", "--n-movies", "5"], "--n-movies: expected an integer at least 50"),
     (["demo", "--test-size", "1.5"], "--test-size: expected a fraction strictly between"),
     (["fit", "--data", "x", "--out", "m", "--n-jobs", "-5"], "--n-jobs: expected an integer"),
+    (["fit", "--data", "x", "--out", "m", "--kinds", "poster"], "--kinds: expected MODALITY=KIND"),
+    (["fit", "--data", "x", "--out", "m", "--kinds", "sound=x"], "Unknown modality 'sound'"),
+    (["fit", "--data", "x", "--out", "m", "--kinds", "plot=efficientnet_mlp"],
+     "the text modality has no kind 'efficientnet_mlp'; choose among default,"),
 ])
 def test_argument_ranges_are_checked_by_the_parser(argv, match, capsys):
     with pytest.raises(SystemExit) as exc:

@@ -78,6 +78,13 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         each base model and the missing-modality indicators
         (:class:`~skgenre.ensemble.LogitFusionClassifier`), which :meth:`explain` splits
         exactly into per-modality contributions.
+    kinds : dict, default=None
+        With ``estimators=None``: modality name (or alias, e.g. ``"plot"``) -> the kind
+        of default model to build instead of ``"default"``, e.g. ``{"text":
+        "tfidf_sentence", "poster": "efficientnet_mlp"}`` for the pretrained encoders
+        (see :func:`~skgenre.ensemble.default_estimators` and each modality's
+        ``model_kinds()``); a grid search may compare kinds. Must be ``None`` (or
+        empty) when ``estimators`` is given.
     cv : int, cross-validation generator, iterable or "prefit", default=5
         Folds for the out-of-fold predictions. An int means a shuffled
         :class:`~skgenre.model_selection.MultilabelStratifiedKFold`. ``"prefit"`` uses
@@ -151,6 +158,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
     _parameter_constraints = {
         "estimators": [list, None],
         "final_estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "kinds": [dict, None],
         "cv": ["cv_object", StrOptions({"prefit"})],
         "passthrough": ["boolean", list],
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
@@ -166,6 +174,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         estimators=None,
         final_estimator=None,
         *,
+        kinds=None,
         cv=5,
         passthrough=False,
         threshold=0.5,
@@ -217,9 +226,15 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
                 )
         return X
 
+    def __setstate__(self, state):
+        # Model files written before ``kinds`` existed lack it.
+        state.setdefault("kinds", None)
+        super().__setstate__(state)
+
     def _resolve_estimators(self, X, seed):
         if self.estimators is None:
-            estimators = default_estimators(X, random_state=seed, memory=self.memory)
+            estimators = default_estimators(X, random_state=seed, memory=self.memory,
+                                            kinds=self.kinds)
             if not estimators:
                 known = [c for m in MODALITY_REGISTRY.values() for c in m.columns]
                 raise ValueError(
@@ -228,6 +243,11 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
                     f"{_did_you_mean(X.columns, known)}"
                 )
             return estimators
+        if self.kinds:
+            raise ValueError(
+                f"kinds={self.kinds!r} chooses among the default base models, but "
+                "estimators is given; pass one or the other."
+            )
         names = []
         for item in self.estimators:
             if not (isinstance(item, tuple) and len(item) == 3):

@@ -207,6 +207,13 @@ def test_default_estimators_skip_absent_modalities(table, monkeypatch):
          "none of the modality"),
         ({"cv": "prefit"}, lambda X: X, lambda Y: Y, Exception, "not fitted"),
         ({"threshold": 2}, lambda X: X, lambda Y: Y, ValueError, "threshold"),
+        ({"kinds": {"text": "tfidf_logreg"}}, lambda X: X, lambda Y: Y, ValueError,
+         "estimators is given; pass one or the other"),
+        ({"estimators": None, "kinds": {"text": "no_such_kind"}}, lambda X: X, lambda Y: Y,
+         ValueError, "no_such_kind"),
+        ({"estimators": None, "kinds": {"sound": "x"}}, lambda X: X, lambda Y: Y,
+         ValueError, "Unknown modality 'sound'"),
+        ({"kinds": "tfidf_logreg"}, lambda X: X, lambda Y: Y, ValueError, "'kinds' parameter"),
     ],
 )
 def test_fit_errors(table, params, X_fn, Y_fn, error, match):
@@ -214,6 +221,34 @@ def test_fit_errors(table, params, X_fn, Y_fn, error, match):
     params = {"estimators": base_estimators(), "cv": 2, **params}
     with pytest.raises(error, match=match):
         MovieGenreStacker(**params).fit(X_fn(X), Y_fn(Y))
+
+
+def test_kinds_choose_the_default_base_models_and_are_searchable(table):
+    X, Y = table
+    X = X[["plot"]]
+    stacker = MovieGenreStacker(kinds={"plot": "tfidf_logreg"}, cv=2, random_state=0)
+    text = stacker.fit(X, Y).named_estimators_["text"]
+    assert "PlotTfidfVectorizer" in repr(text) and "GloVe" not in repr(text)
+    grid = GridSearchCV(
+        MovieGenreStacker(cv=2, random_state=0),
+        {"kinds": [{"text": "tfidf_logreg"}, {"text": "glove_mlp"}]},
+        cv=MultilabelStratifiedKFold(2), scoring="average_precision",
+    ).fit(X, Y)
+    scores = grid.cv_results_["mean_test_score"]
+    assert np.isfinite(scores).all() and scores[0] != scores[1]
+    best_is_glove = grid.best_params_["kinds"] == {"text": "glove_mlp"}
+    assert ("GloVe" in repr(grid.best_estimator_.named_estimators_["text"])) is best_is_glove
+
+
+def test_state_without_kinds_loads(fitted, split):
+    """A model saved before the ``kinds`` parameter existed still loads and predicts."""
+    _, X_test, _, _ = split
+    state = fitted.__getstate__()
+    del state["kinds"]
+    old = MovieGenreStacker.__new__(MovieGenreStacker)
+    old.__setstate__(state)
+    assert old.get_params()["kinds"] is None
+    np.testing.assert_array_equal(old.predict_proba(X_test), fitted.predict_proba(X_test))
 
 
 def test_prefit(table, split):
