@@ -89,11 +89,34 @@ def average_precision(Y_true, Y_score, *, average="macro", genre_names=None):
             )
         if not keep.any():
             return float("nan")
-        return float(average_precision_score(Y_true[keep], Y_score[keep], average="samples"))
+        return float(np.mean(_samples_average_precision(Y_true[keep], Y_score[keep])))
     if Y_true.sum() == 0:
         warnings.warn("No positive label at all: micro AP is undefined.", UndefinedMetricWarning)
         return float("nan")
     return float(average_precision_score(Y_true, Y_score, average="micro"))
+
+
+def _samples_average_precision(Y_true, Y_score):
+    """Each movie's average precision over its genres, for all movies at once.
+
+    The value of scikit-learn's ``average_precision_score(y_true, y_score)`` on each
+    row, ties included: the mean, over the movie's genres, of the precision at the end
+    of the group of genres scored at least as high. scikit-learn's ``average="samples"``
+    calls the binary score once per movie, validating its input each time, which took
+    5 s for the 4,811 movies of the real data (and so each out-of-fold table of
+    ``skgenre fit``); this takes milliseconds. Every row needs a positive genre.
+    """
+    n_genres = Y_score.shape[1]
+    order = np.argsort(-Y_score, axis=1, kind="stable")
+    score = np.take_along_axis(Y_score, order, axis=1)
+    truth = np.take_along_axis(Y_true, order, axis=1)
+    group_end = np.ones(score.shape, dtype=bool)  # the last genre of each group of ties
+    group_end[:, :-1] = score[:, 1:] != score[:, :-1]
+    # For each position, the position where its group of ties ends.
+    end = np.where(group_end, np.arange(n_genres), n_genres)
+    end = np.minimum.accumulate(end[:, ::-1], axis=1)[:, ::-1]
+    precision = np.take_along_axis(np.cumsum(truth, axis=1), end, axis=1) / (end + 1)
+    return (precision * truth).sum(axis=1) / truth.sum(axis=1)
 
 
 def per_genre_average_precision(Y_true, Y_score, genre_names=None):

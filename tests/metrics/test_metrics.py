@@ -29,6 +29,20 @@ def test_average_precision_matches_sklearn_when_defined(average):
         average_precision_score(Y, P, average=average))
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_samples_average_precision_matches_sklearn_with_ties(seed):
+    """The vectorised per-movie AP equals scikit-learn's row by row, ties included."""
+    rng = np.random.RandomState(seed)
+    n_genres = [1, 2, 5, 17, 17, 30][seed]
+    Y_true = (rng.rand(60, n_genres) < rng.uniform(0.1, 0.6)).astype(int)
+    Y_true[Y_true.sum(axis=1) == 0, rng.randint(n_genres)] = 1
+    Y_score = np.round(rng.rand(60, n_genres), seed % 3)  # 0, 1, 2 decimals: many ties
+    Y_score[:5] = 0.5  # rows of nothing but ties
+    expected = np.mean([average_precision_score(y, p) for y, p in zip(Y_true, Y_score)])
+    assert average_precision(Y_true, Y_score, average="samples") == pytest.approx(expected,
+                                                                                   abs=1e-12)
+
+
 def test_genre_without_positive_is_left_out_of_macro_with_warning():
     Y0 = Y.copy()
     Y0[:, 1] = 0
