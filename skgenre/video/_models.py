@@ -77,9 +77,13 @@ def make_trailer_model(kind="default", *, random_state=None, memory=None, **kwar
     Measured by ``benchmarks/trailer.py`` on 600 ``make_movies`` movies (trained on the
     482 train+val trailers, macro average precision on the 118 test ones; one busy CPU
     core): genre-frequency prior 0.287, ``"frame_mean_mlp"`` 0.571 (fit 5 s),
-    ``"cnn3d"`` 0.587 (fit 624 s), ``"frame_stats_mlp"`` 0.615 (fit 7 s). The default
-    is both the most accurate and about 90 times faster to train than the 3D CNN,
-    which matters in the 5-fold stacker and the demo.
+    ``"cnn3d"`` 0.587 (fit 624 s), ``"frame_stats_mlp"`` 0.615 (fit 7 s);
+    ``"efficientnet_mlp"`` 0.544 with 8 frames at 224x224 (fit 257 s, about 15
+    frames a second on one idle core) and 0.458 at the trailers' own 64x64 (fit 23 s).
+    The default is both the most accurate and about 90 times faster to train than the
+    3D CNN, which matters in the 5-fold stacker and the demo. These synthetic trailers
+    carry their genre in colour and motion, which favours the frame statistics; no real
+    trailers could be had to measure the ImageNet features where they should matter.
 
     Examples
     --------
