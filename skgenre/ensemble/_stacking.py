@@ -23,6 +23,7 @@ from ..utils import (
     multilabel_classes,
     positive_proba,
 )
+from ..utils._cache import feature_memo
 from ..utils._params import store_params
 from ..utils._progress import progress
 from ..utils._sklearn import BaseComposition, fit_context
@@ -105,7 +106,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
     memory : str, path-like, joblib.Memory or None, default=None
         Caches base models' out-of-fold predictions and refits (and, for default
         estimators, the posters' and trailers' frozen features), so that a grid over
-        final-estimator parameters does not refit base models.
+        final-estimator parameters does not refit base models. Without it, frozen
+        features are still computed once per ``fit`` rather than once per fold: they
+        are kept in memory until ``fit`` returns.
     random_state : int, RandomState instance or None, default=None
         Shuffles the folds and seeds the default estimators.
     verbose : int, default=0
@@ -333,9 +336,10 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
             self.estimators_ = [est for _, est, _ in estimators]
             self.oof_proba_ = self._predict_modalities(X)
         else:
-            self.estimators_, self.oof_proba_ = self._fit_out_of_fold(
-                X, Y, estimators, present, cv_seed
-            )
+            with feature_memo():  # without memory=, frozen features are computed once
+                self.estimators_, self.oof_proba_ = self._fit_out_of_fold(
+                    X, Y, estimators, present, cv_seed
+                )
         self.named_estimators_ = Bunch(**dict(zip(self.modalities_, self.estimators_)))
 
         Z = self._stack(self.oof_proba_, X)

@@ -11,6 +11,8 @@ layout) counts as absent and is recomputed. Imports neither torch nor the rest o
 skgenre.
 """
 
+import contextlib
+import contextvars
 import hashlib
 import logging
 import os
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["FeatureCache", "cache_location", "file_key"]
+__all__ = ["FeatureCache", "cache_location", "feature_memo", "file_key"]
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +81,69 @@ def file_key(path):
     return f"file:{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
+class _Memo:
+    """Entries kept in memory, up to ``max_bytes`` (later ones are not kept)."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.nbytes = 0
+        self.entries = {}
+
+    def get(self, key):
+        array = self.entries.get(key)
+        return None if array is None else array.copy()  # callers may write into it
+
+    def put(self, key, array):
+        if key in self.entries:
+            return
+        array = np.array(array)
+        if self.nbytes + array.nbytes <= self.max_bytes:
+            self.entries[key] = array
+            self.nbytes += array.nbytes
+
+
+_MEMO = contextvars.ContextVar("skgenre_feature_memo", default=None)
+
+
+@contextlib.contextmanager
+def feature_memo(max_bytes=512 * 2**20):
+    """Within the block, a :class:`FeatureCache` without a folder keeps entries in memory.
+
+    :class:`~skgenre.MovieGenreStacker` fits each base model ``cv + 1`` times on
+    overlapping movies; without a cache folder (``memory=None``) the frozen features of
+    a poster, a plot or a trailer (colour statistics, a pretrained network's embedding,
+    decoded frames) would be computed that many times. In this block they are computed
+    once; nothing outlives it, and nothing is written to disk. A block inside another
+    uses the outer one. Threads and processes that joblib starts do not see it (they
+    compute as without it).
+
+    Parameters
+    ----------
+    max_bytes : int, default=512 MiB
+        Entries beyond this total are computed again rather than kept.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgenre.utils import FeatureCache
+    >>> from skgenre.utils._cache import feature_memo
+    >>> with feature_memo():
+    ...     FeatureCache(None, "my-extractor-v1").put("item", np.ones(2))
+    ...     FeatureCache(None, "my-extractor-v1").get("item")
+    array([1., 1.])
+    >>> FeatureCache(None, "my-extractor-v1").get("item") is None  # gone after the block
+    True
+    """
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set(_Memo(max_bytes))
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def _digest(text):
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
@@ -99,7 +164,9 @@ class FeatureCache:
     ----------
     memory : None, str, path-like or joblib.Memory
         The cache folder (a ``joblib.Memory``'s location); ``None``, or a Memory without
-        location, disables caching: ``get`` finds nothing and ``put`` stores nothing.
+        location, disables caching: ``get`` finds nothing and ``put`` stores nothing,
+        except inside a :func:`feature_memo` block (entries then live in memory until
+        the block ends).
     fingerprint : str
         Identifies the extractor (class, weights digest, input size, sampling
         parameters...): entries of different extractors never mix.
@@ -127,7 +194,7 @@ class FeatureCache:
     @property
     def enabled(self):
         """Whether entries are read and written at all."""
-        return self.folder is not None
+        return self.folder is not None or _MEMO.get() is not None
 
     def path(self, key):
         """The file of ``key``'s entry."""
@@ -150,7 +217,9 @@ class FeatureCache:
         array : ndarray or None
         """
         if self.folder is None:
-            return None
+            memo = _MEMO.get()
+            array = None if memo is None else memo.get((self.fingerprint, key))
+            return array if array is not None and _matches(array, shape, dtype) else None
         path = self.path(key)
         try:
             array = np.load(path, allow_pickle=False)
@@ -170,6 +239,9 @@ class FeatureCache:
     def put(self, key, array):
         """Store ``array`` under ``key`` atomically (a temporary file, then a rename)."""
         if self.folder is None:
+            memo = _MEMO.get()
+            if memo is not None:
+                memo.put((self.fingerprint, key), array)
             return
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -178,3 +178,28 @@ def test_memory_never_serves_models_fitted_on_replaced_files(tmp_path):
     fresh = stacker(None).fit(X, Y).oof_proba_["poster"]
     np.testing.assert_allclose(again, fresh)
     assert not np.allclose(again, first)
+
+
+def test_fit_without_memory_computes_each_posters_features_once(tmp_path, monkeypatch):
+    """cv + 1 fits of the poster model, one feature pass per poster; none kept after fit."""
+    from skgenre.datasets import make_movies
+    from skgenre.vision import PosterEmbedder, make_poster_model
+
+    X, Y = make_movies(30, n_genres=3, modalities=("poster",), missing_rate=0.0,
+                       poster_size=16, path=tmp_path / "movies", return_X_y=True,
+                       as_frame=True, random_state=0)
+    computed = []
+    compute = PosterEmbedder._compute
+
+    def counting(self, items, *args, **kwargs):
+        computed.extend(items)
+        return compute(self, items, *args, **kwargs)
+
+    monkeypatch.setattr(PosterEmbedder, "_compute", counting)
+    poster = make_poster_model("color_linear", random_state=0, max_epochs=2, input_size=16)
+    stacker = MovieGenreStacker([("poster", poster, "poster")], cv=3, random_state=0)
+    stacker.fit(X, Y)
+    assert sorted(computed) == sorted(X["poster"])  # not 4 times each
+    computed.clear()
+    stacker.predict_proba(X)  # after fit, without memory, nothing is kept
+    assert sorted(computed) == sorted(X["poster"])

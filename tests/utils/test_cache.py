@@ -114,3 +114,37 @@ def test_lookup_without_cache_computes_every_row():
     assert keys is None and todo == [0, 1]
     assert out.shape == (2, 3) and not out.any()
     cache.put_rows(keys, out, todo)  # stores nothing, raises nothing
+
+
+def test_feature_memo_keeps_entries_without_a_folder_until_the_block_ends(tmp_path):
+    from skgenre.utils._cache import feature_memo
+
+    cache, other = FeatureCache(None, "extractor-a"), FeatureCache(None, "extractor-b")
+    assert not cache.enabled
+    with feature_memo():
+        assert cache.enabled
+        cache.put("k", np.arange(3.0))
+        got = cache.get("k", shape=(3,), dtype=np.float64)
+        got[0] = 99.0  # the caller's copy: the entry is unchanged
+        np.testing.assert_array_equal(cache.get("k"), [0.0, 1.0, 2.0])
+        assert other.get("k") is None  # another extractor's namespace
+        assert cache.get("k", shape=(4,)) is None and cache.get("k", dtype=np.float32) is None
+        with feature_memo():  # an inner block uses the outer one
+            assert cache.get("k") is not None
+        assert cache.get("k") is not None
+        disk = FeatureCache(tmp_path, "extractor-a")  # a folder: the memo is not used
+        assert disk.get("k") is None
+    assert not cache.enabled and cache.get("k") is None
+    assert not list(tmp_path.iterdir())
+
+
+def test_feature_memo_keeps_entries_up_to_its_budget():
+    from skgenre.utils._cache import feature_memo
+
+    cache = FeatureCache(None, "extractor")
+    with feature_memo(max_bytes=3 * 8):
+        cache.put("a", np.zeros(2))
+        cache.put("b", np.zeros(2))  # 32 bytes in all: over the budget, not kept
+        cache.put("c", np.zeros(1))
+        assert cache.get("a") is not None and cache.get("b") is None
+        assert cache.get("c") is not None
