@@ -42,10 +42,8 @@ class Modality:
         Whether its features come from files (posters, trailers): its factory takes
         a ``memory`` cache.
     heavy_kinds : tuple of str, default=()
-        The kinds whose features are costly to compute (a pretrained network): their
-        factory takes ``memory`` even when the modality is not ``heavy`` (a sentence
-        encoder), and :func:`~skgenre.ensemble.default_estimators` warns when they are
-        asked for without a cache.
+        The kinds of a modality that is not ``heavy`` whose features are costly all the
+        same (a sentence encoder): their factory takes ``memory`` too.
     """
 
     name: str
@@ -86,11 +84,9 @@ MODALITY_REGISTRY = {
                  "skgenre.text:TEXT_MODEL_KINDS", aliases=(PLOT_COLUMN,),
                  heavy_kinds=("sentence_logreg", "tfidf_sentence")),
         Modality("poster", (POSTER_COLUMN,), "skgenre.vision:make_poster_model",
-                 "skgenre.vision:POSTER_KINDS", aliases=("vision", "image"), heavy=True,
-                 heavy_kinds=("efficientnet_mlp", "efficientnet_linear", "vgg16_mlp")),
+                 "skgenre.vision:POSTER_KINDS", aliases=("vision", "image"), heavy=True),
         Modality("trailer", (TRAILER_COLUMN,), "skgenre.video:make_trailer_model",
-                 "skgenre.video:TRAILER_KINDS", aliases=("video",), heavy=True,
-                 heavy_kinds=("efficientnet_mlp",)),
+                 "skgenre.video:TRAILER_KINDS", aliases=("video",), heavy=True),
         Modality("metadata", tuple(METADATA_INPUT_COLUMNS), "skgenre.metadata:make_metadata_model",
                  "skgenre.metadata:METADATA_MODEL_KINDS", aliases=("credits",),
                  frame_input=True),

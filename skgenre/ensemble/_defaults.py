@@ -55,8 +55,7 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
     Warns
     -----
     UserWarning
-        For a modality named in ``kinds`` that ``X`` lacks (left out), and for a named
-        kind with costly features (a pretrained network) when ``memory`` is None.
+        For a modality named in ``kinds`` that ``X`` lacks (left out).
     ImportError
         For a modality named in ``kinds`` whose optional extra is not installed.
     """
@@ -77,13 +76,6 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
         kwargs = {"random_state": random_state}
         if modality.takes_memory(kind):
             kwargs["memory"] = memory
-            if memory is None and kind in modality.heavy_kinds:
-                warnings.warn(
-                    f"The {kind!r} {name} model computes costly features (a pretrained "
-                    "network) and memory=None: the stacker's cv + 1 fits compute them "
-                    "again each time; pass memory= a cache folder.",
-                    UserWarning, stacklevel=2,
-                )
         try:
             estimator = modality.make_model(kind, **kwargs)
         except ImportError as exc:  # an optional extra (e.g. PyAV for trailers) is missing

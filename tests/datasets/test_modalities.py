@@ -1,7 +1,5 @@
 """The modality registry: one vocabulary for modality names, columns and factories."""
 
-import warnings
-
 import pandas as pd
 import pytest
 
@@ -81,19 +79,6 @@ def test_default_estimators_hand_memory_to_costly_text_kinds(kind, cached, tmp_p
     memories = [v for k, v in estimator.get_params().items() if k.endswith("memory")]
     assert (tmp_path in memories) is cached
     assert get_modality("text").takes_memory(kind) is cached
-
-
-@pytest.mark.parametrize("modality, kind", [("text", "sentence_logreg"),
-                                             ("poster", "efficientnet_mlp")])
-def test_default_estimators_warn_for_a_pretrained_kind_without_cache(modality, kind, tmp_path):
-    X = pd.DataFrame({"plot": ["a", "b"], "poster": ["a.jpg", "b.jpg"]})
-    with pytest.warns(UserWarning, match=f"The '{kind}' {modality} model computes costly "
-                                         "features.*pass memory= a cache folder"):
-        default_estimators(X, kinds={modality: kind})
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # a cache, or the cheap defaults: no warning
-        default_estimators(X, kinds={modality: kind}, memory=tmp_path)
-        default_estimators(X)
 
 
 @pytest.mark.parametrize("kinds, error, match", [
