@@ -259,7 +259,6 @@ class _Stripper:
         return _placeholder(_TorchOptimizer, cls=_class_path(type(optimizer)), params=params,
                             state_dict=state_dict, defaults=defaults)
 
-
     def _pack_json(self, obj):
         """A :class:`_JsonData` for a large list or dict of plain data, else None."""
         if not isinstance(obj, (list, dict)) or (
@@ -275,13 +274,16 @@ class _Stripper:
 
 _JSON_ATOMS = (str, int, float, bool, type(None))
 _NUMPY_TAG = "__numpy__"
+#: The numpy scalar types a JSON tree may hold (tagged with their dtype name).
+_JSON_NUMPY_TYPES = (np.float64, np.float32, np.int64, np.bool_)
+_JSON_NUMPY_DTYPES = tuple(np.dtype(t).name for t in _JSON_NUMPY_TYPES)
 
 
 def _json_tree(obj, seen, memo):
     """The number of values in ``obj`` when it is plain data (lists and str-keyed dicts
     of numbers, strings, None), else None; also None when one of its containers is
     shared (with itself or with what was saved before it). ``seen``: its containers."""
-    if type(obj) in _JSON_ATOMS or type(obj) in (np.float64, np.float32, np.int64, np.bool_):
+    if type(obj) in _JSON_ATOMS or type(obj) in _JSON_NUMPY_TYPES:
         return 1
     if not isinstance(obj, (list, dict)) or id(obj) in seen or (
         seen and (type(obj) not in (list, dict) or id(obj) in memo)

@@ -16,6 +16,8 @@ from ._persistence import (
     TRUSTED_PACKAGES,
     UntrustedModelError,
     _class_path,
+    _JSON_NUMPY_DTYPES,
+    _NUMPY_TAG,
     _JsonData,
     _StringTable,
     _is_net,
@@ -263,9 +265,9 @@ class _Restorer:
 
 def _json_object(obj):
     """json's object hook: numpy scalars back from their tagged form."""
-    if len(obj) == 1 and "__numpy__" in obj:
-        dtype, value = obj["__numpy__"]
-        if dtype not in ("float64", "float32", "int64", "bool"):
+    if len(obj) == 1 and _NUMPY_TAG in obj:
+        dtype, value = obj[_NUMPY_TAG]
+        if dtype not in _JSON_NUMPY_DTYPES:
             raise UntrustedModelError(f"damaged model file: numpy scalar of type {dtype!r}")
         return np.dtype(dtype).type(value)
     return obj

@@ -51,13 +51,13 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
         If ``kinds`` is not a mapping.
     ValueError
         For a name in ``kinds`` that is no modality, or a kind its factory does not make.
+    ImportError
+        For a modality named in ``kinds`` whose optional extra is not installed.
 
     Warns
     -----
     UserWarning
         For a modality named in ``kinds`` that ``X`` lacks (left out).
-    ImportError
-        For a modality named in ``kinds`` whose optional extra is not installed.
     """
     if kinds is not None and not isinstance(kinds, Mapping):
         raise TypeError(f"kinds must be a dict of modality name -> kind, got {kinds!r}")

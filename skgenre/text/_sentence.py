@@ -1,7 +1,6 @@
 """SentenceEmbedder: plot texts to sentence-transformers embeddings, offline, cached per text."""
 
 import contextlib
-import hashlib
 import logging
 import numbers
 import os
@@ -176,11 +175,6 @@ def _model_id(model, path):
     return "|".join(parts)
 
 
-def _text_key(text):
-    """The feature-cache key of a text: a digest of its content."""
-    return f"text:{hashlib.blake2b(text.encode(), digest_size=20).hexdigest()}"
-
-
 class SentenceEmbedder(
     FrozenTransformerMixin, ItemInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
     BaseEstimator,
@@ -293,11 +287,12 @@ class SentenceEmbedder(
         embeddings : ndarray of shape (n_movies, n_features_out_), dtype float32
         """
         from ..utils import FeatureCache, progress
+        from ..utils._cache import text_key
 
         check_is_fitted(self)
         texts = check_texts(X)
         cache = FeatureCache(self.memory, f"sentence:{self.model_id_}")
-        out, keys, todo = cache.lookup(texts, _text_key, self.n_features_out_)
+        out, keys, todo = cache.lookup(texts, text_key, self.n_features_out_)
         if not todo:
             return out
         model = self._loaded()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["FeatureCache", "cache_location", "feature_memo", "file_key"]
+__all__ = ["FeatureCache", "cache_location", "feature_memo", "file_key", "text_key"]
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +146,11 @@ def feature_memo(max_bytes=512 * 2**20):
 
 def _digest(text):
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def text_key(text):
+    """What identifies a text's content: a digest of it (for per-text features)."""
+    return f"text:{_digest(text)}"
 
 
 def _matches(array, shape, dtype):
