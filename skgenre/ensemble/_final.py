@@ -8,13 +8,12 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..multioutput import ConstantGenreWarning, MultilabelClassifierMixin, PerGenreClassifier
 from ..utils import check_multilabel_target, multilabel_classes
 from ..utils._params import store_params
-from ..utils._sklearn import fit_context, validate_data
+from ..utils._sklearn_compat import Interval, StrOptions, fit_context, validate_data
 
 __all__ = [
     "ConstantGenreWarning",

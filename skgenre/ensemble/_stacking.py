@@ -11,7 +11,6 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.metrics import precision_recall_curve
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ..datasets._modalities import MODALITY_REGISTRY, NON_FEATURE_COLUMNS
@@ -26,7 +25,7 @@ from ..utils import (
 from ..utils._cache import feature_memo
 from ..utils._params import store_params
 from ..utils._progress import progress
-from ..utils._sklearn import BaseComposition, fit_context
+from ..utils._sklearn_compat import BaseComposition, HasMethods, Interval, StrOptions, fit_context
 from ._base_models import (
     UnusedColumnsWarning,
     _call,

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..datasets._format import (
@@ -20,7 +19,7 @@ from ..datasets._format import (
     SEPARATOR,
 )
 from ..utils._params import store_params
-from ..utils._sklearn import fit_context, validate_data
+from ..utils._sklearn_compat import Interval, fit_context, validate_data
 
 __all__ = [
     "KEYWORD_GROUP",

@@ -10,14 +10,13 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
 from ..multioutput import MultilabelClassifierMixin, MultilabelProbaClassifier
 from ..multioutput._native import fit_native, native_positive_proba
 from ..utils._params import store_params
-from ..utils._sklearn import fit_context, validate_data
+from ..utils._sklearn_compat import Interval, StrOptions, fit_context, validate_data
 
 __all__ = ["GenreForestClassifier", "MultilabelProbaClassifier"]
 

@@ -9,9 +9,9 @@ from iterstrat.ml_stratifiers import (
 )
 from sklearn.model_selection import check_cv
 from sklearn.utils import indexable
-from sklearn.utils import _safe_indexing
 
 from ..utils import check_multilabel_target
+from ..utils._sklearn_compat import safe_indexing
 
 __all__ = [
     "MultilabelStratifiedKFold",
@@ -104,5 +104,5 @@ def multilabel_train_test_split(*arrays, stratify, test_size=0.25, random_state=
     train, test = next(splitter.split(Y, Y))
     out = []
     for a in arrays:
-        out.extend([_safe_indexing(a, train), _safe_indexing(a, test)])
+        out.extend([safe_indexing(a, train), safe_indexing(a, test)])
     return out

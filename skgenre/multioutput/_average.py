@@ -4,12 +4,11 @@ import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._multilabel import positive_proba
 from ..utils._params import store_params
-from ..utils._sklearn import fit_context
+from ..utils._sklearn_compat import Interval, fit_context
 from ._mixin import MultilabelClassifierMixin
 
 __all__ = ["GenreProbabilityAverage"]

@@ -10,12 +10,11 @@ import numbers
 
 from sklearn.base import BaseEstimator, clone
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..utils import positive_proba
 from ..utils._params import store_params
-from ..utils._sklearn import fit_context
+from ..utils._sklearn_compat import HasMethods, Interval, fit_context
 from ._mixin import MultilabelClassifierMixin
 
 __all__ = ["MultilabelProbaClassifier", "fit_native", "native_positive_proba"]

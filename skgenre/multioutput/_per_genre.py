@@ -6,11 +6,10 @@ import warnings
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._params import store_params
-from ..utils._sklearn import fit_context, validate_data
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, fit_context, validate_data
 from ._mixin import MultilabelClassifierMixin
 
 __all__ = ["ConstantGenreWarning", "PerGenreClassifier"]

@@ -13,11 +13,10 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..multioutput import MultilabelClassifierMixin
-from ..utils._sklearn import fit_context
+from ..utils._sklearn_compat import Interval, fit_context
 from ._net import IndexSplit, MultilabelNet, resolve_pos_weight, validation_indices
 
 __all__ = ["BaseGenreNet"]

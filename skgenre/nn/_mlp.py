@@ -3,10 +3,9 @@
 import numpy as np
 import torch
 from scipy import sparse
-from sklearn.utils._param_validation import StrOptions
 
 from ..utils._params import store_params
-from ..utils._sklearn import validate_data
+from ..utils._sklearn_compat import StrOptions, validate_data
 from ._base import BaseGenreNet
 
 __all__ = ["GenreMLP", "MLPModule"]

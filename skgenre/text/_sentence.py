@@ -10,11 +10,11 @@ import zipfile
 from pathlib import Path
 
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
 from ..utils._params import store_params
+from ..utils._sklearn_compat import HasMethods, Interval
 from ._vectorizer import check_texts
 
 __all__ = ["PACKAGED_SENTENCE_MODELS", "SentenceEmbedder", "SentenceModelError",

@@ -11,12 +11,11 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._mixins import ItemInputMixin
 from ..utils._params import store_params
-from ..utils._sklearn import fit_context
+from ..utils._sklearn_compat import Interval, StrOptions, fit_context
 from ._glove import WordVectors, _open_cache, load_word_vectors
 
 __all__ = ["GloVeVectorizer", "LowCoverageWarning", "PlotTfidfVectorizer"]

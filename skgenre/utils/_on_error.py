@@ -14,7 +14,7 @@ Every estimator that reads files takes ``on_error`` in ``{"raise", "missing"}``:
 
 import warnings
 
-from sklearn.utils._param_validation import StrOptions
+from ._sklearn_compat import StrOptions
 
 __all__ = ["ON_ERROR", "check_on_error", "on_error_constraint"]
 

@@ -5,10 +5,10 @@ import os
 import warnings
 
 import numpy as np
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._params import store_params
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
 from ..vision import BACKBONE_NAMES, BaseFrozenEmbedder
 from ._frames import check_trailers, load_npy, map_trailers, read_trailer
 from ._sampling import TrailerReadError, TrailerReadWarning, sampling

@@ -5,12 +5,11 @@ import os
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..utils._mixins import ItemInputMixin
 from ..utils._on_error import on_error_constraint
 from ..utils._params import store_params
-from ..utils._sklearn import fit_context
+from ..utils._sklearn_compat import HasMethods, Interval, fit_context
 from ._frames import check_trailers, sample_trailers
 from ._sampling import check_size
 

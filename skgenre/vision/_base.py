@@ -18,13 +18,13 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..utils._cache import FeatureCache, cache_location
 from ..utils._device import PortableBackboneMixin, module_device
 from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
 from ..utils._on_error import _DEPRECATED, check_on_error, on_error_constraint
 from ..utils._progress import progress
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
 from ._backbones import BACKBONE_NAMES, load_backbone, state_fingerprint
 from ._images import normalize_uint8
 

@@ -5,12 +5,12 @@ import numbers
 import os
 
 import torch
-from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ..nn import BaseGenreNet
 from ..utils._mixins import ItemInputMixin
 from ..utils._params import store_params
+from ..utils._sklearn_compat import Interval, StrOptions
 from ._backbones import BACKBONE_NAMES, load_backbone
 from ._embedder import check_images
 from ._images import load_images_uint8, normalize_uint8
