@@ -12,7 +12,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..multioutput import ConstantGenreWarning, MultilabelClassifierMixin, PerGenreClassifier
 from ..utils import check_multilabel_target, multilabel_classes
-from ..utils._params import store_params
 from ..utils._sklearn_compat import Interval, StrOptions, fit_context, validate_data
 
 __all__ = [
@@ -119,7 +118,12 @@ class LogitFusionClassifier(MultilabelClassifierMixin, BaseEstimator):
 
     def __init__(self, C=10.0, *, pooling="partial", genre_C=0.01, other_genres="none",
                  max_iter=1000, threshold=0.5):
-        store_params(self, locals())
+        self.C = C
+        self.pooling = pooling
+        self.genre_C = genre_C
+        self.other_genres = other_genres
+        self.max_iter = max_iter
+        self.threshold = threshold
 
     # -- layout ----------------------------------------------------------------------------
     def _layout(self, n_features, k):

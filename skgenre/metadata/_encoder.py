@@ -18,7 +18,6 @@ from ..datasets._format import (
     NUMERIC_COLUMNS,
     SEPARATOR,
 )
-from ..utils._params import store_params
 from ..utils._sklearn_compat import Interval, fit_context, validate_data
 
 __all__ = [
@@ -210,7 +209,13 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
         keyword_words=True,
         dtype=np.float32,
     ):
-        store_params(self, locals())
+        self.columns = columns
+        self.share_people = share_people
+        self.min_frequency = min_frequency
+        self.separator = separator
+        self.n_bins = n_bins
+        self.keyword_words = keyword_words
+        self.dtype = dtype
 
     # ------------------------------------------------------------------ input
     @staticmethod

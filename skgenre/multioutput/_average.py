@@ -7,7 +7,6 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._multilabel import positive_proba
-from ..utils._params import store_params
 from ..utils._sklearn_compat import Interval, fit_context
 from ._mixin import MultilabelClassifierMixin
 
@@ -64,7 +63,9 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
     _target_types = ("multilabel-indicator", "binary", "multiclass")
 
     def __init__(self, estimators, *, weights=None, threshold=0.5):
-        store_params(self, locals())
+        self.estimators = estimators
+        self.weights = weights
+        self.threshold = threshold
 
     def _named(self):
         # The (name, estimator) pairs, or none while ``estimators`` is not a list of them

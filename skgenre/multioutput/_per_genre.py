@@ -8,7 +8,6 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._params import store_params
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, fit_context, validate_data
 from ._mixin import MultilabelClassifierMixin
 
@@ -87,7 +86,10 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
     _target_types = ("multilabel-indicator", "binary", "multiclass")
 
     def __init__(self, estimator=None, *, features="all", n_jobs=None, threshold=0.5):
-        store_params(self, locals())
+        self.estimator = estimator
+        self.features = features
+        self.n_jobs = n_jobs
+        self.threshold = threshold
 
     @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, Y):

@@ -36,7 +36,8 @@ class BaseGenreNet(MultilabelClassifierMixin, BaseEstimator, metaclass=ABCMeta):
     left untouched).
 
     Subclasses declare ``__init__`` with every parameter (the shared ones below and
-    their own, with their defaults; its body is ``store_params(self, locals())``), merge
+    their own, with their defaults; its body is one ``self.<name> = <name>`` line per
+    parameter, as scikit-learn writes it), merge
     ``_parameter_constraints`` with
     ``{**BaseGenreNet._parameter_constraints, ...}`` and implement:
 

@@ -13,7 +13,6 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
-from ..utils._params import store_params
 from ..utils._sklearn_compat import HasMethods, Interval
 from ._vectorizer import check_texts
 
@@ -246,7 +245,13 @@ class SentenceEmbedder(
 
     def __init__(self, model="all-MiniLM-L6-v2", *, batch_size=32, normalize=False,
                  device="cpu", memory=None, data_home=None, verbose=0):
-        store_params(self, locals())
+        self.model = model
+        self.batch_size = batch_size
+        self.normalize = normalize
+        self.device = device
+        self.memory = memory
+        self.data_home = data_home
+        self.verbose = verbose
 
     def _fit_width(self):
         """Load the model (no text is encoded); return its embedding width."""

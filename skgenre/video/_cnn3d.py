@@ -10,7 +10,6 @@ from torch import nn
 
 from ..nn import BaseGenreNet
 from ..utils._mixins import ItemInputMixin
-from ..utils._params import store_params
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
 from ._frames import _check_frames_array, _check_size, check_trailers, sample_trailers
 
@@ -279,7 +278,30 @@ class Trailer3DCNN(ItemInputMixin, BaseGenreNet):
         random_state=None,
         verbose=0,
     ):
-        store_params(self, locals())
+        self.slice_length = slice_length
+        self.n_frames = n_frames
+        self.every = every
+        self.frame_size = frame_size
+        self.channels = channels
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.aggregate = aggregate
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.pos_weight = pos_weight
+        self.correct_pos_weight = correct_pos_weight
+        self.threshold = threshold
+        self.memory = memory
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
 
     # ------------------------------------------------------------------ inputs
 

@@ -7,7 +7,6 @@ import warnings
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._params import store_params
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
 from ..vision import BACKBONE_NAMES, BaseFrozenEmbedder
 from ._frames import check_trailers, load_npy, map_trailers, read_trailer
@@ -194,7 +193,19 @@ class TrailerEmbedder(BaseFrozenEmbedder):
     def __init__(self, backbone="color", *, weights=None, input_size=None, n_frames=16,
                  every=None, pooling="mean", batch_size=64, device="cpu", memory=None,
                  on_error="raise", n_jobs=None, random_state=0, verbose=0):
-        store_params(self, locals())
+        self.backbone = backbone
+        self.weights = weights
+        self.input_size = input_size
+        self.n_frames = n_frames
+        self.every = every
+        self.pooling = pooling
+        self.batch_size = batch_size
+        self.device = device
+        self.memory = memory
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
 
     def _fit_width(self):
         if self.backbone is None:  # per-frame features read as they are: nothing to build

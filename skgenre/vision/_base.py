@@ -54,7 +54,7 @@ class BaseFrozenEmbedder(
       (:class:`~skgenre.utils.PortableBackboneMixin`).
 
     Subclasses declare ``__init__`` with these parameters and their own (its body is
-    ``store_params(self, locals())``), add their own to ``_parameter_constraints``, may
+    one ``self.<name> = <name>`` line per parameter), add their own to ``_parameter_constraints``, may
     override ``_fit_width`` (what ``fit`` builds; :meth:`_fit_backbone` by default) and
     call :meth:`_forward` on uint8 image batches.
     """

@@ -9,7 +9,6 @@ from torch import nn
 
 from ..nn import BaseGenreNet
 from ..utils._mixins import ItemInputMixin
-from ..utils._params import store_params
 from ..utils._sklearn_compat import Interval, StrOptions
 from ._backbones import BACKBONE_NAMES, load_backbone
 from ._embedder import check_images
@@ -207,7 +206,25 @@ class PosterCNN(ItemInputMixin, BaseGenreNet):
         random_state=None,
         verbose=0,
     ):
-        store_params(self, locals())
+        self.backbone = backbone
+        self.weights = weights
+        self.input_size = input_size
+        self.trainable_layers = trainable_layers
+        self.augment = augment
+        self.dropout = dropout
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.pos_weight = pos_weight
+        self.correct_pos_weight = correct_pos_weight
+        self.threshold = threshold
+        self.on_error = on_error
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
 
     def _fit_examples(self, X, Y):
         items = check_images(X)
