@@ -3,23 +3,16 @@
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ..utils._params import set_routed_params
+from ..utils._params import build_model
 
 __all__ = ["TRAILER_KINDS", "make_trailer_model"]
 
 # Measured with benchmarks/trailer.py on make_movies trailers: see make_trailer_model.
 DEFAULT_KIND = "frame_stats_mlp"
 
-#: Kinds accepted by :func:`make_trailer_model`.
-TRAILER_KINDS = ("default", "frame_stats_mlp", "frame_mean_mlp", "efficientnet_mlp", "cnn3d")
-
-# Convenience keywords of the "frame_mean_mlp" pipeline and the steps they go to.
-_EMBEDDER_KW = {"backbone", "weights", "input_size", "n_frames", "every", "pooling",
-                "batch_size", "on_error", "device", "verbose"}
-_HEAD_KW = {"device", "verbose", "max_epochs", "hidden_layer_sizes", "threshold"}
 
 
-def make_trailer_model(kind="default", *, random_state=None, memory=None, **kwargs):
+def make_trailer_model(kind="default", *, random_state=None, memory=None, **params):
     """A fresh, unfitted trailer genre classifier taking a 1-D array of trailers.
 
     Parameters
@@ -57,13 +50,15 @@ def make_trailer_model(kind="default", *, random_state=None, memory=None, **kwar
         Per-trailer disk cache of the averaged frame features (``"frame_mean_mlp"``) or
         of the sampled frames (``"cnn3d"``): cross-validation and grid search never
         decode a trailer twice.
-    **kwargs
-        For the frame kinds: ``backbone``, ``weights``, ``input_size``, ``n_frames``,
-        ``every``, ``pooling``, ``batch_size``, ``on_error`` go to the embedder,
-        ``max_epochs``, ``hidden_layer_sizes``, ``threshold`` to the head, ``device``
-        and ``verbose`` to both; any other name is passed to ``set_params``
-        (``head__lr=1e-4``, ``embedder__random_state=1``). For ``"cnn3d"``: any
-        :class:`Trailer3DCNN` parameter.
+    **params
+        Routed as in every ``make_*_model`` (:func:`skgenre.utils.route_params`): for
+        the frame kinds, a short name goes to every step that takes it: ``backbone``,
+        ``weights``, ``input_size``, ``n_frames``, ``every``, ``pooling``, ``on_error``
+        and ``n_jobs`` to the embedder, ``max_epochs``, ``hidden_layer_sizes``,
+        ``threshold`` to the head, ``device``, ``verbose`` and ``batch_size`` to both; a
+        ``set_params`` path to one step (``head__lr=1e-4``,
+        ``embedder__random_state=1``). For ``"cnn3d"``: any :class:`Trailer3DCNN`
+        parameter.
 
     Returns
     -------
@@ -94,23 +89,41 @@ def make_trailer_model(kind="default", *, random_state=None, memory=None, **kwar
     >>> make_trailer_model("cnn3d", slice_length=4).slice_length
     4
     """
-    from ..nn import GenreMLP
-    from ._cnn3d import Trailer3DCNN
-    from ._embedder import TrailerEmbedder
+    return build_model(_KINDS, kind, default=DEFAULT_KIND, random_state=random_state,
+                       memory=memory, params=params, what="trailer model")
 
-    if kind not in TRAILER_KINDS:
-        raise ValueError(f"kind must be one of {list(TRAILER_KINDS)}; got {kind!r}.")
-    if kind == "default":
-        kind = DEFAULT_KIND
-    if kind == "cnn3d":
-        return Trailer3DCNN(memory=memory, random_state=random_state).set_params(**kwargs)
-    pooling = "mean_std" if kind == "frame_stats_mlp" else "mean"
-    backbone, weights = ("efficientnet_lite0", "imagenet") if kind == "efficientnet_mlp" \
-        else ("color", None)
-    model = Pipeline([
-        ("embedder", TrailerEmbedder(backbone, weights=weights, n_frames=16, pooling=pooling,
-                                     memory=memory)),
-        ("scaler", StandardScaler()),
-        ("head", GenreMLP((256,), pos_weight=False, random_state=random_state)),
-    ])
-    return set_routed_params(model, kwargs, {"embedder": _EMBEDDER_KW, "head": _HEAD_KW})
+
+def _cnn3d(random_state, memory=None):
+    from ._cnn3d import Trailer3DCNN
+
+    return Trailer3DCNN(memory=memory, random_state=random_state)
+
+
+def _frames(backbone, weights, pooling):
+    """A builder of ``embedder -> scaler -> head`` on frame features of a frozen backbone.
+
+    ``random_state`` seeds the head only: a randomly initialised backbone keeps the
+    embedder's own fixed seed, so that its features are reproducible and cached.
+    """
+    def build(random_state, memory=None):
+        from ..nn import GenreMLP
+        from ._embedder import TrailerEmbedder
+
+        return Pipeline([
+            ("embedder", TrailerEmbedder(backbone, weights=weights, n_frames=16,
+                                         pooling=pooling, memory=memory)),
+            ("scaler", StandardScaler()),
+            ("head", GenreMLP((256,), pos_weight=False, random_state=random_state)),
+        ])
+    return build
+
+
+#: Kind -> builder(random_state, memory): adding a kind is one entry here.
+_KINDS = {
+    "frame_stats_mlp": _frames("color", None, "mean_std"),
+    "frame_mean_mlp": _frames("color", None, "mean"),
+    "efficientnet_mlp": _frames("efficientnet_lite0", "imagenet", "mean"),
+    "cnn3d": _cnn3d,
+}
+#: Kinds accepted by :func:`make_trailer_model`.
+TRAILER_KINDS = ("default", *_KINDS)

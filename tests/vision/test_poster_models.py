@@ -62,8 +62,8 @@ def test_keyword_routing():
 @pytest.mark.parametrize(
     "kind, kwargs, match",
     [
-        ("resnet", {}, "kind must be one of"),
-        ("color_mlp", {"colour": 3}, "colour"),
+        ("resnet", {}, "Unknown poster model kind 'resnet'; choose one of"),
+        ("color_mlp", {"colour": 3}, r"Invalid parameter 'colour'.*'input_size'"),
         ("cnn", {"hidden_layer_sizes": (3,)}, "hidden_layer_sizes"),
     ],
 )
