@@ -29,7 +29,10 @@ from ._modalities import (
     MODALITY_REGISTRY,
     Modality,
     get_modality,
+    media_columns,
+    register_modality,
     resolve_modalities,
+    unregister_modality,
 )
 from ._synthetic import make_movies
 
@@ -62,7 +65,10 @@ __all__ = [
     "get_modality",
     "load_movies",
     "make_movies",
+    "media_columns",
     "parse_genres",
     "read_mmimdb",
+    "register_modality",
     "resolve_modalities",
+    "unregister_modality",
 ]

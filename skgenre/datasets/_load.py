@@ -11,13 +11,7 @@ import pandas as pd
 from sklearn.utils import Bunch
 
 from ..utils import is_missing
-from ._format import (
-    GENRES_COLUMN,
-    MEDIA_COLUMNS,
-    METADATA_COLUMNS,
-    PLOT_COLUMN,
-    SEPARATOR,
-)
+from ._format import GENRES_COLUMN, METADATA_COLUMNS, PLOT_COLUMN, SEPARATOR
 from ._manifest_checks import (
     ManifestWarning,
     _check_content,
@@ -27,15 +21,16 @@ from ._manifest_checks import (
     _first_undecodable_line,
     _lists_to_joined,
 )
+from ._modalities import MODALITY_REGISTRY
+from ._modalities import media_columns as registered_media_columns
 
 __all__ = ["ManifestWarning", "MissingMediaWarning", "load_movies", "parse_genres"]
 
 #: Manifest file names looked for when ``load_movies`` is given a folder.
 MANIFEST_NAMES = ("movies.csv", "movies.parquet")
 _NO_GENRE = {"(no genres listed)"}
-_STRING_COLUMNS = (
-    (PLOT_COLUMN, GENRES_COLUMN, "title", "youtubeId", "split") + MEDIA_COLUMNS + METADATA_COLUMNS
-)
+# Read as text whatever they hold (with the registered modalities' media columns).
+_STRING_COLUMNS = (PLOT_COLUMN, GENRES_COLUMN, "title", "youtubeId", "split") + METADATA_COLUMNS
 _ON_MISSING_FILE = ("raise", "mark_missing", "drop", "ignore")
 _N_SHOWN = 3
 
@@ -210,11 +205,11 @@ def load_movies(
         frame = _select_split(frame, manifest, split)
     folder = os.path.dirname(manifest)
     notes = []
-    for column in MEDIA_COLUMNS:
+    for column in registered_media_columns():
         if column in frame.columns:
             frame[column] = _resolve_paths(frame[column], folder)
     if on_missing_file != "ignore":
-        checked = MEDIA_COLUMNS if media_columns is None else tuple(media_columns)
+        checked = registered_media_columns() if media_columns is None else tuple(media_columns)
         frame, notes = _check_media(frame, manifest, on_missing_file, checked)
     frame = frame.reset_index(drop=True)
 
@@ -329,7 +324,8 @@ def _read_table(manifest, dtype=None, encoding="utf-8"):
                 encoding=encoding,
                 keep_default_na=False,
                 na_values=[""],
-                dtype={**(dtype or {}), **{c: str for c in _STRING_COLUMNS}},
+                dtype={**(dtype or {}),
+                       **{c: str for c in _STRING_COLUMNS + registered_media_columns()}},
             )
         except UnicodeDecodeError as exc:
             line = _first_undecodable_line(manifest, encoding)
@@ -393,7 +389,7 @@ def _select_split(frame, manifest, split):
     return frame.loc[values.isin(wanted).fillna(False).to_numpy()]
 
 
-def _check_media(frame, manifest, on_missing_file, columns=MEDIA_COLUMNS):
+def _check_media(frame, manifest, on_missing_file, columns):
     notes = []
     drop = np.zeros(len(frame), dtype=bool)
     for column in columns:
@@ -445,22 +441,16 @@ def _describe(manifest, frame, target, target_names, notes):
         lines.append(f"Genres per movie: {Y.sum(axis=1).mean():.2f} on average")
     lines.append("")
     lines.append("Modalities (movies that have it):")
-    if PLOT_COLUMN in frame.columns:
-        lines.append(f"  plot:     {int((~is_missing(frame[PLOT_COLUMN])).sum())}")
-    for column in MEDIA_COLUMNS:
-        if column in frame.columns:
-            lines.append(f"  {column + ':':9} {int((~is_missing(frame[column])).sum())}")
-    meta = [c for c in METADATA_COLUMNS if c in frame.columns]
-    if meta:
-        has_meta = np.zeros(n, dtype=bool)
-        for c in meta:
-            has_meta |= ~is_missing(frame[c])
-        lines.append(f"  metadata: {int(has_meta.sum())} ({', '.join(meta)})")
-    other = [
-        c
-        for c in frame.columns
-        if c not in (PLOT_COLUMN, GENRES_COLUMN) + MEDIA_COLUMNS + METADATA_COLUMNS
-    ]
+    read = {GENRES_COLUMN}
+    for name, modality in MODALITY_REGISTRY.items():
+        present = modality.columns_in(frame)
+        read.update(present)
+        if not present:
+            continue
+        count = int(np.logical_or.reduce([~is_missing(frame[c]) for c in present]).sum())
+        shown = f" ({', '.join(present)})" if modality.frame_input else ""
+        lines.append(f"  {name + ':':9} {count}{shown}")
+    other = [c for c in frame.columns if c not in read]
     if other:
         lines.append(f"Other columns: {', '.join(other)}")
     if notes:

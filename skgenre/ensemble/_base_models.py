@@ -11,7 +11,7 @@ import pandas as pd
 from joblib import parallel_config
 from sklearn.base import clone
 
-from ..datasets._format import MEDIA_COLUMNS
+from ..datasets._modalities import media_columns
 from ..utils import is_missing, positive_proba
 
 
@@ -83,12 +83,13 @@ def _fit(estimator, X, Y, files=None):
 def _file_identity(X, columns):
     """Per movie, (size, mtime_ns) of the media files its cells name, for cache keys.
 
-    Only media columns (posters, trailers) name files. A folder (of trailer frames)
-    counts with the sizes and times of the files in it. ``None`` when no column of
-    this modality holds file paths.
+    Only media columns (posters, trailers: the registry's ``media`` modalities) name
+    files. A folder (of trailer frames) counts with the sizes and times of the files in
+    it. ``None`` when no column of this modality holds file paths.
     """
     cols = [columns] if isinstance(columns, str) else list(columns)
-    cols = [c for c in cols if c in MEDIA_COLUMNS and c in X.columns]
+    media = media_columns()
+    cols = [c for c in cols if c in media and c in X.columns]
     if not cols:
         return None
     return [tuple(_stat(v) for v in row) for row in X[cols].itertuples(index=False)]
