@@ -7,6 +7,8 @@ import numbers
 
 import numpy as np
 
+from ..utils._video import check_frames
+
 __all__ = [
     "TrailerReadError",
     "TrailerReadWarning",
@@ -96,25 +98,8 @@ def check_size(size):
 
 
 def check_frames_array(frames, source):
-    frames = np.asarray(frames)
-    if frames.ndim == 2:
-        raise TrailerReadError(
-            f"{source} holds per-frame features of shape {frames.shape}, not frames; "
-            "feature arrays are read by TrailerEmbedder."
-        )
-    if frames.ndim != 4 or frames.shape[-1] != 3 or frames.shape[0] == 0:
-        raise TrailerReadError(
-            f"{source} must hold frames of shape (n_frames, height, width, 3); got "
-            f"{frames.shape}."
-        )
-    if frames.dtype != np.uint8:
-        if np.issubdtype(frames.dtype, np.floating) and not np.isfinite(frames).all():
-            raise TrailerReadError(f"{source} holds NaN or infinite pixel values.")
-        if np.issubdtype(frames.dtype, np.floating) and frames.max(initial=0) <= 1.0:
-            frames = frames * 255.0
-        frames = np.clip(frames, 0, 255).astype(np.uint8)
-    return frames
-
+    """``frames`` as uint8 (n_frames, height, width, 3), else a :class:`TrailerReadError`."""
+    return check_frames(frames, source, error=TrailerReadError)
 
 
 def sampling(n_frames, every):
