@@ -1,26 +1,14 @@
-"""The ``skgenre`` command line: ``demo``, ``fit``, ``evaluate``, ``predict`` and ``info``.
+"""The ``skgenre`` command's parser: its subcommands, their flags and argument types.
 
-Run ``skgenre --help`` (or ``python -m skgenre --help``) for the commands. Input errors
-(a bad manifest, a missing model file, a model trained with other genres, a bad
-``--set``) end with exit code 2 and a one-line message, without a traceback.
+The modality names and kinds the flags accept come from the modality registry, read
+when the parser is built.
 """
 
 import argparse
-import logging
-import sys
-import warnings
 
-from ._cli_commands import (
-    CLIError,
-    _cmd_demo,
-    _cmd_evaluate,
-    _cmd_fit,
-    _cmd_info,
-    _cmd_predict,
-    _Progress,
-)
+from ._commands import _cmd_demo, _cmd_evaluate, _cmd_fit, _cmd_info, _cmd_predict
 
-__all__ = ["main"]
+__all__ = ["build_parser"]
 
 DEFAULT_DEMO_MOVIES = 500
 
@@ -61,7 +49,7 @@ def _positive_int(value):
 
 def modality_kind(text):
     """An argparse type: ``MODALITY=KIND``, both checked against the modality registry."""
-    from .datasets import get_modality
+    from ..datasets import get_modality
 
     name, sep, kind = (part.strip() for part in text.partition("="))
     if not sep or not name or not kind:
@@ -125,9 +113,9 @@ def _add_model_and_data(parser, data, verb):
     _add_trust_flags(parser)
 
 
-def _build_parser():
-    from . import __version__
-    from .datasets._modalities import MODALITIES
+def build_parser():
+    from .. import __version__
+    from ..datasets import MODALITY_REGISTRY
 
     parser = argparse.ArgumentParser(
         prog="skgenre",
@@ -184,7 +172,7 @@ def _build_parser():
     )
     fit.add_argument("--modalities", default=None,
                      help="use only these modalities, comma-separated ("
-                     f"{','.join(MODALITIES)}; a modality's column such as plot also "
+                     f"{','.join(MODALITY_REGISTRY)}; a modality's column such as plot also "
                      "works); default: every modality present")
     fit.add_argument("--kinds", nargs="+", type=modality_kind, metavar="MODALITY=KIND",
                      help="default base models of other kinds, e.g. text=tfidf_sentence "
@@ -229,38 +217,3 @@ def _build_parser():
     info.add_argument("--model", required=True, help="model file written by `skgenre fit`")
     _add_trust_flags(info)
     return parser
-
-
-def main(argv=None):
-    """Run the ``skgenre`` command line.
-
-    Parameters
-    ----------
-    argv : list of str, default=None
-        The arguments after the program name; ``sys.argv[1:]`` when None.
-
-    Returns
-    -------
-    status : int
-        0 on success, 2 for a usage or input error (reported on one line).
-    """
-    parser = _build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("skgenre").setLevel(logging.INFO if args.verbose else logging.WARNING)
-    say = _Progress(quiet=args.quiet)
-
-    def show_warning(message, category, filename, lineno, file=None, line=None):
-        text = " ".join(str(message).split())
-        print(f"skgenre {args.command}: warning: {text} ({category.__name__})", file=sys.stderr)
-
-    try:
-        with warnings.catch_warnings():
-            warnings.showwarning = show_warning  # one line each, no source excerpt
-            return args.func(args, say)
-    except CLIError as exc:
-        print(f"skgenre {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"skgenre {args.command}: interrupted", file=sys.stderr)
-        return 130

@@ -3,17 +3,15 @@
 import logging
 import numbers
 import os
-import warnings
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.metrics import precision_recall_curve
-from sklearn.utils import Bunch, check_random_state
+from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted, check_memory
 
-from ..datasets._modalities import MODALITY_REGISTRY, NON_FEATURE_COLUMNS
 from ..model_selection import check_multilabel_cv
 from ..multioutput import MultilabelClassifierMixin
 from ..utils import (
@@ -23,13 +21,11 @@ from ..utils import (
     positive_proba,
 )
 from ..utils._cache import feature_memo
-from ..utils._params import store_params
 from ..utils._progress import progress
 from ..utils._sklearn_compat import BaseComposition, HasMethods, Interval, StrOptions, fit_context
 from ._base_models import (
     UnusedColumnsWarning,
     _call,
-    _did_you_mean,
     _file_identity,
     _fit,
     _fit_predict,
@@ -39,8 +35,13 @@ from ._base_models import (
     _select,
     _take,
 )
-from ._defaults import default_estimators
 from ._final import make_final_estimator
+from ._resolve import (
+    check_movie_table,
+    derive_seeds,
+    passthrough_columns,
+    resolve_estimators,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +187,17 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         random_state=None,
         verbose=0,
     ):
-        store_params(self, locals())
+        self.estimators = estimators
+        self.final_estimator = final_estimator
+        self.kinds = kinds
+        self.cv = cv
+        self.passthrough = passthrough
+        self.threshold = threshold
+        self.tune_thresholds = tune_thresholds
+        self.n_jobs = n_jobs
+        self.memory = memory
+        self.random_state = random_state
+        self.verbose = verbose
 
     # -- nested parameters: ``text__C``, ``final_estimator__C`` ---------------------------
     @property
@@ -210,87 +221,50 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
 
     # -- fitting ------------------------------------------------------------------------
     def _check_X(self, X, *, fitted=False):
-        if isinstance(X, dict):
-            X = pd.DataFrame(X)
-        if not isinstance(X, pd.DataFrame):
-            raise TypeError(
-                "X must be a pandas DataFrame of movies (one row per movie, columns such as "
-                f"'plot', 'poster', 'trailer', 'cast'); got {type(X).__name__}."
-            )
-        if fitted:
-            read = [c for cols in self.columns_
-                    for c in ([cols] if isinstance(cols, str) else cols)]
-            if not any(c in X.columns for c in read):
-                # Otherwise every movie would get the same prior row, silently.
-                raise ValueError(
-                    f"X has none of the columns the model was fitted on ({read}); its "
-                    f"columns are {list(X.columns)[:10]}.{_did_you_mean(X.columns, read)}"
-                )
-        return X
+        return check_movie_table(X, self.columns_ if fitted else None)
 
     def __setstate__(self, state):
         # Model files written before ``kinds`` existed lack it.
         state.setdefault("kinds", None)
         super().__setstate__(state)
 
-    def _resolve_estimators(self, X, seed):
-        if self.estimators is None:
-            estimators = default_estimators(X, random_state=seed, memory=self.memory,
-                                            kinds=self.kinds)
-            if not estimators:
-                known = [c for m in MODALITY_REGISTRY.values() for c in m.columns]
-                raise ValueError(
-                    "X has none of the modality columns ('plot', 'poster', 'trailer', "
-                    f"metadata such as 'cast'); its columns are {list(X.columns)[:10]}."
-                    f"{_did_you_mean(X.columns, known)}"
-                )
-            return estimators
-        if self.kinds:
-            raise ValueError(
-                f"kinds={self.kinds!r} chooses among the default base models, but "
-                "estimators is given; pass one or the other."
-            )
-        names = []
-        for item in self.estimators:
-            if not (isinstance(item, tuple) and len(item) == 3):
-                raise ValueError(
-                    "estimators must be a list of (name, estimator, columns) tuples; "
-                    f"got {item!r}."
-                )
-            name, est, cols = item
-            if not isinstance(name, str) or "__" in name or name in names:
-                raise ValueError(f"Estimator names must be unique strings without '__'; {name!r}.")
-            names.append(name)
-            missing = [c for c in ([cols] if isinstance(cols, str) else cols) if c not in X.columns]
-            if isinstance(cols, str) and missing or (not isinstance(cols, str) and len(missing) == len(cols)):
-                raise ValueError(
-                    f"Estimator {name!r} reads column(s) {missing} that X does not have."
-                )
-        return list(self.estimators)
+    def resolve_estimators(self, X):
+        """The ``(name, estimator, columns)`` base models :meth:`fit` uses on ``X``.
 
-    def _warn_unused_columns(self, X, estimators):
-        """One warning naming the columns that no modality reads (e.g. ``Plot``)."""
-        read = {c for _, _, cols in estimators
-                for c in ([cols] if isinstance(cols, str) else cols)}
-        read |= set(self.passthrough_columns_)
-        unused = [c for c in X.columns
-                  if c not in read and str(c).lower() not in NON_FEATURE_COLUMNS]
-        if unused:
-            known = [c for m in MODALITY_REGISTRY.values() for c in m.columns]
-            warnings.warn(
-                f"No modality reads the column(s) {unused}; they are ignored."
-                f"{_did_you_mean(unused, known)} Rename a column to the name its modality "
-                "reads (see skgenre.datasets.MODALITY_REGISTRY) or pass estimators=.",
-                UnusedColumnsWarning,
-                stacklevel=4,  # the user's fit call, above fit and fit_context's wrapper
-            )
+        The given ``estimators``, checked, or (``estimators=None``) the default model of
+        each registered modality present in ``X``, built exactly as :meth:`fit` builds
+        it: the same kinds, the same ``memory``, and the seed :meth:`fit` derives from
+        ``random_state`` (the same one for an int ``random_state``). Setting the result
+        as ``estimators`` (with ``kinds=None``) gives the same fit, and makes the
+        default models' parameters reachable by ``set_params``
+        (``text__head__estimator__C``), as the command line's ``--set`` does.
 
-    def _passthrough_columns(self, X):
-        if self.passthrough is False:
-            return []
-        if self.passthrough is True:
-            return list(X.select_dtypes("number").columns)
-        return list(self.passthrough)
+        Parameters
+        ----------
+        X : DataFrame of shape (n_movies, n_columns)
+            The movie table ``fit`` will see.
+
+        Returns
+        -------
+        estimators : list of (str, estimator, str or list of str)
+            Unfitted, as ``estimators`` takes them.
+
+        Warns
+        -----
+        UnusedColumnsWarning
+            With ``estimators=None``, for the columns of ``X`` no modality reads.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from skgenre import MovieGenreStacker
+        >>> X = pd.DataFrame({"plot": ["a ghost", "a kiss"], "cast": ["A|B", "B|C"]})
+        >>> stacker = MovieGenreStacker(kinds={"text": "tfidf_logreg"}, random_state=0)
+        >>> [(name, columns) for name, _, columns in stacker.resolve_estimators(X)]
+        [('text', 'plot'), ('metadata', ['cast'])]
+        """
+        X = self._check_X(X)
+        return resolve_estimators(self, X, derive_seeds(self.random_state)[1], stacklevel=2)
 
     @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, Y):
@@ -315,19 +289,16 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
             raise ValueError(f"X has {len(X)} movies but Y has {len(Y)}.")
         self.n_genres_ = Y.shape[1]
         self.classes_ = multilabel_classes(self.n_genres_)
-        rng = check_random_state(self.random_state)
-        cv_seed, model_seed = (int(s) for s in rng.randint(np.iinfo(np.int32).max, size=2))
-
-        estimators = self._resolve_estimators(X, model_seed)
+        cv_seed, model_seed = derive_seeds(self.random_state)
+        # stacklevel: the user's fit call, above fit and fit_context's wrapper
+        estimators = resolve_estimators(self, X, model_seed, stacklevel=3)
         self.modalities_ = [name for name, _, _ in estimators]
         self.columns_ = [cols for _, _, cols in estimators]
         present = {name: _present(X, cols) for name, _, cols in estimators}
         for name, mask in present.items():
             if mask.sum() < 2:
                 raise ValueError(f"Only {int(mask.sum())} movie(s) have data for {name!r}.")
-        self.passthrough_columns_ = self._passthrough_columns(X)
-        if self.estimators is None:
-            self._warn_unused_columns(X, estimators)
+        self.passthrough_columns_ = passthrough_columns(X, self.passthrough)
 
         if self.cv == "prefit":
             for name, est, _ in estimators:

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from skgenre import load_model, save_model
-from skgenre._cli import main
-from skgenre._cli_commands import _parse_value
-from skgenre.datasets import make_movies
+from skgenre.cli import main
+from skgenre.cli._commands import _parse_value
+from skgenre.datasets import load_movies, make_movies
 
 # The CLI tests share a fitted model; run them on one worker.
 pytestmark = pytest.mark.xdist_group("cli")
@@ -355,9 +355,9 @@ def _help_modality_names():
     """The modality names ``skgenre fit --help`` lists for ``--modalities``."""
     import re
 
-    from skgenre._cli import _build_parser
+    from skgenre.cli._parser import build_parser
 
-    fit = _build_parser()._subparsers._group_actions[0].choices["fit"]
+    fit = build_parser()._subparsers._group_actions[0].choices["fit"]
     text = " ".join(fit.format_help().split())
     listed = re.search(r"comma-separated \(([a-z,]+);", text).group(1)
     return listed.split(",")
@@ -374,7 +374,7 @@ def test_help_lists_the_registry_modalities():
 ])
 def test_every_listed_modality_name_is_accepted(names):
     """Every name ``--help`` lists, and the column aliases, select their columns."""
-    from skgenre._cli_commands import _keep_modalities
+    from skgenre.cli._commands import _keep_modalities
     from skgenre.datasets import MODALITY_REGISTRY, resolve_modalities
 
     X = pd.DataFrame({c: ["x"] for m in MODALITY_REGISTRY.values() for c in m.columns})
@@ -405,6 +405,38 @@ def test_fit_kinds_choose_the_default_base_models(catalogue, tmp_path):
     assert bundle["params"]["kinds"] == {"text": "tfidf_logreg"}
     # tfidf_logreg is a TF-IDF pipeline; the default text model averages it with GloVe
     assert type(stacker.named_estimators_["text"]).__name__ == "Pipeline"
+
+
+def test_fit_kinds_with_a_nested_set_builds_the_models_as_fit_does(catalogue, tmp_path):
+    """``--kinds plot=tfidf_logreg --set text__head__estimator__C=2`` fits (it raised a
+    ValueError: the defaults were built a second time, seeded with random_state)."""
+    from skgenre import MovieGenreStacker
+
+    folder, _ = catalogue
+    out = tmp_path / "m.skops"
+    args = ["fit", "--data", str(folder / "train.csv"), "--out", str(out), "-q",
+            "--set", "cv=2", "--modalities", "text", "--kinds", "plot=tfidf_logreg",
+            "--set", "text__head__estimator__C=2"]
+    assert main(args) == 0
+    stacker, bundle = load_model(out, return_metadata=True)
+    assert bundle["params"]["text__head__estimator__C"] == 2
+    text = stacker.named_estimators_["text"]
+    assert type(text).__name__ == "Pipeline" and text.get_params()["head__estimator__C"] == 2
+    # The rest is the model the stacker's own fit builds: the same kind, the same seed
+    # derived from --random-state 0 (not 0 itself).
+    movies = load_movies(folder / "train.csv")
+    X = movies.data.drop(columns=[c for c in movies.data if c != "plot"])
+    own = MovieGenreStacker(kinds={"text": "tfidf_logreg"}, cv=2, random_state=0).fit(
+        X, movies.target)
+
+    def leaves(model):
+        return {k: repr(v) for k, v in model.get_params().items()
+                if not hasattr(v, "fit") and k != "steps"}
+
+    expected = leaves(own.named_estimators_["text"])
+    assert expected["head__estimator__C"] == "3.0"
+    assert leaves(text) == {**expected, "head__estimator__C": "2"}
+    assert expected["head__estimator__random_state"] not in ("0", "None")
 
 
 def test_bad_outputs_and_arguments_fail_before_any_work(catalogue, model_file, tmp_path, capsys):
