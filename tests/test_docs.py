@@ -82,6 +82,7 @@ def _build_docs(tmp_path_factory):
     return status, err.getvalue(), out
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("docs")
 def test_docs_build_gallery_and_links(tmp_path_factory):
     status, err, out = _build_docs(tmp_path_factory)
