@@ -13,8 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SUBPACKAGES = [
-    "datasets", "ensemble", "metadata", "metrics", "model_selection", "multioutput", "nn",
-    "report", "text", "utils", "video", "vision",
+    "cli", "datasets", "ensemble", "metadata", "metrics", "model_selection", "multioutput",
+    "nn", "report", "text", "utils", "utils.discovery", "utils.estimator_checks", "video",
+    "vision",
 ]
 
 
