@@ -50,6 +50,8 @@ from sklearn.utils.validation import check_is_fitted
 import skgenre
 from skgenre.utils import estimator_checks
 from skgenre.utils.discovery import all_estimators
+from skgenre.utils.estimator_checks import ATOL as _ATOL
+from skgenre.utils.estimator_checks import _rows
 
 ESTIMATORS = [cls for _, cls in all_estimators()]
 _BY_NAME = {cls.__name__: cls for cls in ESTIMATORS}
@@ -360,18 +362,6 @@ def classifier_data(cls, seed=0, n=N):
     return _CLASSIFIER_DATA[input_kind(cls)](np.random.default_rng(seed), n)
 
 
-def _rows(X, index):
-    if isinstance(X, (pd.DataFrame, pd.Series)):
-        return X.iloc[index]
-    if isinstance(X, list):
-        return [X[i] for i in index]
-    return X[index]
-
-
-def _n(X):
-    return X.shape[0] if hasattr(X, "shape") else len(X)
-
-
 def _fit(estimator, X, Y=None):
     # Nets seeded through random_state ignore the global generator; skorch's
     # MultilabelNet draws its initial weights and batches from it.
@@ -477,15 +467,15 @@ def check_transform_order_and_subset_invariance(estimator, X):
     assert whole.shape[0] == len(X)
     order = np.random.default_rng(1).permutation(len(X))
     np.testing.assert_allclose(_as_rows(fitted.transform(_rows(X, order))), whole[order],
-                               atol=estimator_checks.ATOL)
+                               atol=_ATOL)
     parts = [fitted.transform(X[:3]), fitted.transform(X[3:])]
-    np.testing.assert_allclose(np.vstack([_as_rows(p) for p in parts]), whole, atol=estimator_checks.ATOL)
+    np.testing.assert_allclose(np.vstack([_as_rows(p) for p in parts]), whole, atol=_ATOL)
 
 
 def check_transformer_fit_idempotent(estimator, X):
     expected = _as_rows(_fit(clone(estimator), X).transform(X))
     refitted = _fit(_fit(clone(estimator), X[::-1][:4]), X)
-    np.testing.assert_allclose(_as_rows(refitted.transform(X)), expected, atol=estimator_checks.ATOL)
+    np.testing.assert_allclose(_as_rows(refitted.transform(X)), expected, atol=_ATOL)
 
 
 def check_transformer_pickle_and_clone(estimator, X):
@@ -495,7 +485,7 @@ def check_transformer_pickle_and_clone(estimator, X):
                                   expected)
     twin = clone(fitted)
     assert not [k for k in vars(twin) if k.endswith("_") and not k.startswith("_")]
-    np.testing.assert_allclose(_as_rows(_fit(twin, X).transform(X)), expected, atol=estimator_checks.ATOL)
+    np.testing.assert_allclose(_as_rows(_fit(twin, X).transform(X)), expected, atol=_ATOL)
 
 
 def check_transformer_no_input_mutation(estimator, X):

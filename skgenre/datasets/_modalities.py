@@ -126,6 +126,7 @@ def register_modality(name, *, columns, factory, kinds, aliases=(), frame_input=
     Returns
     -------
     modality : Modality
+        The new entry of :data:`MODALITY_REGISTRY`.
 
     Raises
     ------
