@@ -37,13 +37,16 @@ assert "torch" not in sys.modules, "torch was imported"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_making_a_catalogue_needs_neither_torch_nor_the_video_modality(tmp_path):
+def test_making_a_catalogue_and_reading_the_registry_need_no_modality(tmp_path):
     code = BLOCK_TORCH + f"""
-from skgenre.datasets import make_movies
+from skgenre.datasets import MODALITY_REGISTRY, get_modality, make_movies, media_columns
 movies = make_movies(12, n_genres=2, path={str(tmp_path / "movies")!r}, trailer_frames=(4, 6))
 assert movies.data["trailer"].str.endswith(".mp4").any()
+assert get_modality("plot").columns == ("plot",) and media_columns() == ("poster", "trailer")
 assert "torch" not in sys.modules, "torch was imported"
-assert not [m for m in sys.modules if m.startswith("skgenre.video")], "skgenre.video was imported"
+imported = [m for m in sys.modules
+            if m.split(".")[:2] in (["skgenre", s] for s in ("text", "vision", "video", "metadata"))]
+assert not imported, imported
 """
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -83,8 +83,12 @@ def _add_trust_flags(parser):
     )
 
 
-_MISSING_HELP = ("what to do with a poster/trailer path that does not exist: raise "
-                 "(default), mark_missing (treat the modality as missing) or drop the movie")
+def _missing_help():
+    """``--missing-files``' help, naming the registered modalities' file columns."""
+    from ..datasets import media_columns
+
+    return (f"what to do with a {'/'.join(media_columns())} path that does not exist: raise "
+            "(default), mark_missing (treat the modality as missing) or drop the movie")
 
 
 def _add_command(sub, common, name, func, help, description):
@@ -97,7 +101,7 @@ def _add_command(sub, common, name, func, help, description):
 def _add_rows(parser, verb, example):
     """The arguments choosing the rows of a manifest: ``--missing-files``, ``--split``."""
     parser.add_argument("--missing-files", choices=["raise", "mark_missing", "drop"],
-                        default="raise", help=_MISSING_HELP)
+                        default="raise", help=_missing_help())
     parser.add_argument("--split", default=None, metavar="VALUES",
                         help=f"{verb} the movies whose split column is one of these, "
                         f"comma-separated (e.g. {example}); default: every movie")
