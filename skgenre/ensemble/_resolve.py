@@ -11,7 +11,7 @@ from ..datasets._modalities import MODALITY_REGISTRY, NON_FEATURE_COLUMNS
 from ._base_models import UnusedColumnsWarning, _did_you_mean
 from ._defaults import default_estimators
 
-__all__ = ["check_movie_table", "derive_seeds", "resolve_estimators"]
+__all__ = ["check_movie_table", "derive_seeds", "passthrough_columns", "resolve_estimators"]
 
 
 def _columns_of(cols):

@@ -68,10 +68,11 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         DataFrame of those columns (metadata). Each estimator takes ``fit(X, Y)`` with
         ``Y`` of shape (n_movies, n_genres) and returns (n_movies, n_genres)
         probabilities (a forest's list of (n, 2) arrays is accepted too).
-        ``None`` builds the measured-best default for each modality present in ``X``
-        at fit time (see :func:`skgenre.ensemble.default_estimators`): ``"text"`` on
-        ``plot``, ``"poster"`` on ``poster``, ``"trailer"`` on ``trailer`` and
-        ``"metadata"`` on the metadata columns.
+        ``None`` builds the measured-best default for each registered modality present
+        in ``X`` at fit time (see :func:`skgenre.ensemble.default_estimators` and
+        :meth:`resolve_estimators`): ``"text"`` on ``plot``, ``"poster"`` on ``poster``,
+        ``"trailer"`` on ``trailer``, ``"metadata"`` on the metadata columns, and any
+        modality added with :func:`skgenre.datasets.register_modality`.
     final_estimator : estimator, default=None
         Fitted on the stacked (n_movies, n_base x (n_genres + 1)) out-of-fold features;
         ``None`` means :func:`~skgenre.ensemble.make_final_estimator` ``("default")``:
