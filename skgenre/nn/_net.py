@@ -19,6 +19,10 @@ from ..multioutput import MultilabelClassifierMixin
 __all__ = ["MultilabelNet", "MultilabelValidSplit", "balanced_pos_weight"]
 
 
+class _Interrupted(BaseException):
+    """A KeyboardInterrupt carried past skorch's ``partial_fit``, which would swallow it."""
+
+
 def balanced_pos_weight(Y):
     """Per-genre BCE positive weight: negatives / positives (1 for a genre never seen).
 
@@ -131,7 +135,9 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
     per-genre weighting), targets are cast to float, ``predict_proba`` returns
     (n, n_genres) sigmoid probabilities of presence and ``predict`` thresholds them.
     With ``criterion=torch.nn.CrossEntropyLoss`` the probabilities are a softmax over
-    the logits instead (one class per row). A 1-D ``y`` is taken as
+    the logits instead (one class per row). Unlike skorch's nets, a KeyboardInterrupt
+    (Ctrl-C) during training propagates out of ``fit`` and ``partial_fit`` instead of
+    ending training quietly with a cut-short net. A 1-D ``y`` is taken as
     :class:`~skgenre.multioutput.MultilabelClassifierMixin` describes: binary as one
     logit, multiclass as one logit per class (one-vs-rest with the default BCE loss,
     softmax with ``CrossEntropyLoss``).
@@ -175,6 +181,21 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
         if y is not None:
             y = self._validate_target(y).astype(np.float32)
         return super().fit(X, y, **fit_params)
+
+    def fit_loop(self, *args, **kwargs):
+        # skorch's partial_fit ends training quietly on KeyboardInterrupt and returns the
+        # cut-short net as if fitted; here Ctrl-C means interrupted: carried past it as
+        # another exception, it is raised again by partial_fit below.
+        try:
+            return super().fit_loop(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            raise _Interrupted() from exc
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        try:
+            return super().partial_fit(X, y, classes, **fit_params)
+        except _Interrupted as exc:
+            raise exc.__cause__ from None
 
     def _predict_proba_multilabel(self, X):
         softmax = isinstance(self.criterion_, torch.nn.CrossEntropyLoss)
