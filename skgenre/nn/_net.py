@@ -137,7 +137,9 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
     With ``criterion=torch.nn.CrossEntropyLoss`` the probabilities are a softmax over
     the logits instead (one class per row). Unlike skorch's nets, a KeyboardInterrupt
     (Ctrl-C) during training propagates out of ``fit`` and ``partial_fit`` instead of
-    ending training quietly with a cut-short net. A 1-D ``y`` is taken as
+    ending training quietly with a cut-short net; skorch's ``EarlyStopping`` still ends
+    training early (it raises KeyboardInterrupt to do so; a callback of your own that
+    stops training should derive from it). A 1-D ``y`` is taken as
     :class:`~skgenre.multioutput.MultilabelClassifierMixin` describes: binary as one
     logit, multiclass as one logit per class (one-vs-rest with the default BCE loss,
     softmax with ``CrossEntropyLoss``).
@@ -183,13 +185,24 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
         return super().fit(X, y, **fit_params)
 
     def fit_loop(self, *args, **kwargs):
-        # skorch's partial_fit ends training quietly on KeyboardInterrupt and returns the
-        # cut-short net as if fitted; here Ctrl-C means interrupted: carried past it as
-        # another exception, it is raised again by partial_fit below.
+        # skorch's partial_fit ends training quietly on any KeyboardInterrupt and returns
+        # the cut-short net as if fitted. skorch's EarlyStopping stops training that way
+        # (it raises KeyboardInterrupt once its patience is spent); any other is Ctrl-C,
+        # carried past partial_fit as another exception and raised again there.
         try:
             return super().fit_loop(*args, **kwargs)
         except KeyboardInterrupt as exc:
+            if self._stopped_early():
+                raise
             raise _Interrupted() from exc
+
+    def _stopped_early(self):
+        """Whether an EarlyStopping callback has just spent its patience (and so raised)."""
+        from skorch.callbacks import EarlyStopping
+
+        return any(isinstance(callback, EarlyStopping)
+                   and getattr(callback, "misses_", 0) >= callback.patience
+                   for _, callback in getattr(self, "callbacks_", []))
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         try:
