@@ -8,16 +8,19 @@ import importlib
 
 from ._cache import FeatureCache, cache_location, file_key
 from ._device import PortableBackboneMixin, module_device
+from ._errors import InputError
 from ._genres import align_genres
 from ._missing import is_missing
 from ._multilabel import check_multilabel_target, multilabel_classes, positive_proba
 from ._parallel import parallel_backend_for
-from ._on_error import ON_ERROR, check_on_error
+from ._on_error import ON_ERROR, MediaReadError, check_on_error
 from ._progress import progress
 
 __all__ = [
     "ON_ERROR",
     "FeatureCache",
+    "InputError",
+    "MediaReadError",
     "align_genres",
     "PortableBackboneMixin",
     "cache_location",
