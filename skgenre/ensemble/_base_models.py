@@ -12,6 +12,7 @@ from joblib import parallel_config
 from sklearn.base import clone
 
 from ..datasets._format import MEDIA_COLUMNS
+from ..multioutput._per_genre import constant_genres_reported
 from ..utils import is_missing, positive_proba
 
 
@@ -63,8 +64,11 @@ def _call(func, args):
     """``func(*args)``. Packed in a tuple, the arguments travel with the task: joblib's
     Dask backend would scatter each large one to a single worker ahead of the task, which
     gains nothing here (each fold's data serves one task) and, when that worker is lost,
-    fails the fit instead of letting Dask run the task again elsewhere."""
-    return func(*args)
+    fails the fit instead of letting Dask run the task again elsewhere. The stacker names
+    the genres constant in a fold's training movies itself, once: the per-genre models
+    fitted here stay quiet about them."""
+    with constant_genres_reported():
+        return func(*args)
 
 
 def _fit_predict(estimator, X_train, Y_train, X_test, n_genres, name, files=None):

@@ -1,9 +1,12 @@
 """One binary classifier per genre: the text models' and the stacker's final estimator."""
 
+import contextlib
+import contextvars
 import numbers
 import warnings
 
 import numpy as np
+import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -18,6 +21,49 @@ __all__ = ["ConstantGenreWarning", "PerGenreClassifier"]
 
 class ConstantGenreWarning(UserWarning):
     """A genre is constant in the training data; it gets a constant probability."""
+
+
+# Set while a caller (MovieGenreStacker) reports constant genres itself, by name and once:
+# the per-genre models it fits fold after fold then stay quiet. A context variable, set
+# inside each task, so that it holds in threads and worker processes alike.
+_REPORTED_BY_CALLER = contextvars.ContextVar("skgenre_constant_genres_reported",
+                                             default=False)
+
+
+@contextlib.contextmanager
+def constant_genres_reported():
+    """Within the block, :func:`warn_constant_genres` does not warn: the caller does."""
+    token = _REPORTED_BY_CALLER.set(True)
+    try:
+        yield
+    finally:
+        _REPORTED_BY_CALLER.reset(token)
+
+
+def warn_constant_genres(Y, names=None, *, stacklevel=2):
+    """One :class:`ConstantGenreWarning` naming the genres constant in ``Y``.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_movies, n_genres)
+    names : list of str, default=None
+        The genre names; without them, genres are named by column number.
+    stacklevel : int, default=2
+        Of the warning, counted from the caller of this function.
+
+    Returns
+    -------
+    constant : ndarray of shape (n_genres,), dtype bool
+    """
+    constant = Y.min(axis=0) == Y.max(axis=0)
+    if constant.any() and not _REPORTED_BY_CALLER.get():
+        if names is None:
+            which = f"Genre columns {np.flatnonzero(constant).tolist()} are"
+        else:
+            which = f"Genres {[names[j] for j in np.flatnonzero(constant)]} are"
+        warnings.warn(f"{which} constant in the training data; they get a constant "
+                      "probability.", ConstantGenreWarning, stacklevel=stacklevel + 1)
+    return constant
 
 
 def _fit_binary(estimator, X, y):
@@ -105,6 +151,7 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
         -------
         self : PerGenreClassifier
         """
+        names = [str(c) for c in Y.columns] if isinstance(Y, pd.DataFrame) else None
         Y = self._validate_target(Y)
         X = validate_data(self, X, accept_sparse="csr")
         if Y.shape[0] != X.shape[0]:
@@ -121,12 +168,8 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
             base = LogisticRegression(max_iter=1000)
         else:
             base = self.estimator
-        constant = Y.min(axis=0) == Y.max(axis=0)
-        if constant.any():
-            warnings.warn(
-                f"Genres {np.flatnonzero(constant).tolist()} are constant in the training data; "
-                "they get a constant probability.", ConstantGenreWarning, stacklevel=3,
-            )
+        constant = warn_constant_genres(
+            Y, names if self._target_type_ == "multilabel-indicator" else None, stacklevel=3)
         self.columns_ = (None if self.features == "all"
                          else [self._genre_columns(j, k, X.shape[1]) for j in range(k)])
         fitted = iter(Parallel(n_jobs=self.n_jobs)(

@@ -9,7 +9,7 @@ import importlib
 from ._cache import FeatureCache, cache_location, file_key
 from ._device import PortableBackboneMixin, module_device
 from ._errors import InputError
-from ._genres import align_genres
+from ._genres import RowAlignmentWarning, align_genres, align_rows
 from ._missing import is_missing
 from ._multilabel import check_multilabel_target, multilabel_classes, positive_proba
 from ._parallel import parallel_backend_for
@@ -21,7 +21,9 @@ __all__ = [
     "FeatureCache",
     "InputError",
     "MediaReadError",
+    "RowAlignmentWarning",
     "align_genres",
+    "align_rows",
     "PortableBackboneMixin",
     "cache_location",
     "check_multilabel_target",

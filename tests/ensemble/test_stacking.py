@@ -202,7 +202,8 @@ def test_default_estimators_skip_absent_modalities(table, monkeypatch):
         ({"estimators": [("poster", text_model(), "poster")]}, lambda X: X, lambda Y: Y,
          ValueError, "poster"),
         ({}, lambda X: X, lambda Y: Y.iloc[:-1], ValueError, "movies"),
-        ({}, lambda X: X, lambda Y: Y.iloc[:, 0], ValueError, "2-D"),
+        ({}, lambda X: X, lambda Y: Y.to_numpy().argmax(axis=1), ValueError, "multiclass y"),
+        ({}, lambda X: X, lambda Y: Y.to_numpy()[:, 0] * 0, ValueError, "one class only"),
         ({"estimators": None}, lambda X: X[["title"]], lambda Y: Y, ValueError,
          "none of the modality"),
         ({"cv": "prefit"}, lambda X: X, lambda Y: Y, Exception, "not fitted"),
@@ -408,10 +409,12 @@ def test_linear_layer_final_estimator(split):
 def test_per_genre_classifier_constant_genre():
     X = np.arange(8.0).reshape(-1, 1)
     Y = np.column_stack([[0, 0, 0, 0, 1, 1, 1, 1], np.zeros(8, int)])
-    with pytest.warns(ConstantGenreWarning, match=r"Genres \[1\] are constant"):
+    with pytest.warns(ConstantGenreWarning, match=r"Genre columns \[1\] are constant"):
         clf = PerGenreClassifier().fit(X, Y)
     proba = clf.predict_proba(X)
     assert (proba[:, 1] == 0).all() and proba[-1, 0] > proba[0, 0]
+    with pytest.warns(ConstantGenreWarning, match=r"Genres \['Western'\] are constant"):
+        PerGenreClassifier().fit(X, pd.DataFrame(Y, columns=["Drama", "Western"]))
 
 
 def test_model_fitted_on_gpu_loads_and_predicts_on_cpu(split, tmp_path):
