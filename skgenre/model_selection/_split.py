@@ -53,6 +53,18 @@ class MultilabelStratifiedKFold(_IterstratKFold):
 
         ``iterative-stratification`` takes only targets of two genres or more; one genre
         is split by scikit-learn's :class:`~sklearn.model_selection.StratifiedKFold`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_movies, n_features)
+        y : array-like of shape (n_movies, n_genres)
+            The 0/1 genre matrix to stratify on.
+        groups : None
+            Ignored.
+
+        Yields
+        ------
+        train, test : ndarray
         """
         one = _single_genre(y)
         if one is not None:
@@ -76,6 +88,20 @@ class MultilabelStratifiedShuffleSplit(_IterstratShuffleSplit):
     """
 
     def split(self, X, y, groups=None):
+        """Train and test indices; a single genre (one column) is stratified on its own.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_movies, n_features)
+        y : array-like of shape (n_movies, n_genres)
+            The 0/1 genre matrix to stratify on.
+        groups : None
+            Ignored.
+
+        Yields
+        ------
+        train, test : ndarray
+        """
         one = _single_genre(y)
         if one is not None:
             test_size = None if isinstance(self.test_size, str) else self.test_size  # "default"
