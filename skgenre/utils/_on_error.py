@@ -101,6 +101,10 @@ class MediaReadError(InputError, ValueError):
     subject : str, default=None
         The sentence's subject; by default ``"<Modality> file <path>"`` (``"The
         <modality> array"`` without a path).
+    on_error_applies : bool, default=True
+        Whether the reader that raises it takes ``on_error`` (``False`` for arrays
+        checked outside any reader: then the message gives no advice and ``fix`` is
+        empty).
 
     Attributes
     ----------
@@ -111,26 +115,28 @@ class MediaReadError(InputError, ValueError):
     problem : str
         ``subject`` and ``reason``: the message without advice (what a warning under
         ``on_error="missing"`` says).
-    parameter : str
+    parameter : str or None
         ``"on_error"``: the parameter of every media reader that decides what an
         unreadable file does.
     fix : dict
         ``{"on_error": "missing"}``: the setting that treats such files as a missing
-        modality.
+        modality (empty, like ``parameter``, where ``on_error`` does not apply).
     """
 
     modality = "media"
 
-    def __init__(self, path, reason, *, subject=None):
+    def __init__(self, path, reason, *, subject=None, on_error_applies=True):
         self.reason = str(reason).rstrip(". ")
         if subject is None:
             subject = (f"The {self.modality} array" if path is None
                        else f"{self.modality.capitalize()} file {os.fspath(path)}")
+        advice = (f"Pass on_error='missing' to treat unreadable {self.modality}s as "
+                  f"missing {self.modality}s.")
         super().__init__(
-            f"{subject} {self.reason}.", path=path, parameter="on_error",
-            fix={"on_error": "missing"},
-            advice=(f"Pass on_error='missing' to treat unreadable {self.modality}s as "
-                    f"missing {self.modality}s."),
+            f"{subject} {self.reason}.", path=path,
+            parameter="on_error" if on_error_applies else None,
+            fix={"on_error": "missing"} if on_error_applies else None,
+            advice=advice if on_error_applies else None,
         )
 
 

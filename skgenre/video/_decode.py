@@ -471,7 +471,7 @@ def write_video(path, frames, *, fps=24, codec=None, preset=None, crf=None):
     """
     import av
 
-    frames = check_frames_array(frames, "frames")
+    frames = check_frames_array(frames, "frames", on_error_applies=False)
     codec = codec or _video_codec()
     options = {k: str(v) for k, v in (("preset", preset), ("crf", crf))
                if v is not None and codec == "libx264"}

@@ -103,24 +103,25 @@ def check_size(size):
 
 
 
-def check_frames_array(frames, source, path=None):
+def check_frames_array(frames, source, path=None, *, on_error_applies=True):
     """``frames`` as a (n_frames, height, width, 3) uint8 array, or :class:`TrailerReadError`
-    naming ``source`` (the sentence's subject, e.g. ``"Trailer array <path>"``)."""
+    naming ``source`` (the sentence's subject, e.g. ``"Trailer array <path>"``);
+    ``on_error_applies=False`` where no ``on_error`` covers the error (its advice)."""
+    def error(reason):
+        return TrailerReadError(path, reason, subject=source, on_error_applies=on_error_applies)
+
     frames = np.asarray(frames)
     if frames.ndim == 2:
-        raise TrailerReadError(
-            path, f"holds per-frame features of shape {frames.shape}, not frames; "
-            "feature arrays are read by TrailerEmbedder", subject=source)
+        raise error(f"holds per-frame features of shape {frames.shape}, not frames; "
+                    "feature arrays are read by TrailerEmbedder")
     if frames.ndim != 4 or frames.shape[-1] != 3 or frames.shape[0] == 0:
-        raise TrailerReadError(
-            path, f"must hold frames of shape (n_frames, height, width, 3); got "
-            f"{frames.shape}", subject=source)
+        raise error(f"must hold frames of shape (n_frames, height, width, 3); got "
+                    f"{frames.shape}")
     if frames.dtype != np.uint8:
         if not np.issubdtype(frames.dtype, np.number) and frames.dtype != bool:
-            raise TrailerReadError(path, f"holds {frames.dtype} values, not pixel values",
-                                   subject=source)
+            raise error(f"holds {frames.dtype} values, not pixel values")
         if np.issubdtype(frames.dtype, np.floating) and not np.isfinite(frames).all():
-            raise TrailerReadError(path, "holds NaN or infinite pixel values", subject=source)
+            raise error("holds NaN or infinite pixel values")
         if np.issubdtype(frames.dtype, np.floating) and frames.max(initial=0) <= 1.0:
             frames = frames * 255.0
         frames = np.clip(frames, 0, 255).astype(np.uint8)

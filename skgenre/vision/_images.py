@@ -44,10 +44,10 @@ class ImageLoadError(MediaReadError):
 
     modality = "poster"
 
-    def __init__(self, path, reason, *, subject=None):
+    def __init__(self, path, reason, *, subject=None, on_error_applies=True):
         if subject is None and path is not None:
             subject = f"Image file {os.fspath(path)!r}"
-        super().__init__(path, reason, subject=subject)
+        super().__init__(path, reason, subject=subject, on_error_applies=on_error_applies)
 
 
 def _describe(item):
