@@ -5,6 +5,7 @@ and the hints for columns no modality reads."""
 import difflib
 import os
 import stat
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -110,6 +111,31 @@ def _stat(value):
             return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
                                 for e in entries if e.is_file()))
     return (st.st_size, st.st_mtime_ns)
+
+
+class NoModalityWarning(UserWarning):
+    """Movies given to predict have no modality at all (every column the model reads is
+    empty): nothing is known of them but the genres of the training movies."""
+
+
+def _warn_no_modality(probas, X, columns):
+    """One NoModalityWarning saying how many movies have no modality at all (``probas``:
+    each base model's probabilities, NaN rows where a movie lacks its modality)."""
+    if not probas or not len(X):
+        return
+    none = np.logical_and.reduce([np.isnan(p[:, 0]) for p in probas.values()])
+    if none.any():
+        read = [c for cols in columns for c in ([cols] if isinstance(cols, str) else cols)
+                if c in X.columns]
+        warnings.warn(
+            f"{int(none.sum())} of {len(X)} movie(s) have no modality at all: every column "
+            f"the model reads ({read[:8]}{' ...' if len(read) > 8 else ''}) is empty for "
+            f"them (index labels {X.index[none][:5].tolist()}{' ...' if none.sum() > 5 else ''})."
+            " Nothing is known of them: their probabilities are the model's answer for a "
+            "movie with every modality missing, learnt from the training movies' genres.",
+            NoModalityWarning,
+            stacklevel=4,  # the user's predict_proba / predict, above transform
+        )
 
 
 class UnusedColumnsWarning(UserWarning):

@@ -1,7 +1,6 @@
 """Final (meta) estimators for stacking: the per-genre logit fusion and its alternatives."""
 
 import numbers
-import warnings
 
 import numpy as np
 from scipy.optimize import minimize

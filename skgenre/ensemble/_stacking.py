@@ -16,8 +16,8 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ..datasets._modalities import MODALITY_REGISTRY, NON_FEATURE_COLUMNS
 from ..model_selection import check_multilabel_cv
-from ..multioutput import ConstantGenreWarning, MultilabelClassifierMixin
-from ..multioutput._per_genre import constant_genres_reported
+from ..multioutput import MultilabelClassifierMixin
+from ..multioutput._per_genre import constant_genres_reported, warn_constant_genres_by_name
 from ..utils import (
     align_genres,
     align_rows,
@@ -29,6 +29,7 @@ from ..utils._params import store_params
 from ..utils._progress import progress
 from ..utils._sklearn import BaseComposition, fit_context
 from ._base_models import (
+    NoModalityWarning,
     UnusedColumnsWarning,
     _call,
     _did_you_mean,
@@ -40,6 +41,7 @@ from ._base_models import (
     _proba,
     _select,
     _take,
+    _warn_no_modality,
 )
 from ._defaults import default_estimators
 from ._final import make_final_estimator
@@ -49,11 +51,6 @@ logger = logging.getLogger(__name__)
 __all__ = ["MovieGenreStacker", "NoModalityWarning", "UnusedColumnsWarning"]
 
 _MULTILABEL = "multilabel-indicator"
-
-
-class NoModalityWarning(UserWarning):
-    """Movies given to predict have no modality at all (every column the model reads is
-    empty): nothing is known of them but the genre frequencies seen in training."""
 
 
 class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
@@ -367,7 +364,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
                 check_is_fitted(est, msg=f"cv='prefit' but estimator {name!r} is not fitted.")
             self.estimators_ = [est for _, est, _ in estimators]
             self.oof_proba_ = self._predict_modalities(X)
-            self._warn_constant_genres(Y, {}, stacklevel=4)
+            warn_constant_genres_by_name(Y, self.genre_names_, {}, stacklevel=4)
         else:
             with feature_memo():  # without memory=, frozen features are computed once
                 self.estimators_, self.oof_proba_ = self._fit_out_of_fold(
@@ -420,7 +417,8 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
             tasks.append(delayed(_call)(fit_all, (est, data, Y[rows], files)))
             slots.append((name, None))
 
-        self._warn_constant_genres(Y, trained, stacklevel=5)
+        # one warning, by name: the per-genre models fitted below stay quiet (see _call)
+        warn_constant_genres_by_name(Y, self.genre_names_, trained, stacklevel=5)
         logger.info("Fitting %d base models (%d folds + refit) on %d movies",
                     len(tasks), len(folds), len(Y))
         results = Parallel(n_jobs=self.n_jobs, return_as="generator")(tasks)
@@ -435,38 +433,6 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
                 bar.set_postfix_str(name)
                 bar.update()
         return [fitted[name] for name in self.modalities_], oof
-
-    def _warn_constant_genres(self, Y, trained, stacklevel):
-        """One ConstantGenreWarning naming the genres constant in ``Y``, or among the
-        training movies (``trained``: modality -> row arrays) of some base model's fit.
-
-        The per-genre models fitted fold after fold stay quiet (they would name genres by
-        column number, once per fold): this warning replaces theirs.
-        """
-        names = self.genre_names_
-        constant = Y.min(axis=0) == Y.max(axis=0)
-        parts = []
-        if constant.any():
-            described = [f"{names[j]!r} ({'every' if Y[0, j] else 'no'} movie has it)"
-                         for j in np.flatnonzero(constant)]
-            parts.append(f"Genres {', '.join(described)} are constant in Y: they get a "
-                         "constant probability.")
-        in_fits = {}
-        for name, row_sets in trained.items():
-            for rows in row_sets:
-                part = Y[rows]
-                for j in np.flatnonzero((part.min(axis=0) == part.max(axis=0)) & ~constant):
-                    in_fits.setdefault(names[j], []).append(name)
-        if in_fits:
-            models = sorted({m for ms in in_fits.values() for m in ms})
-            parts.append(
-                f"Genres {list(in_fits)} are constant among the training movies of some "
-                f"fits of the base models {models} (too few movies of theirs have those "
-                "modalities): those fits give them a constant probability. Fewer folds "
-                "(cv), or more movies of these genres, avoid it."
-            )
-        if parts:
-            warnings.warn(" ".join(parts), ConstantGenreWarning, stacklevel=stacklevel)
 
     def _out_of_fold_fusion(self, Z, Y, cv_seed):
         splitter = check_multilabel_cv(self.cv if self.cv != "prefit" else 5, random_state=cv_seed)
@@ -488,25 +454,6 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
                 proba[rows] = _proba(est, _select(X.iloc[rows], cols), self.n_genres_, name)
             out[name] = proba
         return out
-
-    def _warn_no_modality(self, probas, X):
-        """One NoModalityWarning saying how many movies have no modality at all."""
-        if not probas or not len(X):
-            return
-        none = np.logical_and.reduce([np.isnan(p[:, 0]) for p in probas.values()])
-        if none.any():
-            read = [c for cols in self.columns_
-                    for c in ([cols] if isinstance(cols, str) else cols) if c in X.columns]
-            warnings.warn(
-                f"{int(none.sum())} of {len(X)} movie(s) have no modality at all: every "
-                f"column the model reads ({read[:8]}{' ...' if len(read) > 8 else ''}) is "
-                f"empty for them (index labels {X.index[none][:5].tolist()}"
-                f"{' ...' if none.sum() > 5 else ''}). Nothing is known "
-                "of them: their probabilities are the model's answer for a movie with every "
-                "modality missing, learnt from the training movies' genres.",
-                NoModalityWarning,
-                stacklevel=4,  # the user's predict_proba / predict, above transform
-            )
 
     def _stack(self, probas, X):
         blocks = []
@@ -536,7 +483,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         check_is_fitted(self)
         X = self._check_X(X, fitted=True)
         probas = self._predict_modalities(X)
-        self._warn_no_modality(probas, X)
+        _warn_no_modality(probas, X, self.columns_)
         if fusion:
             probas["fusion"] = self._fuse(self._stack(probas, X))
         return probas
@@ -551,7 +498,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         check_is_fitted(self)
         X = self._check_X(X, fitted=True)
         probas = self._predict_modalities(X)
-        self._warn_no_modality(probas, X)
+        _warn_no_modality(probas, X, self.columns_)
         return self._stack(probas, X)
 
     def get_feature_names_out(self, input_features=None):

@@ -66,6 +66,43 @@ def warn_constant_genres(Y, names=None, *, stacklevel=2):
     return constant
 
 
+def warn_constant_genres_by_name(Y, names, fits, *, stacklevel=2):
+    """One :class:`ConstantGenreWarning` for a whole stack of fits, naming the genres.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_movies, n_genres)
+    names : list of str
+    fits : dict of str to list of ndarray
+        Base model name -> the rows of ``Y`` each of its fits trains on.
+    stacklevel : int, default=2
+        Of the warning, counted from the caller of this function.
+    """
+    constant = Y.min(axis=0) == Y.max(axis=0)
+    parts = []
+    if constant.any():
+        described = [f"{names[j]!r} ({'every' if Y[0, j] else 'no'} movie has it)"
+                     for j in np.flatnonzero(constant)]
+        parts.append(f"Genres {', '.join(described)} are constant in Y: they get a constant "
+                     "probability.")
+    in_fits = {}
+    for name, row_sets in fits.items():
+        for rows in row_sets:
+            part = Y[rows]
+            for j in np.flatnonzero((part.min(axis=0) == part.max(axis=0)) & ~constant):
+                in_fits.setdefault(names[j], set()).add(name)
+    if in_fits:
+        models = sorted(set().union(*in_fits.values()))
+        parts.append(
+            f"Genres {list(in_fits)} are constant among the training movies of some fits of "
+            f"the base models {models} (too few movies of theirs have those modalities): "
+            "those fits give them a constant probability. Fewer folds (cv), or more movies "
+            "of these genres, avoid it."
+        )
+    if parts:
+        warnings.warn(" ".join(parts), ConstantGenreWarning, stacklevel=stacklevel + 1)
+
+
 def _fit_binary(estimator, X, y):
     return clone(estimator).fit(X, y)
 
