@@ -6,6 +6,8 @@ net fixes both and is what every trainable part of skgenre builds on, through
 :class:`~skgenre.nn.BaseGenreNet` (MLP heads, the poster CNN, the trailer 3D CNN).
 """
 
+import contextvars
+
 import numpy as np
 import torch
 from skorch import NeuralNet
@@ -21,6 +23,11 @@ __all__ = ["MultilabelNet", "MultilabelValidSplit", "balanced_pos_weight"]
 
 class _Interrupted(BaseException):
     """A KeyboardInterrupt carried past skorch's ``partial_fit``, which would swallow it."""
+
+
+# Set while MultilabelNet.partial_fit runs: only there is Ctrl-C carried past skorch's
+# partial_fit (a fit_loop called on its own raises the KeyboardInterrupt itself).
+_CARRY_INTERRUPT = contextvars.ContextVar("skgenre_carry_interrupt", default=False)
 
 
 def balanced_pos_weight(Y):
@@ -192,7 +199,7 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
         try:
             return super().fit_loop(*args, **kwargs)
         except KeyboardInterrupt as exc:
-            if self._stopped_early():
+            if self._stopped_early() or not _CARRY_INTERRUPT.get():
                 raise
             raise _Interrupted() from exc
 
@@ -205,10 +212,13 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
                    for _, callback in getattr(self, "callbacks_", []))
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
+        token = _CARRY_INTERRUPT.set(True)
         try:
             return super().partial_fit(X, y, classes, **fit_params)
         except _Interrupted as exc:
             raise exc.__cause__ from None
+        finally:
+            _CARRY_INTERRUPT.reset(token)
 
     def _predict_proba_multilabel(self, X):
         softmax = isinstance(self.criterion_, torch.nn.CrossEntropyLoss)
