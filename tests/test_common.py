@@ -376,7 +376,7 @@ def _fit(estimator, X, Y=None):
 
 
 # skgenre's checks that do not apply, with the reason: {class: {check: reason}}.
-_MULTILABEL_ONLY = "a multilabel fusion of genre models: a 1-D y is refused with a ValueError"
+_MULTILABEL_ONLY = "a multilabel fusion of stacked genre models: a 1-D y is refused"
 NOT_APPLICABLE = {
     "MultilabelNet": {
         "check_n_features_in": "skorch's NeuralNet takes any tensors (dicts, sequences) and "
@@ -384,7 +384,6 @@ NOT_APPLICABLE = {
         "check_one_dimensional_target": "its torch module fixes the number of outputs",
     },
     "LogitFusionClassifier": {"check_one_dimensional_target": _MULTILABEL_ONLY},
-    "MovieGenreStacker": {"check_one_dimensional_target": _MULTILABEL_ONLY},
 }
 
 _CLASSIFIERS = [est for est in map(make_estimator, ESTIMATORS) if is_classifier(est)]

@@ -22,7 +22,14 @@ from ._format import (
     SEPARATOR,
     TRAILER_COLUMN,
 )
-from ._load import ManifestWarning, MissingMediaWarning, load_movies, parse_genres
+from ._load import (
+    ManifestError,
+    ManifestWarning,
+    MissingMediaError,
+    MissingMediaWarning,
+    load_movies,
+    parse_genres,
+)
 from ._mmimdb import MMIMDB_GENRES, fetch_mmimdb, read_mmimdb
 from ._modalities import (
     MODALITIES,
@@ -48,8 +55,10 @@ __all__ = [
     "MMIMDB_GENRES",
     "MODALITIES",
     "MODALITY_REGISTRY",
+    "ManifestError",
     "ManifestWarning",
     "Modality",
+    "MissingMediaError",
     "MissingMediaWarning",
     "NUMERIC_COLUMNS",
     "PLOT_COLUMN",

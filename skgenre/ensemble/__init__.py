@@ -7,11 +7,12 @@ from ._final import (  # noqa: F401 (ConstantGenreWarning, PerGenreClassifier: o
     PerGenreClassifier,
     make_final_estimator,
 )
-from ._stacking import MovieGenreStacker, UnusedColumnsWarning
+from ._stacking import MovieGenreStacker, NoModalityWarning, UnusedColumnsWarning
 
 __all__ = [
     "LogitFusionClassifier",
     "MovieGenreStacker",
+    "NoModalityWarning",
     "UnusedColumnsWarning",
     "default_estimators",
     "make_final_estimator",

@@ -6,34 +6,32 @@ import os
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.metrics import precision_recall_curve
 from sklearn.utils import Bunch
-from sklearn.utils.validation import check_is_fitted, check_memory
+from sklearn.utils.validation import check_is_fitted
 
 from ..model_selection import check_multilabel_cv
 from ..multioutput import MultilabelClassifierMixin
+from ..multioutput._per_genre import constant_genres_reported, warn_constant_genres_by_name
 from ..utils import (
     align_genres,
+    align_rows,
     check_multilabel_target,
-    multilabel_classes,
     positive_proba,
 )
 from ..utils._cache import feature_memo
-from ..utils._progress import progress
 from ..utils._sklearn_compat import BaseComposition, HasMethods, Interval, StrOptions, fit_context
 from ._base_models import (
+    NoModalityWarning,
     UnusedColumnsWarning,
-    _call,
-    _file_identity,
-    _fit,
-    _fit_predict,
     _in_task,
     _present,
     _proba,
     _select,
     _take,
+    _warn_no_modality,
+    fit_out_of_fold,
 )
 from ._final import make_final_estimator
 from ._resolve import (
@@ -45,7 +43,9 @@ from ._resolve import (
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["MovieGenreStacker", "UnusedColumnsWarning"]
+__all__ = ["MovieGenreStacker", "NoModalityWarning", "UnusedColumnsWarning"]
+
+_MULTILABEL = "multilabel-indicator"
 
 
 class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
@@ -127,10 +127,14 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         The columns each base estimator reads.
     final_estimator_ : estimator
     genre_names_ : list of str
-        ``Y``'s column names when it is a DataFrame, else ``genre_0``, ``genre_1``, ...
+        ``Y``'s column names when it is a DataFrame, else ``genre_0``, ``genre_1``, ...;
+        for a 1-D binary ``y``, its name when it is a named 0/1 Series, else the label
+        ``classes_[1]``.
     n_genres_ : int
-    classes_ : list of ndarray
-        ``array([0, 1])`` per genre (scikit-learn's scorers then see a multilabel model).
+        1 for a 1-D binary ``y``.
+    classes_ : list of ndarray or ndarray
+        ``array([0, 1])`` per genre (scikit-learn's scorers then see a multilabel model);
+        the two sorted labels of a 1-D binary ``y``.
     oof_proba_ : dict of str to ndarray of shape (n_movies, n_genres)
         Out-of-fold probabilities of each base model (NaN rows where the movie lacks
         the modality), and ``"fusion"`` when ``tune_thresholds=True``.
@@ -172,6 +176,10 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
+
+    # A single genre may be given as a 1-D binary y (see MultilabelClassifierMixin):
+    # predict_proba is then (n, 2) and predict returns the labels.
+    _target_types = (_MULTILABEL, "binary")
 
     def __init__(
         self,
@@ -275,21 +283,37 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         ----------
         X : DataFrame of shape (n_movies, n_columns)
             The movie table; an empty cell means the movie lacks that modality.
-        Y : array-like or DataFrame of shape (n_movies, n_genres)
-            0/1 genre indicators; a DataFrame's columns become ``genre_names_``.
+        Y : array-like or DataFrame of shape (n_movies, n_genres), or of shape (n_movies,)
+            0/1 genre indicators; a DataFrame's columns become ``genre_names_`` (a name
+            may not repeat). A 1-D ``y`` of two labels is one genre, as
+            :class:`~skgenre.multioutput.MultilabelClassifierMixin` describes. A
+            DataFrame or Series whose index holds ``X``'s labels in another order is
+            matched to ``X`` by label, with a
+            :class:`~skgenre.utils.RowAlignmentWarning`; other labels raise.
 
         Returns
         -------
         self : MovieGenreStacker
+
+        Warns
+        -----
+        ConstantGenreWarning
+            Once, naming the genres that are constant in ``Y``, or among the training
+            movies of some fold of a base model.
         """
         X = self._check_X(X)
+        Y = align_rows(X, Y)
         names = [str(c) for c in Y.columns] if isinstance(Y, pd.DataFrame) else None
-        Y = check_multilabel_target(Y)
+        series = Y.name if isinstance(Y, pd.Series) else None
+        Y = self._validate_target(Y)  # sets classes_
+        if self._target_type_ == "binary":
+            zero_one = {str(c) for c in self.classes_} in ({"0", "1"}, {"False", "True"})
+            names = [str(series) if series is not None and zero_one
+                     else str(self.classes_[1])]
         self.genre_names_ = names or [f"genre_{j}" for j in range(Y.shape[1])]
         if len(X) != len(Y):
             raise ValueError(f"X has {len(X)} movies but Y has {len(Y)}.")
         self.n_genres_ = Y.shape[1]
-        self.classes_ = multilabel_classes(self.n_genres_)
         cv_seed, model_seed = derive_seeds(self.random_state)
         # stacklevel: the user's fit call, above fit and fit_context's wrapper
         estimators = resolve_estimators(self, X, model_seed, stacklevel=3)
@@ -306,17 +330,22 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
                 check_is_fitted(est, msg=f"cv='prefit' but estimator {name!r} is not fitted.")
             self.estimators_ = [est for _, est, _ in estimators]
             self.oof_proba_ = self._predict_modalities(X)
+            warn_constant_genres_by_name(Y, self.genre_names_, {}, stacklevel=4)
         else:
             with feature_memo():  # without memory=, frozen features are computed once
-                self.estimators_, self.oof_proba_ = self._fit_out_of_fold(
-                    X, Y, estimators, present, cv_seed
+                splitter = check_multilabel_cv(self.cv, random_state=cv_seed)
+                self.estimators_, self.oof_proba_ = fit_out_of_fold(
+                    estimators, X, Y, present, splitter, memory=self.memory,
+                    n_jobs=self.n_jobs, verbose=self.verbose, genre_names=self.genre_names_,
                 )
         self.named_estimators_ = Bunch(**dict(zip(self.modalities_, self.estimators_)))
 
         Z = self._stack(self.oof_proba_, X)
         final = self.final_estimator
         self.final_estimator_ = clone(final if final is not None else make_final_estimator())
-        with _in_task():  # small: in this process, even when base models ran on a cluster
+        # small: in this process, even when base models ran on a cluster; constant genres
+        # were reported above, by name
+        with _in_task(), constant_genres_reported():
             self.final_estimator_.fit(Z, Y)
         self.thresholds_ = np.full(self.n_genres_, float(self.threshold))
         if self.tune_thresholds:
@@ -325,55 +354,11 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
             self.thresholds_ = _best_f1_thresholds(Y, fused)
         return self
 
-    def _fit_out_of_fold(self, X, Y, estimators, present, cv_seed):
-        memory = check_memory(
-            os.fspath(self.memory) if isinstance(self.memory, os.PathLike) else self.memory
-        )
-        fit_predict = memory.cache(_fit_predict)
-        fit_all = memory.cache(_fit)
-        splitter = check_multilabel_cv(self.cv, random_state=cv_seed)
-        folds = list(splitter.split(np.zeros((len(Y), 1)), Y))
-        k = self.n_genres_
-
-        tasks, slots = [], []
-        for name, est, cols in estimators:
-            rows = np.flatnonzero(present[name])
-            data = _select(X.iloc[rows], cols)
-            files = _file_identity(X.iloc[rows], cols) if self.memory is not None else None
-            for i, (train, test) in enumerate(folds):
-                tr = np.flatnonzero(np.isin(rows, train))
-                te = np.flatnonzero(np.isin(rows, test))
-                if len(te) == 0:
-                    continue
-                if len(tr) < 2:
-                    raise ValueError(f"Fold {i} has fewer than 2 training movies with {name!r}.")
-                fold_files = None if files is None else [files[j] for j in (*tr, *te)]
-                tasks.append(delayed(_call)(fit_predict, (est, _take(data, tr), Y[rows[tr]],
-                                                          _take(data, te), k, name, fold_files)))
-                slots.append((name, rows[te]))
-            tasks.append(delayed(_call)(fit_all, (est, data, Y[rows], files)))
-            slots.append((name, None))
-
-        logger.info("Fitting %d base models (%d folds + refit) on %d movies",
-                    len(tasks), len(folds), len(Y))
-        results = Parallel(n_jobs=self.n_jobs, return_as="generator")(tasks)
-        oof = {name: np.full((len(Y), k), np.nan) for name in present}
-        fitted = {}
-        with progress(total=len(tasks), verbose=self.verbose, desc="stacking") as bar:
-            for (name, rows), result in zip(slots, results):
-                if rows is None:
-                    fitted[name] = result
-                else:
-                    oof[name][rows] = result
-                bar.set_postfix_str(name)
-                bar.update()
-        return [fitted[name] for name in self.modalities_], oof
-
     def _out_of_fold_fusion(self, Z, Y, cv_seed):
         splitter = check_multilabel_cv(self.cv if self.cv != "prefit" else 5, random_state=cv_seed)
         fused = np.zeros(Y.shape, dtype=float)
         for train, test in splitter.split(Z, Y):
-            with _in_task():
+            with _in_task(), constant_genres_reported():
                 final = clone(self.final_estimator_).fit(Z[train], Y[train])
             fused[test] = positive_proba(final.predict_proba(Z[test]),
                                          getattr(final, "classes_", None))
@@ -418,6 +403,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         check_is_fitted(self)
         X = self._check_X(X, fitted=True)
         probas = self._predict_modalities(X)
+        _warn_no_modality(probas, X, self.columns_)
         if fusion:
             probas["fusion"] = self._fuse(self._stack(probas, X))
         return probas
@@ -431,7 +417,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         """
         check_is_fitted(self)
         X = self._check_X(X, fitted=True)
-        return self._stack(self._predict_modalities(X), X)
+        probas = self._predict_modalities(X)
+        _warn_no_modality(probas, X, self.columns_)
+        return self._stack(probas, X)
 
     def get_feature_names_out(self, input_features=None):
         """Names of :meth:`transform`'s columns: ``<modality>__<genre>`` and ``<modality>__missing``."""
@@ -525,9 +513,16 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
 
         Returns
         -------
-        proba : ndarray of shape (n_movies, n_genres)
+        proba : ndarray of shape (n_movies, n_genres), or (n_movies, 2) for a 1-D ``y``
+            For a 1-D binary ``y``, one column per label of ``classes_``.
+
+        Warns
+        -----
+        NoModalityWarning
+            When some movies have no modality at all (every column the model reads is
+            empty): their probabilities are those of a movie with nothing known.
         """
-        return self._fuse(self.transform(X))
+        return self._format_proba(self._fuse(self.transform(X)))
 
     def _fuse(self, Z):
         if len(Z) == 0:  # scikit-learn's estimators refuse 0 rows; the answer is known
@@ -544,6 +539,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         from ..metrics import average_precision
 
         check_is_fitted(self)
+        if getattr(self, "_target_type_", _MULTILABEL) != _MULTILABEL:
+            return MultilabelClassifierMixin.score(self, X, y, sample_weight)  # accuracy
+        y = align_rows(X, y, name="y")
         y = check_multilabel_target(align_genres(y, self.genre_names_), n_genres=self.n_genres_)
         return average_precision(y, self.predict_proba(X), average="macro",
                                  genre_names=self.genre_names_)
@@ -553,9 +551,12 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
 
         Returns
         -------
-        Y : ndarray of shape (n_movies, n_genres)
+        Y : ndarray of shape (n_movies, n_genres), or (n_movies,) of labels for a 1-D ``y``
         """
-        return (self.predict_proba(X) >= self.thresholds_).astype(int)
+        positive = self._fuse(self.transform(X)) >= self.thresholds_
+        if getattr(self, "_target_type_", _MULTILABEL) == "binary":
+            return self.classes_[positive[:, 0].astype(int)]
+        return positive.astype(int)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

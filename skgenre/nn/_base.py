@@ -186,7 +186,7 @@ class BaseGenreNet(MultilabelClassifierMixin, BaseEstimator, metaclass=ABCMeta):
             {"criterion": torch.nn.BCEWithLogitsLoss,
              "criterion__pos_weight": torch.as_tensor(self.pos_weight_)}
         )
-        self.net_ = MultilabelNet(
+        net = MultilabelNet(
             module,
             **module_params,
             **criterion,
@@ -211,8 +211,9 @@ class BaseGenreNet(MultilabelClassifierMixin, BaseEstimator, metaclass=ABCMeta):
         Y_train = (Y if owner is None else Y[owner]).astype(np.float32)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            self.net_.fit(examples, Y_train)
-        self.net_.train_split = None  # drop the index arrays from the fitted model
+            net.fit(examples, Y_train)  # Ctrl-C propagates: no cut-short net_ is kept
+        net.train_split = None  # drop the index arrays from the fitted model
+        self.net_ = net
         self.n_epochs_ = len(self.net_.history)
         return self
 

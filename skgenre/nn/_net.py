@@ -6,6 +6,8 @@ net fixes both and is what every trainable part of skgenre builds on, through
 :class:`~skgenre.nn.BaseGenreNet` (MLP heads, the poster CNN, the trailer 3D CNN).
 """
 
+import contextvars
+
 import numpy as np
 import torch
 from skorch import NeuralNet
@@ -17,6 +19,15 @@ from ..model_selection import MultilabelStratifiedShuffleSplit
 from ..multioutput import MultilabelClassifierMixin
 
 __all__ = ["MultilabelNet", "MultilabelValidSplit", "balanced_pos_weight"]
+
+
+class _Interrupted(BaseException):
+    """A KeyboardInterrupt carried past skorch's ``partial_fit``, which would swallow it."""
+
+
+# Set while MultilabelNet.partial_fit runs: only there is Ctrl-C carried past skorch's
+# partial_fit (a fit_loop called on its own raises the KeyboardInterrupt itself).
+_CARRY_INTERRUPT = contextvars.ContextVar("skgenre_carry_interrupt", default=False)
 
 
 def balanced_pos_weight(Y):
@@ -131,7 +142,11 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
     per-genre weighting), targets are cast to float, ``predict_proba`` returns
     (n, n_genres) sigmoid probabilities of presence and ``predict`` thresholds them.
     With ``criterion=torch.nn.CrossEntropyLoss`` the probabilities are a softmax over
-    the logits instead (one class per row). A 1-D ``y`` is taken as
+    the logits instead (one class per row). Unlike skorch's nets, a KeyboardInterrupt
+    (Ctrl-C) during training propagates out of ``fit`` and ``partial_fit`` instead of
+    ending training quietly with a cut-short net; skorch's ``EarlyStopping`` still ends
+    training early (it raises KeyboardInterrupt to do so; a callback of your own that
+    stops training should derive from it). A 1-D ``y`` is taken as
     :class:`~skgenre.multioutput.MultilabelClassifierMixin` describes: binary as one
     logit, multiclass as one logit per class (one-vs-rest with the default BCE loss,
     softmax with ``CrossEntropyLoss``).
@@ -175,6 +190,35 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
         if y is not None:
             y = self._validate_target(y).astype(np.float32)
         return super().fit(X, y, **fit_params)
+
+    def fit_loop(self, *args, **kwargs):
+        # skorch's partial_fit ends training quietly on any KeyboardInterrupt and returns
+        # the cut-short net as if fitted. skorch's EarlyStopping stops training that way
+        # (it raises KeyboardInterrupt once its patience is spent); any other is Ctrl-C,
+        # carried past partial_fit as another exception and raised again there.
+        try:
+            return super().fit_loop(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            if self._stopped_early() or not _CARRY_INTERRUPT.get():
+                raise
+            raise _Interrupted() from exc
+
+    def _stopped_early(self):
+        """Whether an EarlyStopping callback has just spent its patience (and so raised)."""
+        from skorch.callbacks import EarlyStopping
+
+        return any(isinstance(callback, EarlyStopping)
+                   and getattr(callback, "misses_", 0) >= callback.patience
+                   for _, callback in getattr(self, "callbacks_", []))
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        token = _CARRY_INTERRUPT.set(True)
+        try:
+            return super().partial_fit(X, y, classes, **fit_params)
+        except _Interrupted as exc:
+            raise exc.__cause__ from None
+        finally:
+            _CARRY_INTERRUPT.reset(token)
 
     def _predict_proba_multilabel(self, X):
         softmax = isinstance(self.criterion_, torch.nn.CrossEntropyLoss)

@@ -9,10 +9,11 @@ import importlib
 
 from ._cache import FeatureCache, cache_location, file_key
 from ._device import PortableBackboneMixin, module_device
-from ._genres import align_genres
+from ._errors import InputError
+from ._genres import RowAlignmentWarning, align_genres, align_rows
 from ._missing import is_missing
 from ._multilabel import check_multilabel_target, multilabel_classes, positive_proba
-from ._on_error import ON_ERROR, check_on_error
+from ._on_error import ON_ERROR, MediaReadError, check_on_error
 from ._parallel import parallel_backend_for
 from ._params import build_model, route_params
 from ._progress import progress
@@ -20,8 +21,12 @@ from ._progress import progress
 __all__ = [
     "ON_ERROR",
     "FeatureCache",
+    "InputError",
+    "MediaReadError",
     "PortableBackboneMixin",
+    "RowAlignmentWarning",
     "align_genres",
+    "align_rows",
     "build_model",
     "cache_location",
     "check_multilabel_target",

@@ -10,6 +10,8 @@ import os
 
 import numpy as np
 
+from ._on_error import MediaReadError
+
 __all__ = ["check_frames", "is_small", "write_video"]
 
 # Frames of at most this many pixels are "small": FFmpeg's threads cost more than they
@@ -28,7 +30,7 @@ def is_small(height, width):
     return (height or 0) * (width or 0) <= SMALL_FRAME_PIXELS
 
 
-def check_frames(frames, source, error=ValueError):
+def check_frames(frames, error):
     """``frames`` as a uint8 array of shape (n_frames, height, width, 3).
 
     Float frames in [0, 1] are scaled to [0, 255]; other values are clipped.
@@ -36,25 +38,23 @@ def check_frames(frames, source, error=ValueError):
     Parameters
     ----------
     frames : array-like
-    source : str
-        What holds the frames, for the messages (a file name, ``"frames"``).
-    error : type, default=ValueError
-        The exception raised (the trailer readers raise their ``TrailerReadError``).
+    error : callable
+        Called with what is wrong (the end of a sentence whose subject is the array, e.g.
+        ``"holds NaN or infinite pixel values"``), it returns the exception to raise (the
+        trailer readers make their :class:`~skgenre.video.TrailerReadError`).
     """
     frames = np.asarray(frames)
     if frames.ndim == 2:
-        raise error(
-            f"{source} holds per-frame features of shape {frames.shape}, not frames; "
-            "feature arrays are read by TrailerEmbedder."
-        )
+        raise error(f"holds per-frame features of shape {frames.shape}, not frames; "
+                    "feature arrays are read by TrailerEmbedder")
     if frames.ndim != 4 or frames.shape[-1] != 3 or frames.shape[0] == 0:
-        raise error(
-            f"{source} must hold frames of shape (n_frames, height, width, 3); got "
-            f"{frames.shape}."
-        )
+        raise error(f"must hold frames of shape (n_frames, height, width, 3); got "
+                    f"{frames.shape}")
     if frames.dtype != np.uint8:
+        if not np.issubdtype(frames.dtype, np.number) and frames.dtype != bool:
+            raise error(f"holds {frames.dtype} values, not pixel values")
         if np.issubdtype(frames.dtype, np.floating) and not np.isfinite(frames).all():
-            raise error(f"{source} holds NaN or infinite pixel values.")
+            raise error("holds NaN or infinite pixel values")
         if np.issubdtype(frames.dtype, np.floating) and frames.max(initial=0) <= 1.0:
             frames = frames * 255.0
         frames = np.clip(frames, 0, 255).astype(np.uint8)
@@ -109,7 +109,9 @@ def write_video(path, frames, *, fps=24, codec=None, preset=None, crf=None):
     """
     import av
 
-    frames = check_frames(frames, "frames")
+    # No reader's on_error covers frames handed over in memory: the error gives no advice.
+    frames = check_frames(frames, lambda reason: MediaReadError(
+        None, reason, subject="frames", on_error_applies=False))
     codec = codec or _video_codec()
     options = {k: str(v) for k, v in (("preset", preset), ("crf", crf))
                if v is not None and codec == "libx264"}

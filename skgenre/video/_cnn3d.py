@@ -309,7 +309,8 @@ class Trailer3DCNN(ItemInputMixin, BaseGenreNet):
         """Frames of each trailer (None for a skipped one)."""
         items = check_trailers(X)
         if all(isinstance(item, np.ndarray) for item in items):
-            return [_check_frames_array(item, f"X[{i}]") for i, item in enumerate(items)]
+            return [_check_frames_array(item, f"X[{i}]", on_error_applies=False)
+                    for i, item in enumerate(items)]
         if any(isinstance(item, np.ndarray) for item in items):
             raise TypeError("X mixes trailer paths and frame arrays; give one kind.")
         return sample_trailers(

@@ -26,6 +26,7 @@ import threading
 
 import numpy as np
 
+from ..utils._on_error import describe_content
 from ..utils._video import is_small, write_video
 from ._sampling import TrailerReadError, sample_indices
 
@@ -65,9 +66,15 @@ def _open_video(path):
     except FileNotFoundError as exc:
         raise FileNotFoundError(f"Trailer file not found: {path}") from exc
     except (av.FFmpegError, OSError) as exc:
-        size = os.path.getsize(path) if os.path.isfile(path) else None
-        what = "is empty (0 bytes)" if size == 0 else "is not a readable video"
-        raise TrailerReadError(f"Trailer file {path} {what}: {exc}") from exc
+        reason = describe_content(path, "video")
+        if reason is None:
+            with open(path, "rb") as handle:
+                mp4 = handle.read(8)[4:8] == b"ftyp"
+            what = ("is truncated or damaged: it starts as an MP4/MOV video but FFmpeg "
+                    "cannot open it" if mp4 else
+                    "is not a video FFmpeg can read (damaged, or another kind of file)")
+            reason = f"{what} ({getattr(exc, 'strerror', None) or exc})"
+        raise TrailerReadError(path, reason) from exc
 
 
 def _reformatter():
@@ -112,9 +119,7 @@ def _declared_frames(container, stream):
 def _truncated(path, declared, n_found):
     what = declared[1]
     return TrailerReadError(
-        f"Trailer file {path} is truncated: its header declares {what} but only {n_found} "
-        "decode."
-    )
+        path, f"is truncated: its header declares {what} but only {n_found} decode")
 
 
 def _count_packets(path):
@@ -129,7 +134,7 @@ def _count_packets(path):
         try:
             n = sum(1 for packet in container.demux(stream) if packet.size)
         except av.FFmpegError as exc:
-            raise TrailerReadError(f"Trailer file {path} is corrupt: {exc}") from exc
+            raise TrailerReadError(path, f"is corrupt: {exc}") from exc
         declared = _declared_frames(container, stream)
     if n and n < TRUNCATED_FRACTION * declared[0]:
         raise _truncated(path, declared, n)
@@ -319,7 +324,7 @@ def _decode_video(path, n_frames, every, size, n_total=None, sparse=True):
     """
     with _open_video(path) as container:
         if not container.streams.video:
-            raise TrailerReadError(f"Trailer file {path} has no video stream.")
+            raise TrailerReadError(path, "has no video stream")
         stream = container.streams.video[0]
         context = stream.codec_context
         if is_small(context.height, context.width):
@@ -355,11 +360,10 @@ def _decode_frames(container, stream, path, n_frames, every, size, n_total):
                     break
     except av.FFmpegError as exc:
         raise TrailerReadError(
-            f"Trailer file {path} is corrupt or truncated: decoding failed after "
-            f"{n_decoded} frames: {exc}"
+            path, f"is corrupt or truncated: decoding failed after {n_decoded} frames: {exc}"
         ) from exc
     if n_decoded == 0:
-        raise TrailerReadError(f"Trailer file {path} has no decodable video frames.")
+        raise TrailerReadError(path, "has no decodable video frames")
     stopped_early = last is not None and n_decoded == last + 1
     if not stopped_early:
         declared = _declared_frames(container, stream)
@@ -397,7 +401,7 @@ def read_video(path, n_frames=None, every=None, size=None):
         if n_total is None:
             n_total = _count_packets(path)
             if n_total == 0:
-                raise TrailerReadError(f"Trailer file {path} has no video frames.")
+                raise TrailerReadError(path, "has no video frames")
         else:
             logger.info("%s: fewer decodable frames (%d) than the header says; re-sampling.",
                         path, n_total)

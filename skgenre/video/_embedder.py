@@ -15,31 +15,32 @@ from ._sampling import TrailerReadError, TrailerReadWarning, sampling
 __all__ = ["TrailerEmbedder"]
 
 
-def _as_features(array, source):
+def _as_features(array, source, path=None):
     """A 2-D (n_frames, d) array of per-frame features, or None when it holds frames."""
     array = np.asarray(array)
     if array.ndim == 4:
         return None
     if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] == 0:
+        what = "is empty" if array.size == 0 else f"is {array.ndim}-D"
         raise TrailerReadError(
-            f"{source} must hold per-frame features (n_frames, n_features) or frames "
-            f"(n_frames, height, width, 3); got shape {array.shape}."
-        )
+            path, f"{what} (shape {array.shape}); it must hold per-frame features "
+            "(n_frames, n_features) or frames (n_frames, height, width, 3)", subject=source)
     if not np.issubdtype(array.dtype, np.number):
-        raise TrailerReadError(f"{source} holds {array.dtype} values, not numbers.")
+        raise TrailerReadError(path, f"holds {array.dtype} values, not numbers",
+                               subject=source)
     if not np.isfinite(array).all():
         n_bad = int(np.size(array) - np.isfinite(array).sum())
         raise TrailerReadError(
-            f"{source} holds {n_bad} NaN or infinite per-frame feature value(s)."
-        )
+            path, f"holds {n_bad} NaN or infinite per-frame feature value(s)", subject=source)
     return array
 
 
-def _width_error(source, width, expected):
+def _width_error(trailer, width, expected):
+    path = None if isinstance(trailer, np.ndarray) else os.fspath(trailer)
+    source = "The trailer array" if path is None else f"Trailer array {path}"
     return TrailerReadError(
-        f"{source} holds features of width {width}, but the others have {expected}: "
-        f"trailer features differ in width {sorted({width, expected})}."
-    )
+        path, f"holds features of width {width}, but the others have {expected}: "
+        f"trailer features differ in width {sorted({width, expected})}", subject=source)
 
 
 def _pool(total, total_sq, count, pooling):
@@ -63,28 +64,28 @@ def _embed_trailer(trailer, *, fingerprint, n_frames, every, size, pooling, embe
     import torch
 
     source = _source(trailer)
+    original = trailer
     features = None
     if isinstance(trailer, np.ndarray):
         features = _as_features(trailer, source)
     elif source.lower().endswith(".npy") and os.path.isfile(source):
         trailer = np.asarray(load_npy(source))
-        features = _as_features(trailer, f"Trailer array {source}")
+        features = _as_features(trailer, f"Trailer array {source}", source)
     if features is not None:
         # Precomputed per-frame features (MovieScope's 200 x 4096): pooled as they are.
         width = embedder.n_features_out_
         if width is not None and pooling == "mean_std":
             width //= 2
         if width is not None and features.shape[1] != width:
-            raise _width_error(f"Trailer array {source}" if source != "The trailer array"
-                               else source, features.shape[1], width)
+            raise _width_error(original, features.shape[1], width)
         features = np.asarray(features, dtype=np.float64)
         return _pool(features.sum(axis=0), (features ** 2).sum(axis=0), len(features),
                      pooling)
     if embedder.backbone_ is None:
         raise TrailerReadError(
-            f"Trailer {source} holds frames, but backbone=None only reads per-frame "
-            "feature arrays."
-        )
+            None if isinstance(original, np.ndarray) else source,
+            "holds frames, but backbone=None only reads per-frame feature arrays",
+            subject=f"Trailer {source}")
     frames = read_trailer(trailer, n_frames=n_frames, every=every, size=size)
     total = total_sq = 0.0
     batch_size = embedder.batch_size
@@ -248,10 +249,10 @@ class TrailerEmbedder(BaseFrozenEmbedder):
             width = next((len(r) for r in rows if r is not None), 0)
         for i, row in enumerate(rows):  # feature arrays of another width than the first
             if row is not None and len(row) != width:
-                error = _width_error(_source(trailers[i]), len(row), width)
+                error = _width_error(trailers[i], len(row), width)
                 if on_error == "raise":
                     raise error
-                warnings.warn(f"{error} {skipped}", TrailerReadWarning, stacklevel=2)
+                warnings.warn(f"{error.problem} {skipped}", TrailerReadWarning, stacklevel=2)
                 rows[i] = None
         if self.n_features_out_ is None and width:
             self.n_features_out_ = width

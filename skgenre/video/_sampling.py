@@ -7,6 +7,7 @@ import numbers
 
 import numpy as np
 
+from ..utils._on_error import MediaReadError
 from ..utils._video import check_frames
 
 __all__ = [
@@ -19,11 +20,17 @@ __all__ = [
 ]
 
 
-class TrailerReadError(ValueError):
+class TrailerReadError(MediaReadError):
     """A trailer (video file, frame folder or ``.npy``) that cannot be read.
 
-    The message names the file. Subclass of :class:`ValueError`.
+    The message names the file, says what is wrong and that ``on_error="missing"``
+    treats such trailers as missing; the attributes ``path``, ``reason``, ``modality``
+    (``"trailer"``), ``parameter`` (``"on_error"``) and ``fix`` (``{"on_error":
+    "missing"}``) hold the same facts (see :class:`~skgenre.utils.MediaReadError`).
+    Subclass of :class:`ValueError`.
     """
+
+    modality = "trailer"
 
 
 class TrailerReadWarning(UserWarning):
@@ -97,9 +104,12 @@ def check_size(size):
 
 
 
-def check_frames_array(frames, source):
-    """``frames`` as uint8 (n_frames, height, width, 3), else a :class:`TrailerReadError`."""
-    return check_frames(frames, source, error=TrailerReadError)
+def check_frames_array(frames, source, path=None, *, on_error_applies=True):
+    """``frames`` as a (n_frames, height, width, 3) uint8 array, or :class:`TrailerReadError`
+    naming ``source`` (the sentence's subject, e.g. ``"Trailer array <path>"``);
+    ``on_error_applies=False`` where no ``on_error`` covers the error (its advice)."""
+    return check_frames(frames, lambda reason: TrailerReadError(
+        path, reason, subject=source, on_error_applies=on_error_applies))
 
 
 def sampling(n_frames, every):

@@ -3,15 +3,17 @@
 import copy
 import numbers
 import os
+import warnings
 
 import torch
 from torch import nn
 
 from ..nn import BaseGenreNet
 from ..utils._mixins import ItemInputMixin
+from ..utils._on_error import check_on_error, on_error_constraint
 from ..utils._sklearn_compat import Interval, StrOptions
 from ._backbones import BACKBONE_NAMES, load_backbone
-from ._embedder import check_images
+from ._embedder import PosterLoadWarning, check_images
 from ._images import load_images_uint8, normalize_uint8
 
 __all__ = ["PosterCNN", "PosterNetModule"]
@@ -139,8 +141,11 @@ class PosterCNN(ItemInputMixin, BaseGenreNet):
         Subtract ``log(pos_weight)`` from the logits in ``predict_proba`` (see
         :class:`~skgenre.nn.GenreMLP`).
     threshold : float, default=0.5
-    on_error : {"raise", "zero"}, default="raise"
-        A missing or corrupt image raises an error naming it, or becomes a black image.
+    on_error : {"raise", "missing"}, default="raise"
+        A missing or corrupt image raises :class:`ImageLoadError` naming it, or, with
+        ``"missing"``, becomes a black image and a :class:`PosterLoadWarning` names it.
+        ``"zero"``, the former name of ``"missing"``, still works with a
+        ``FutureWarning`` (see :data:`skgenre.utils.ON_ERROR`).
     device : str, default="cpu"
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
@@ -179,7 +184,7 @@ class PosterCNN(ItemInputMixin, BaseGenreNet):
         "trainable_layers": [StrOptions({"all"}), Interval(numbers.Integral, 0, None,
                                                            closed="left")],
         "augment": ["boolean"],
-        "on_error": [StrOptions({"raise", "zero"})],
+        "on_error": [on_error_constraint()],
     }
     _item_name = "posters"
 
@@ -227,6 +232,8 @@ class PosterCNN(ItemInputMixin, BaseGenreNet):
         self.verbose = verbose
 
     def _fit_examples(self, X, Y):
+        # a former spelling warns, pointing at the user's fit (through fit_context)
+        check_on_error(self.on_error, type(self).__name__, stacklevel=5)
         items = check_images(X)
         self._check_n_rows(len(items), Y)
         return items, None
@@ -255,7 +262,17 @@ class PosterCNN(ItemInputMixin, BaseGenreNet):
         return module, {}
 
     def _encode(self, items):
-        return load_images_uint8(items, self.input_size_, on_error=self.on_error)[0]
+        on_error = "raise" if self.on_error == "raise" else "missing"
+        pixels, failed = load_images_uint8(items, self.input_size_, on_error=on_error)
+        if failed.any():
+            names = [str(items[i]) for i in failed.nonzero()[0][:5]]
+            warnings.warn(
+                f"{int(failed.sum())} poster(s) could not be read and are black images "
+                f"(on_error='missing'): {', '.join(names)}"
+                + (" ..." if failed.sum() > 5 else ""),
+                PosterLoadWarning, stacklevel=3,
+            )
+        return pixels
 
     def _predict_examples(self, X):
         return self._encode(check_images(X))
