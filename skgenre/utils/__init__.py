@@ -7,7 +7,7 @@ The bottom layer: importing it imports nothing else of skgenre.
 import importlib
 
 from ._cache import FeatureCache, cache_location, file_key
-from ._device import PortableBackboneMixin, module_device
+from ._device import module_device
 from ._genres import align_genres
 from ._missing import is_missing
 from ._multilabel import check_multilabel_target, multilabel_classes, positive_proba
@@ -19,7 +19,6 @@ __all__ = [
     "ON_ERROR",
     "FeatureCache",
     "align_genres",
-    "PortableBackboneMixin",
     "cache_location",
     "check_multilabel_target",
     "check_on_error",
