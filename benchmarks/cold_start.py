@@ -38,9 +38,13 @@ FLOOR = "import skgenre, torch, sklearn, pandas"
 
 
 def run(command, env, stderr=subprocess.DEVNULL):
+    # Run from the checkout's folder (PYTHONPATH's first entry) or this script's folder:
+    # `python -m` and `-c` put the working directory first on sys.path, which would
+    # otherwise shadow PYTHONPATH with whatever skgenre sits in it.
+    cwd = env.get("SKGENRE_BENCH_CWD", str(Path(__file__).resolve().parent))
     start = time.perf_counter()
     done = subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL,
-                          stderr=stderr, text=True)
+                          stderr=stderr, text=True, cwd=cwd)
     return time.perf_counter() - start, done.stderr
 
 
@@ -48,6 +52,7 @@ def checkout_env(path):
     env = dict(os.environ)
     if path is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(path), env.get("PYTHONPATH", "")]).rstrip(":")
+        env["SKGENRE_BENCH_CWD"] = str(path)
     return env
 
 
@@ -59,9 +64,14 @@ def prepare(label, path, data, work, n_predict):
     env = checkout_env(path)
     if not model.exists():
         print(f"[{label}] skgenre fit on {data} (train+val) ...", flush=True)
-        seconds, _ = run([sys.executable, "-m", "skgenre", "fit", "--data", str(data),
+        seconds, _ = run([sys.executable, "-m", "skgenre", "fit", "--data",
+                          str(Path(data).resolve()),
                           "--split", "train,val", "--out", str(model), "-q"], env)
         print(f"[{label}] fitted in {seconds:.0f} s", flush=True)
+    version = subprocess.run([sys.executable, "-c", "import skgenre.io"], env=env,
+                             cwd=env.get("SKGENRE_BENCH_CWD", str(Path(__file__).parent)),
+                             capture_output=True).returncode
+    print(f"[{label}] skgenre.io {'present' if version == 0 else 'absent'}", flush=True)
     few = Path(work) / f"predict_{n_predict}.csv"
     if not few.exists():  # test movies, media paths made absolute; in --work only
         from skgenre.datasets import load_movies
@@ -77,12 +87,13 @@ def importtime(command, env, top=10):
     _, err = run([sys.executable, "-X", "importtime", *command], env, stderr=subprocess.PIPE)
     rows, modules = [], set()
     for line in err.splitlines():
-        if not line.startswith("import time:") or "|" not in line:
+        parts = line.split("|", 2)  # "import time: self [us] | cumulative | name"
+        if not line.startswith("import time:") or len(parts) < 3:
             continue
-        _, self_us, cumulative, name = (part.strip() if i < 3 else part
-                                        for i, part in enumerate(line.split("|", 3)))
+        cumulative, name = parts[1].strip(), parts[2].rstrip()
         if not cumulative.isdigit():
             continue
+        name = name[1:]  # the space after "|"
         modules.add(name.strip())
         if not name.startswith("  "):
             rows.append((int(cumulative) / 1e6, name.strip()))

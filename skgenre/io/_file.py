@@ -2,8 +2,8 @@
 
 import json
 import os
+import secrets
 import sys
-import tempfile
 import warnings
 import zipfile
 from pathlib import Path
@@ -93,9 +93,9 @@ def save_model(model, path, *, metadata=None):
     header = {"format": FORMAT, "format_version": FORMAT_VERSION, "versions": _versions(),
               "metadata": metadata, "model": tree}
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")  # mode from the umask
     try:  # members stored, not compressed: none can expand beyond the file (no zip bomb)
-        with os.fdopen(fd, "wb") as file, zipfile.ZipFile(file, "w") as archive:
+        with open(tmp, "xb") as file, zipfile.ZipFile(file, "w") as archive:
             archive.writestr("model.json", json.dumps(header))
             for key, array in writer.arrays.items():
                 with archive.open(f"arrays/{key}.npy", "w", force_zip64=True) as member:
@@ -167,12 +167,16 @@ def load_model(path, *, trusted=None, allow_pickle=False, return_metadata=False)
         if isinstance(model, dict) and model.get("format") == FORMAT and "stacker" in model:
             model, metadata = model.pop("stacker"), model
         return (model, metadata) if return_metadata else model
+    damaged = (zipfile.BadZipFile, KeyError, TypeError, IndexError, AttributeError)
     try:
         archive = zipfile.ZipFile(path)
         with archive:
             header = _header(archive, path)
             reader = TreeReader()
-            reader(header["model"])  # names only: nothing imported, called or read
+            try:  # names only: nothing imported, called or read, so any error is damage
+                reader(header["model"])
+            except ValueError as exc:
+                raise TypeError(str(exc)) from exc
             refused = sorted(reader.names - TRUSTED - set(
                 [trusted] if isinstance(trusted, str) else trusted or []))
             if refused:
@@ -183,7 +187,7 @@ def load_model(path, *, trusted=None, allow_pickle=False, return_metadata=False)
                     "each).")
             classes = {name: resolve(name) for name in reader.names}
             model = TreeReader(classes, lambda key: _read_array(archive, key))(header["model"])
-    except (zipfile.BadZipFile, json.JSONDecodeError, KeyError, TypeError, IndexError) as exc:
+    except (*damaged, json.JSONDecodeError) as exc:
         raise ValueError(f"{path} is not a skgenre model file: it is empty, truncated or "
                          f"damaged ({type(exc).__name__}: {exc})") from exc
     now = _versions()

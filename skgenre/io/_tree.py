@@ -69,7 +69,9 @@ class TreeWriter:
             return {"T": "path", "v": str(obj)}
         if isinstance(obj, np.dtype) and not obj.hasobject and obj.fields is None:
             return {"T": "dtype", "v": obj.str}
-        if isinstance(obj, np.generic) and obj.dtype.kind in _SCALARS and obj.dtype.itemsize <= 8:
+        if isinstance(obj, np.generic) and obj.dtype.kind in _SCALARS and (
+            obj.dtype.kind != "f" or obj.dtype.itemsize <= 8  # no long double
+        ):
             return {"T": "scalar", "dtype": obj.dtype.str, "v": obj.item()}
         if id(obj) in self.memo:  # shared: written once
             return {"T": "ref", "id": self.memo[id(obj)][0]}
@@ -79,6 +81,11 @@ class TreeWriter:
             return {"T": "objarray", "id": key, "shape": list(obj.shape),
                     "v": [self(v, f"{path}[{i}]") for i, v in enumerate(obj.ravel())]}
         if kind is np.ndarray and not obj.dtype.hasobject:
+            if obj.size <= 64 and obj.flags.c_contiguous and obj.dtype.kind in _SCALARS and (
+                obj.dtype.kind != "f" or obj.dtype.itemsize <= 8
+            ):  # small: in the tree, exactly (JSON floats round-trip)
+                return {"T": "array", "id": key, "dtype": obj.dtype.str,
+                        "shape": list(obj.shape), "v": obj.ravel().tolist()}
             self.arrays[key] = obj
             return {"T": "array", "id": key}
         try:
@@ -131,7 +138,7 @@ class TreeReader:
 
     def __call__(self, node):
         if type(node) is list:
-            return [self(v) for v in node]
+            return [v if type(v) in _PLAIN else self(v) for v in node]
         if type(node) in _PLAIN:
             return node
         tag = node["T"]
@@ -139,8 +146,8 @@ class TreeReader:
             return _SETS[tag](map(self, node["v"])) if self.classes is not None else [
                 self(v) for v in node["v"]]
         if tag == "dict":
-            if "v" in node:
-                return {k: self(v) for k, v in node["v"].items()}
+            if "v" in node:  # plain values (a vocabulary) as they are
+                return {k: v if type(v) in _PLAIN else self(v) for k, v in node["v"].items()}
             return [[self(k), self(v)] for k, v in node["items"]] if self.classes is None \
                 else {self(k): self(v) for k, v in node["items"]}
         if tag == "ref":
@@ -154,7 +161,10 @@ class TreeReader:
             if dtype.hasobject or tag == "scalar" and dtype.kind not in _SCALARS:
                 raise TypeError(f"a {tag} of type {dtype}")
             return dtype if tag == "dtype" else dtype.type(node["v"])
-        if tag == "array":
+        if tag == "array" and "v" in node:
+            obj = np.array(node["v"], dtype=self({"T": "dtype", "v": node["dtype"]}))
+            obj = obj.reshape(node["shape"])
+        elif tag == "array":
             obj = None if self.classes is None else self.read_array(int(node["id"]))
         elif tag == "objarray":
             obj = np.empty(len(node["v"]), dtype=object)

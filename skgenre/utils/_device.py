@@ -65,8 +65,8 @@ def arrays_to_tensors(obj, device="cpu"):
     import numpy as np
     import torch
 
-    if isinstance(obj, np.ndarray):
-        return torch.tensor(obj, device=device)
+    if isinstance(obj, np.ndarray):  # torch.tensor(obj) would copy item by item
+        return torch.from_numpy(obj.copy()).to(device)
     if isinstance(obj, dict):
         return {k: arrays_to_tensors(v, device) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):

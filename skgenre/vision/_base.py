@@ -142,11 +142,12 @@ class BaseFrozenEmbedder(
         if isinstance(getattr(self, "weights", None), dict):
             self.weights = arrays_to_tensors(self.weights)
         saved = state.get("backbone_")
-        device = available_device(getattr(self, "device", "cpu"), type(self).__name__)
-        if isinstance(saved, torch.nn.Module):  # pickled by an earlier skgenre
-            self.backbone_ = saved.to(device)
-        elif isinstance(saved, dict):
-            self._restore_backbone(saved, device)
+        if isinstance(saved, (torch.nn.Module, dict)):
+            device = available_device(self.device, type(self).__name__)
+            if isinstance(saved, dict):
+                self._restore_backbone(saved, device)
+            else:  # pickled by an earlier skgenre
+                self.backbone_ = saved.to(device)
 
     def _restore_backbone(self, saved, device):
         """Build the backbone again: stored weights, or rebuilt ones checked by digest."""
