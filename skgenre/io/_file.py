@@ -167,7 +167,8 @@ def load_model(path, *, trusted=None, allow_pickle=False, return_metadata=False)
         if isinstance(model, dict) and model.get("format") == FORMAT and "stacker" in model:
             model, metadata = model.pop("stacker"), model
         return (model, metadata) if return_metadata else model
-    damaged = (zipfile.BadZipFile, KeyError, TypeError, IndexError, AttributeError)
+    damaged = (zipfile.BadZipFile, KeyError, TypeError, IndexError, AttributeError,
+               RecursionError)
     try:
         archive = zipfile.ZipFile(path)
         with archive:

@@ -82,7 +82,7 @@ class TreeWriter:
                     "v": [self(v, f"{path}[{i}]") for i, v in enumerate(obj.ravel())]}
         if kind is np.ndarray and not obj.dtype.hasobject:
             if obj.size <= 64 and obj.flags.c_contiguous and obj.dtype.kind in _SCALARS and (
-                obj.dtype.kind != "f" or obj.dtype.itemsize <= 8
+                obj.dtype.itemsize <= (8 if obj.dtype.kind == "f" else 64)
             ):  # small: in the tree, exactly (JSON floats round-trip)
                 return {"T": "array", "id": key, "dtype": obj.dtype.str,
                         "shape": list(obj.shape), "v": obj.ravel().tolist()}
@@ -162,8 +162,10 @@ class TreeReader:
                 raise TypeError(f"a {tag} of type {dtype}")
             return dtype if tag == "dtype" else dtype.type(node["v"])
         if tag == "array" and "v" in node:
-            obj = np.array(node["v"], dtype=self({"T": "dtype", "v": node["dtype"]}))
-            obj = obj.reshape(node["shape"])
+            dtype = self({"T": "dtype", "v": node["dtype"]})
+            if dtype.itemsize > 64:  # never written: much memory from a few bytes
+                raise TypeError(f"a small array of type {dtype}")
+            obj = np.array(node["v"], dtype=dtype).reshape(node["shape"])
         elif tag == "array":
             obj = None if self.classes is None else self.read_array(int(node["id"]))
         elif tag == "objarray":

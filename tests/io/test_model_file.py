@@ -152,6 +152,12 @@ def _header(members, **fields):
     members["model.json"] = json.dumps(header)
 
 
+def _deep(members):
+    depth = 10 ** 6
+    members["model.json"] = ('{"format": "skgenre-model", "format_version": 4, "model": '
+                             + "[" * depth + "]" * depth + "}")
+
+
 def _huge_array(members):
     name = next(n for n in members if n.endswith(".npy"))
     members[name] = members[name].replace(b"(50, 8)", b"(5000000000, 8)")
@@ -187,6 +193,10 @@ FILES = [  # (how the file is made from a saved model, error, match)
      "no item named 'arrays/12345.npy'"),
     (lambda p: _edit(p, _huge_array), ValueError,
      "arrays/0.npy: its size does not match its header"),
+    (lambda p: _edit(p, lambda m: _header(m, model={
+        "T": "array", "id": 0, "dtype": "<U99999", "shape": [1], "v": ["a"]})),
+     ValueError, "a small array of type <U99999"),
+    (lambda p: _edit(p, _deep), ValueError, f"{DAMAGED} \\(RecursionError"),
 ]
 
 
