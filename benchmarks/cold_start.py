@@ -68,10 +68,10 @@ def prepare(label, path, data, work, n_predict):
                           str(Path(data).resolve()),
                           "--split", "train,val", "--out", str(model), "-q"], env)
         print(f"[{label}] fitted in {seconds:.0f} s", flush=True)
-    version = subprocess.run([sys.executable, "-c", "import skgenre.io"], env=env,
-                             cwd=env.get("SKGENRE_BENCH_CWD", str(Path(__file__).parent)),
-                             capture_output=True).returncode
-    print(f"[{label}] skgenre.io {'present' if version == 0 else 'absent'}", flush=True)
+    where = subprocess.run([sys.executable, "-c", "import skgenre; print(skgenre.__file__)"],
+                           env=env, capture_output=True, text=True,
+                           cwd=env.get("SKGENRE_BENCH_CWD", str(Path(__file__).parent)))
+    print(f"[{label}] runs {where.stdout.strip()}", flush=True)
     few = Path(work) / f"predict_{n_predict}.csv"
     if not few.exists():  # test movies, media paths made absolute; in --work only
         from skgenre.datasets import load_movies
