@@ -88,7 +88,7 @@ def test_the_stacker_and_explain_use_a_registered_modality(tagline, catalogue):
 def test_skgenre_fit_evaluate_and_report_use_a_registered_modality(tagline, catalogue,
                                                                    tmp_path, capsys):
     manifest, _ = catalogue
-    out, report = tmp_path / "model.skops", tmp_path / "report"
+    out, report = tmp_path / "model.skgenre", tmp_path / "report"
     assert main(["fit", "--data", str(manifest), "--out", str(out), "-q", "--set", "cv=2",
                  "--modalities", "tagline,metadata", "--kinds", "tagline=counts",
                  "--set", "tagline__head__estimator__C=0.5"]) == 0
@@ -112,6 +112,6 @@ def test_the_command_line_lists_a_registered_modality(tagline, capsys):
         main(["fit", "--help"])
     assert "tagline" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="2"):
-        main(["fit", "--data", "x.csv", "--out", "m.skops", "--kinds", "tagline=bert"])
+        main(["fit", "--data", "x.csv", "--out", "m.skgenre", "--kinds", "tagline=bert"])
     assert "the tagline modality has no kind 'bert'; choose among default, tfidf, counts" in (
         capsys.readouterr().err)

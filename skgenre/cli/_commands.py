@@ -115,7 +115,7 @@ def _align_genres(target, target_names, model_genres, source):
 def _save_model(path, stacker, genre_names, manifest, params):
     """Save the stacker and what the CLI needs to use it with ``skgenre.save_model``."""
     from .. import __version__
-    from .._persistence import save_model
+    from ..io import save_model
 
     metadata = {
         "format": MODEL_FORMAT,
@@ -139,7 +139,7 @@ def _load_model(path, *, trusted=None, allow_pickle=False):
     ``skgenre.load_model`` audits the file; a pickle (the format of skgenre 0.1) is
     refused unless ``allow_pickle`` (``--allow-pickle``).
     """
-    from .._persistence import UntrustedModelError, load_model
+    from ..io import UntrustedModelError, load_model
 
     path = Path(path)
     if not path.is_file():
@@ -171,7 +171,7 @@ def _check_output(path, flag, *, folder=False):
     """Fail fast, before any fitting, on an output path that cannot be written."""
     path = Path(path)
     if not folder and path.is_dir():
-        raise CLIError(f"{flag} {path} is a folder; give a file name, e.g. {path / 'model.skops'}")
+        raise CLIError(f"{flag} {path} is a folder; give a file name, e.g. {path / 'model.skgenre'}")
     if folder and path.exists() and not path.is_dir():
         raise CLIError(f"{flag} {path} exists and is not a folder")
     parent = path.parent if not (folder and path.is_dir()) else path

@@ -164,11 +164,11 @@ def build_parser():
     fit = _add_command(
         sub, common, "fit", _cmd_fit, help="train a MovieGenreStacker on a manifest",
         description="Train a MovieGenreStacker on a movie manifest (CSV or Parquet, read by "
-        "skgenre.datasets.load_movies) and save it with skgenre.save_model (a skops file, "
+        "skgenre.datasets.load_movies) and save it with skgenre.save_model (a zip of plain data, "
         "loaded without unpickling).",
     )
     fit.add_argument("--data", required=True, help="manifest of the training movies")
-    fit.add_argument("--out", required=True, help="model file to write, e.g. model.skops")
+    fit.add_argument("--out", required=True, help="model file to write, e.g. model.skgenre")
     fit.add_argument(
         "--set", action="append", metavar="NAME=VALUE",
         help="a stacker parameter, as in set_params (repeatable), e.g. --set cv=3 "

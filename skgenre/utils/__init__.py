@@ -8,7 +8,7 @@ The bottom layer: importing it imports nothing else of skgenre.
 import importlib
 
 from ._cache import FeatureCache, cache_location, file_key
-from ._device import PortableBackboneMixin, module_device
+from ._device import module_device
 from ._errors import InputError
 from ._genres import RowAlignmentWarning, align_genres, align_rows
 from ._missing import is_missing
@@ -23,7 +23,6 @@ __all__ = [
     "FeatureCache",
     "InputError",
     "MediaReadError",
-    "PortableBackboneMixin",
     "RowAlignmentWarning",
     "align_genres",
     "align_rows",

@@ -16,7 +16,7 @@ from ._backbones import BACKBONE_NAMES, load_backbone
 from ._embedder import PosterLoadWarning, check_images
 from ._images import load_images_uint8, normalize_uint8
 
-__all__ = ["PosterCNN", "PosterNetModule"]
+__all__ = ["PosterCNN", "PosterNetModule", "build_poster_module"]
 
 
 def _parameterised_layers(backbone, input_size, device="cpu"):
@@ -94,6 +94,41 @@ class PosterNetModule(nn.Module):
         if self.training and self.augment:
             x = self._augment(x)
         return self.head(self.backbone(x))
+
+
+def build_poster_module(backbone, n_outputs, *, weights=None, input_size=None,
+                        trainable_layers="all", dropout=0.5, augment=True, random_state=None):
+    """A :class:`PosterNetModule` from plain parameters, on the CPU.
+
+    What :class:`PosterCNN` gives its skorch net as ``module``, so that the net is
+    rebuilt from its parameters when a fitted model is loaded.
+
+    Parameters
+    ----------
+    backbone, weights, input_size, trainable_layers, dropout, augment
+        As for :class:`PosterCNN` (a module is deep-copied).
+    n_outputs : int
+    random_state : int or None, default=None
+        Seed of the backbone's random initialisation.
+
+    Returns
+    -------
+    module : PosterNetModule
+    """
+    if isinstance(backbone, nn.Module):
+        backbone = copy.deepcopy(backbone)
+    backbone = load_backbone(backbone, weights=weights, input_size=input_size,
+                             random_state=random_state)
+    layers = _parameterised_layers(backbone, backbone.input_size)
+    used = {id(p) for layer in layers for p in layer.parameters()}
+    for parameter in backbone.parameters():  # e.g. SmallCNN.classifier: never called
+        if id(parameter) not in used:
+            parameter.requires_grad_(False)
+    frozen = []
+    if trainable_layers != "all":
+        n_train = min(int(trainable_layers), len(layers))
+        frozen = "all" if n_train == 0 else layers[:len(layers) - n_train]
+    return PosterNetModule(backbone, n_outputs, dropout=dropout, augment=augment, frozen=frozen)
 
 
 class PosterCNN(ItemInputMixin, BaseGenreNet):
@@ -239,27 +274,15 @@ class PosterCNN(ItemInputMixin, BaseGenreNet):
         return items, None
 
     def _make_module(self, n_outputs, seed):
-        backbone = self.backbone
-        if isinstance(backbone, nn.Module):
-            backbone = copy.deepcopy(backbone)
-        backbone = load_backbone(backbone, weights=self.weights, input_size=self.input_size,
-                                 device=self.device, random_state=seed)
-        self.input_size_ = backbone.input_size
-        layers = _parameterised_layers(backbone, self.input_size_, self.device)
-        used = {id(p) for layer in layers for p in layer.parameters()}
-        for parameter in backbone.parameters():  # e.g. SmallCNN.classifier: never called
-            if id(parameter) not in used:
-                parameter.requires_grad_(False)
-        frozen = []
-        if self.trainable_layers != "all":
-            n_train = min(int(self.trainable_layers), len(layers))
-            frozen = "all" if n_train == 0 else layers[:len(layers) - n_train]
-        module = PosterNetModule(backbone, n_outputs, dropout=self.dropout,
-                                 augment=self.augment, frozen=frozen)
+        params = {"backbone": self.backbone, "n_outputs": n_outputs, "weights": self.weights,
+                  "input_size": self.input_size, "trainable_layers": self.trainable_layers,
+                  "dropout": self.dropout, "augment": self.augment, "random_state": seed}
+        module = build_poster_module(**params)  # built again by the net, from params
+        self.input_size_ = module.backbone.input_size
         self.n_trainable_parameters_ = sum(
             p.numel() for p in module.parameters() if p.requires_grad
         )
-        return module, {}
+        return build_poster_module, {f"module__{k}": v for k, v in params.items()}
 
     def _encode(self, items):
         on_error = "raise" if self.on_error == "raise" else "missing"
