@@ -19,15 +19,15 @@ The walk hooks on types (``torch.Tensor``, ``torch.nn.Module``,
 import copy
 import importlib
 import json
-import os
 import sys
-import tempfile
 import warnings
 import zipfile
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, ModuleType
 
 import numpy as np
+
+from .utils._files import atomic_write
 
 __all__ = ["save_model", "load_model", "UntrustedModelError"]
 
@@ -410,17 +410,9 @@ def save_model(model, path, *, metadata=None):
         "metadata": metadata_text,
         "model": _Stripper()(model, "model"),
     }
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            sio.dump(bundle, file, compression=zipfile.ZIP_DEFLATED)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    # written whole or not at all, with the umask's permissions (mkstemp's were 0600)
+    return atomic_write(path, lambda file: sio.dump(bundle, file,
+                                                    compression=zipfile.ZIP_DEFLATED))
 
 
 # --------------------------------------------------------------------------- loading

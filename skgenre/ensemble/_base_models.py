@@ -12,12 +12,17 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone
-from sklearn.utils.validation import check_memory
 
 from ..datasets._modalities import media_columns
 from ..multioutput._per_genre import constant_genres_reported, warn_constant_genres_by_name
 from ..utils import is_missing, positive_proba
 from ..utils._progress import progress
+from ._fit_cache import FitCache, cached_fit, cached_fit_predict
+
+#: Whether the stacker's ``memory`` also keeps the refit base models (see _fit_cache),
+#: read in each task: benchmarks/fit_cache.py compares both (a warm fit on the real data
+#: reads them in 7 s instead of refitting them in 117-330 s, on a loaded machine).
+CACHE_REFITS = True
 
 logger = logging.getLogger(__name__)
 
@@ -77,17 +82,26 @@ def _call(func, args):
         return func(*args)
 
 
-def _fit_predict(estimator, X_train, Y_train, X_test, n_genres, name, files=None):
-    # ``files`` is not used: it is the identity of the media files behind the paths, part
-    # of the ``memory`` cache key so that replaced files are never served from the cache.
-    with _in_task():
-        fitted = clone(estimator).fit(X_train, Y_train)
-        return _proba(fitted, X_test, n_genres, name)
+def _fit_predict(estimator, X_train, Y_train, X_test, n_genres, name, cache, files=None):
+    """A fold: fit on its training movies, predict its test movies; through ``cache``
+    (``files``, the identity of the media files behind the paths, is part of its key, so
+    that replaced files are never served from the cache)."""
+    def fit_predict():
+        with _in_task():
+            fitted = clone(estimator).fit(X_train, Y_train)
+            return _proba(fitted, X_test, n_genres, name)
+
+    return cached_fit_predict(fit_predict, cache, estimator, X_train, Y_train, X_test,
+                              n_genres, files)
 
 
-def _fit(estimator, X, Y, files=None):
-    with _in_task():
-        return clone(estimator).fit(X, Y)
+def _fit(estimator, X, Y, cache, files=None):
+    """The refit on all the movies that have the modality; through ``cache``."""
+    def fit():
+        with _in_task():
+            return clone(estimator).fit(X, Y)
+
+    return cached_fit(fit, cache, estimator, X, Y, files, models=CACHE_REFITS)
 
 
 def _file_identity(X, columns):
@@ -176,7 +190,8 @@ def fit_out_of_fold(estimators, X, Y, present, splitter, *, memory, n_jobs, verb
         Per modality, the movies that have it.
     splitter : cross-validation splitter
     memory : str, path-like, joblib.Memory or None
-        Caches the fold fits and refits (their keys include the media files' identity).
+        Caches the fold predictions and refits as data (:class:`FitCache`; their keys
+        include the media files' identity).
     n_jobs, verbose : as the stacker's
     genre_names : list of str
         For the warning naming genres constant among some fit's training movies.
@@ -188,9 +203,7 @@ def fit_out_of_fold(estimators, X, Y, present, splitter, *, memory, n_jobs, verb
     oof : dict of str to ndarray of shape (n_movies, n_genres)
         Out-of-fold probabilities, NaN rows where a movie lacks the modality.
     """
-    cache = check_memory(os.fspath(memory) if isinstance(memory, os.PathLike) else memory)
-    fit_predict = cache.cache(_fit_predict)
-    fit_all = cache.cache(_fit)
+    cache = FitCache(memory)
     folds = list(splitter.split(np.zeros((len(Y), 1)), Y))
     k = Y.shape[1]
 
@@ -198,7 +211,7 @@ def fit_out_of_fold(estimators, X, Y, present, splitter, *, memory, n_jobs, verb
     for name, est, cols in estimators:
         rows = np.flatnonzero(present[name])
         data = _select(X.iloc[rows], cols)
-        files = _file_identity(X.iloc[rows], cols) if memory is not None else None
+        files = _file_identity(X.iloc[rows], cols) if cache.enabled else None
         trained[name] = [rows]
         for i, (train, test) in enumerate(folds):
             tr = np.flatnonzero(np.isin(rows, train))
@@ -209,10 +222,11 @@ def fit_out_of_fold(estimators, X, Y, present, splitter, *, memory, n_jobs, verb
                 raise ValueError(f"Fold {i} has fewer than 2 training movies with {name!r}.")
             trained[name].append(rows[tr])
             fold_files = None if files is None else [files[j] for j in (*tr, *te)]
-            tasks.append(delayed(_call)(fit_predict, (est, _take(data, tr), Y[rows[tr]],
-                                                      _take(data, te), k, name, fold_files)))
+            tasks.append(delayed(_call)(_fit_predict, (est, _take(data, tr), Y[rows[tr]],
+                                                       _take(data, te), k, name, cache,
+                                                       fold_files)))
             slots.append((name, rows[te]))
-        tasks.append(delayed(_call)(fit_all, (est, data, Y[rows], files)))
+        tasks.append(delayed(_call)(_fit, (est, data, Y[rows], cache, files)))
         slots.append((name, None))
 
     # one warning, by name: the per-genre models fitted below stay quiet (see _call)
