@@ -13,7 +13,7 @@ import pandas as pd
 from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone
 
-from ..datasets._modalities import media_columns
+from ..datasets._modalities import NON_FEATURE_COLUMNS, MODALITY_REGISTRY, media_columns
 from ..multioutput._per_genre import constant_genres_reported, warn_constant_genres_by_name
 from ..utils import is_missing, positive_proba
 from ..utils._progress import progress
@@ -133,12 +133,17 @@ def _stat(value):
     return (st.st_size, st.st_mtime_ns)
 
 
+def registered_columns():
+    """The columns of every registered modality."""
+    return [c for m in MODALITY_REGISTRY.values() for c in m.columns]
+
+
 class NoModalityWarning(UserWarning):
     """Movies given to predict have no modality at all (every column the model reads is
     empty): nothing is known of them but the genres of the training movies."""
 
 
-def _warn_no_modality(probas, X, columns):
+def _warn_no_modality(probas, X, columns, stacklevel):
     """One NoModalityWarning saying how many movies have no modality at all (``probas``:
     each base model's probabilities, NaN rows where a movie lacks its modality)."""
     if not probas or not len(X):
@@ -154,8 +159,72 @@ def _warn_no_modality(probas, X, columns):
             " Nothing is known of them: their probabilities are the model's answer for a "
             "movie with every modality missing, learnt from the training movies' genres.",
             NoModalityWarning,
-            stacklevel=4,  # the user's predict_proba / predict, above transform
+            stacklevel=stacklevel + 1,
         )
+
+
+class MissingModalityWarning(UserWarning):
+    """A modality is missing for every movie of a table: its column is absent (misnamed?)
+    or every cell of it is empty.
+
+    At predict time (``predict``, ``predict_proba``, ``transform``, ``explain``): a column
+    the model reads is absent from the table (with the close names it has), or the
+    model's strongest modality (``modality_scores_``) is empty for every movie. At fit
+    with the default base models: a registered modality whose columns are all empty,
+    which is left out.
+    """
+
+
+def modality_scores(oof, Y):
+    """Each base model's out-of-fold macro average precision, on the movies that have
+    its modality (genres constant among them left out; NaN when every genre is)."""
+    from sklearn.metrics import average_precision_score
+
+    scores = {}
+    for name, proba in oof.items():
+        have = ~np.isnan(proba[:, 0])
+        y, p = Y[have], proba[have]
+        genres = [j for j in range(Y.shape[1]) if 0 < y[:, j].sum() < len(y)]
+        scores[name] = (float(np.mean([average_precision_score(y[:, j], p[:, j])
+                                       for j in genres])) if genres else float("nan"))
+    return scores
+
+
+def warn_missing_modalities(stacker, probas, X, *, stacklevel):
+    """The predict-time warnings about modalities missing from ``X``: movies without
+    any modality (:class:`NoModalityWarning`); a column the model reads that ``X``
+    lacks, or the model's strongest modality empty for every movie
+    (:class:`MissingModalityWarning`, one for all). ``stacklevel``: of the user's call,
+    counted from this function."""
+    _warn_no_modality(probas, X, stacker.columns_, stacklevel + 1)
+    if not len(X):
+        return
+    notes, absent = [], set()
+    read = {c for cols in stacker.columns_ for c in ([cols] if isinstance(cols, str) else cols)}
+    others = [c for c in X.columns if c not in read and c not in registered_columns()
+              and str(c).lower() not in NON_FEATURE_COLUMNS]  # what a misnamed one may be
+    for name, cols in zip(stacker.modalities_, stacker.columns_):
+        cols = [cols] if isinstance(cols, str) else list(cols)
+        if not any(c in X.columns for c in cols):
+            absent.add(name)
+            shown = cols[0] if len(cols) == 1 else f"{cols[:4]}"
+            notes.append(
+                f"The table has no {shown!r} column{'s' if len(cols) > 1 else ''}, which "
+                f"the {name} modality reads: every movie is predicted without it."
+                + _did_you_mean(others, cols))
+    scores = {k: v for k, v in (getattr(stacker, "modality_scores_", None) or {}).items()
+              if np.isfinite(v) and k in probas}
+    if len(scores) > 1:
+        best = max(scores, key=scores.get)
+        if best not in absent and np.isnan(probas[best][:, 0]).all():
+            others = ", ".join(f"{k} {v:.2f}" for k, v in
+                               sorted(scores.items(), key=lambda kv: -kv[1]) if k != best)
+            notes.append(
+                f"The {best} modality, the model's strongest (out-of-fold macro average "
+                f"precision {scores[best]:.2f}; {others}), is empty for all {len(X)} "
+                "movie(s): their genres rest on the weaker modalities.")
+    if notes:
+        warnings.warn(" ".join(notes), MissingModalityWarning, stacklevel=stacklevel)
 
 
 class UnusedColumnsWarning(UserWarning):

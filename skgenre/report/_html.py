@@ -268,7 +268,10 @@ def write_report(
         The scored movies, in the rows' order; ``title``, ``plot`` and ``poster``
         (an image path) are shown for a few examples when present.
     threshold : float, default=0.75
-        Probability from which a genre is listed as confident (the study's 0.75).
+        The confidence threshold: the probability from which a genre is listed as
+        confident (the study's threshold metric,
+        :func:`~skgenre.metrics.confident_genres`). Not the model's decision threshold
+        (``MovieGenreStacker.thresholds_``, what ``predict`` uses).
     n_examples : int, default=6
         Number of example movies shown (movies with a poster file first).
     title : str, default="Movie genre report"
