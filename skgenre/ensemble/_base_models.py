@@ -145,9 +145,10 @@ class NoModalityWarning(UserWarning):
 
 def _warn_no_modality(probas, X, columns, stacklevel):
     """One NoModalityWarning saying how many movies have no modality at all (``probas``:
-    each base model's probabilities, NaN rows where a movie lacks its modality)."""
+    each base model's probabilities, NaN rows where a movie lacks its modality); whether
+    that is every movie."""
     if not probas or not len(X):
-        return
+        return False
     none = np.logical_and.reduce([np.isnan(p[:, 0]) for p in probas.values()])
     if none.any():
         read = [c for cols in columns for c in ([cols] if isinstance(cols, str) else cols)
@@ -159,8 +160,9 @@ def _warn_no_modality(probas, X, columns, stacklevel):
             " Nothing is known of them: their probabilities are the model's answer for a "
             "movie with every modality missing, learnt from the training movies' genres.",
             NoModalityWarning,
-            stacklevel=stacklevel + 1,
+            stacklevel=stacklevel,
         )
+    return bool(none.all())
 
 
 class MissingModalityWarning(UserWarning):
@@ -196,9 +198,8 @@ def warn_missing_modalities(stacker, probas, X, *, stacklevel):
     lacks, or the model's strongest modality empty for every movie
     (:class:`MissingModalityWarning`, one for all). ``stacklevel``: of the user's call,
     counted from this function."""
-    _warn_no_modality(probas, X, stacker.columns_, stacklevel + 1)
-    if not len(X):
-        return
+    if _warn_no_modality(probas, X, stacker.columns_, stacklevel + 1) or not len(X):
+        return  # nothing at all is known of any movie: said once
     notes, absent = [], set()
     read = {c for cols in stacker.columns_ for c in ([cols] if isinstance(cols, str) else cols)}
     others = [c for c in X.columns if c not in read and c not in registered_columns()

@@ -318,3 +318,12 @@ def test_fit_warns_of_a_modality_whose_columns_are_all_empty(table, monkeypatch)
                                                               .assign(plot=""), Y)
     assert stacker.modalities_ == ["metadata"]
     assert not [w for w in record if w.category is UnusedColumnsWarning]  # said once
+
+
+def test_no_modality_warning_points_at_the_users_call(fitted, table):
+    from skgenre.ensemble import NoModalityWarning
+
+    X, _ = table
+    with pytest.warns(NoModalityWarning) as record:
+        fitted.predict_proba(X.assign(plot="", cast=np.nan).iloc[:2])
+    assert [(w.category, w.filename) for w in record] == [(NoModalityWarning, __file__)]
