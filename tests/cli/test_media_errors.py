@@ -140,3 +140,23 @@ def test_on_error_missing_predicts_every_movie_and_names_each_file(media, capsys
         sorted(name for column, name in rows if column == "trailer")  # each named once
     assert len(trailers) == 10
     assert "decompression bomb DOS" not in captured.err  # Pillow's own note is not repeated
+
+
+def test_fit_takes_on_error_too(media, tmp_path, capsys):
+    """A web page saved as a poster among the training movies: the one-line error, then
+    --on-error missing, which fit's default poster model takes."""
+    manifest = media["folder"] / "catalogue" / "movies.csv"
+    frame = pd.read_csv(manifest)
+    first = frame["poster"].first_valid_index()
+    frame.loc[first, "poster"] = media["paths"]["page.jpg"]
+    frame.to_csv(media["folder"] / "catalogue" / "with_page.csv", index=False)
+    argv = ["fit", "--data", str(media["folder"] / "catalogue" / "with_page.csv"), "--out",
+            str(tmp_path / "m.skops"), "--modalities", "poster,metadata", "--set", "cv=2",
+            "-q"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "page.jpg' holds HTML or XML text" in err[0]
+    assert err[0].endswith("(use --on-error missing to treat unreadable posters as missing).")
+    assert main(argv + ["--on-error", "missing"]) == 0
+    assert "page.jpg" in capsys.readouterr().err  # the warning names it
+    assert (tmp_path / "m.skops").is_file()
