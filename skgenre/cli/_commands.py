@@ -497,6 +497,9 @@ def _cmd_info(args, say):
         ("created", bundle.get("created")),
         ("trained on", f"{bundle.get('trained_on')} ({n_train} movies)"),
         ("modalities", ", ".join(stacker.modalities_)),
+        ("out-of-fold macro AP", ", ".join(
+            f"{m} {v:.3f}" for m, v in sorted(getattr(stacker, "modality_scores_", {}).items(),
+                                              key=lambda kv: -kv[1])) or "not recorded"),
         ("columns read", ", ".join(read)),
         ("genres", ", ".join(genres)),
         *threshold_lines(stacker, genres),

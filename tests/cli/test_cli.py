@@ -504,6 +504,8 @@ def test_split_n_jobs_cache_dir_then_evaluate_predict_info(catalogue, fast, tmp_
     out = capsys.readouterr().out
     assert f"({n_train} movies)" in out
     assert "text, metadata" in out.split("modalities", 1)[1].splitlines()[0]
+    scores = out.split("out-of-fold macro AP", 1)[1].splitlines()[0].split(", ")
+    assert sorted(s.split()[0] for s in scores) == ["metadata", "text"]
     assert ", ".join(genres) in out.split("\ngenres", 1)[1].splitlines()[0]
     assert "columns read" in out and "cast" in out
     decision = out.split("decision thresholds", 1)[1].splitlines()[0]
