@@ -130,28 +130,25 @@ class FitCache:
             return None
 
     def put_model(self, key, model):
-        if not self.enabled:
+        if not self.enabled or str(self.folder) in _UNWRITABLE:
             return
         from .. import save_model
 
         path = self._path(key, ".skgenre")
         try:
-            self._mkdir(path)
-            save_model(model, path)
-        except TypeError as exc:  # a model that is not plain data: not cached
-            logger.info("Refit model not cached (%s).", exc)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            save_model(model, path)  # atomic, with the umask's permissions
         except OSError as exc:
             self._unwritable(exc)
+        except Exception as exc:  # a model save_model cannot write as data: not cached
+            logger.info("Refit model not cached (%s).", exc)
 
     # -- writing ------------------------------------------------------------------------
-    def _mkdir(self, path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-
     def _write(self, path, write):
         if str(self.folder) in _UNWRITABLE:
             return
         try:
-            self._mkdir(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, write)
         except OSError as exc:  # read-only, full disk, a file where a folder should be
             self._unwritable(exc)
