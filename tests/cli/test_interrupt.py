@@ -23,9 +23,9 @@ pytestmark = [
 
 
 def _fit_command(manifest, out, cache):
-    # The poster model's net trains 600 epochs per fit (no early stopping): seconds.
+    # The poster model's net trains 400 epochs per fit (no early stopping): seconds.
     return [sys.executable, "-m", "skgenre", "fit", "--data", str(manifest), "--out", str(out),
-            "--modalities", "poster", "--set", "cv=2", "--set", "poster__head__max_epochs=600",
+            "--modalities", "poster", "--set", "cv=2", "--set", "poster__head__max_epochs=400",
             "--set", "poster__head__patience=1000", "--random-state", "0"] + (
         ["--cache-dir", str(cache)] if cache else [])
 
