@@ -72,6 +72,7 @@ def files(catalogue, model_file, tmp_path_factory):
     spelled["split"] = ["Train", "train ", "TRAIN"] * (len(train) // 3) + ["train"] * (
         len(train) % 3)
     manifest("spelled.csv", spelled)
+    manifest("nogenres.csv", train.assign(genres=""))
     constant = train.copy()
     constant["genres"] = constant["genres"] + f"|{genres[0]}"
     manifest("constant.csv", constant)
@@ -135,6 +136,9 @@ FINDINGS = [
      r"Unknown encoding 'klingon' .*\(give the file's encoding with --encoding\)\.$"),
     ("misnamed genres column", ["fit", "--data", "{Genres}", "--out", "{tmp}/m.skops"], 2,
      r"\S+Genres.csv has no 'genres' column .*\(use --target-column Genres\)\.$"),
+    ("empty genres column", ["fit", "--data", "{nogenres}", "--out", "{tmp}/m.skops"], 2,
+     r"The 'genres' column of the manifest \S+nogenres.csv gives no genre for any of its \d+ "
+     r"movies: every cell is empty .*nothing to learn\.$"),
     ("no split column", ["fit", "--data", "{nosplit}", "--out", "{tmp}/m.skops",
                          "--split", "train"], 2,
      r"\S+nosplit.csv has no 'split' column .*\(leave out --split to use every movie\)\.$"),
