@@ -6,20 +6,24 @@ each ``_cmd_*`` here takes the parsed arguments and a progress printer, and rais
 """
 
 import ast
-import datetime
 import json
 import os
-import re
 import sys
 import time
-from pathlib import Path
 
-MODEL_FORMAT = "skgenre-model"
-MODEL_FORMAT_VERSION = 2
+from ._errors import CLIError, one_line
+from ._files import (
+    check_cache_dir,
+    check_not_inputs,
+    check_output,
+    load_model_file,
+    save_model_file,
+    write_output,
+)
+from ._predict import decision_thresholds, format_predictions, threshold_lines
 
-
-class CLIError(Exception):
-    """An input problem reported as one line on stderr with exit code 2."""
+#: The files ``evaluate --report`` writes in its folder (besides poster thumbnails).
+REPORT_FILES = ("index.html", "ap_per_genre.png", "pr_micro.png", "pr_per_genre.png")
 
 
 class _Progress:
@@ -36,26 +40,6 @@ class _Progress:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-# Python parameter names in library messages -> the CLI flags that set them.
-_FLAGS = (
-    (re.compile(r"on_missing_file=['\"]?(\w+)['\"]?"), r"--missing-files \1"),
-    (re.compile(r"\bon_missing_file\b"), "--missing-files"),
-    (re.compile(r"\bn_jobs=(\S+?)\b"), r"--n-jobs \1"),
-    (re.compile(r"\bmemory=\b"), "--cache-dir "),
-)
-
-
-def _one_line(exc):
-    """One line for a CLI error, Python parameter names replaced by their flags."""
-    text = str(exc).strip() or type(exc).__name__
-    if isinstance(exc, KeyError) and text.startswith("'"):
-        text = f"missing key {text}"
-    text = " ".join(text.split())
-    for pattern, flag in _FLAGS:
-        text = pattern.sub(flag, text)
-    return text
 
 
 def _parse_value(text):
@@ -77,23 +61,27 @@ def _parse_sets(items):
     return params
 
 
-def _load_manifest(path, *, with_genres=True, on_missing_file="raise", split=None,
-                   media_columns=None):
-    """``load_movies`` with its errors turned into one-line CLI errors."""
-    from ..datasets import load_movies
+def _load_manifest(args, *, with_genres=True, media_columns=None):
+    """``load_movies`` of ``--data`` with the command's flags.
 
+    Its :class:`~skgenre.utils.InputError` (an encoding, a target column, a split, a
+    missing file: each names the parameter that fixes it) goes up to ``main``, which
+    names the flag; any other failure to read the file is a one-line CLI error.
+    """
+    from ..datasets import load_movies
+    from ..utils import InputError
+
+    target = getattr(args, "target_column", "genres") if with_genres else None
     try:
         return load_movies(
-            path,
-            target_column="genres" if with_genres else None,
-            on_missing_file=on_missing_file,
-            split=_split_values(split),
-            media_columns=media_columns,
+            args.data, target_column=target, on_missing_file=args.missing_files,
+            split=_split_values(args.split), media_columns=media_columns,
+            encoding=args.encoding,
         )
-    except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
-        raise CLIError(f"cannot load the manifest {path}: {_one_line(exc)}") from exc
-    except Exception as exc:  # a parser error from pandas/pyarrow: still the manifest's fault
-        raise CLIError(f"cannot load the manifest {path}: {_one_line(exc)}") from exc
+    except InputError:
+        raise
+    except Exception as exc:  # a missing file, a pandas/pyarrow parser error...
+        raise CLIError(f"cannot load the manifest {args.data}: {one_line(exc)}") from exc
 
 
 def _align_genres(target, target_names, model_genres, source):
@@ -112,51 +100,6 @@ def _align_genres(target, target_names, model_genres, source):
     return Y
 
 
-def _save_model(path, stacker, genre_names, manifest, params):
-    """Save the stacker and what the CLI needs to use it with ``skgenre.save_model``."""
-    from .. import __version__
-    from ..io import save_model
-
-    metadata = {
-        "format": MODEL_FORMAT,
-        "format_version": MODEL_FORMAT_VERSION,
-        "skgenre_version": __version__,
-        "created": datetime.datetime.now().isoformat(timespec="seconds"),
-        "genre_names": list(genre_names),
-        "trained_on": str(manifest),
-        # --set values are Python literals: a tuple is stored as a list, others by repr
-        "params": json.loads(json.dumps(params, default=repr)),
-    }
-    path = Path(path)
-    if path.parent != Path(""):
-        path.parent.mkdir(parents=True, exist_ok=True)
-    return save_model(stacker, path, metadata=metadata)
-
-
-def _load_model(path, *, trusted=None, allow_pickle=False):
-    """The model file's metadata, with the fitted stacker under ``"stacker"``.
-
-    ``skgenre.load_model`` audits the file; a pickle (the format of skgenre 0.1) is
-    refused unless ``allow_pickle`` (``--allow-pickle``).
-    """
-    from ..io import UntrustedModelError, load_model
-
-    path = Path(path)
-    if not path.is_file():
-        raise CLIError(f"model file not found: {path} (train one with `skgenre fit`)")
-    try:
-        stacker, metadata = load_model(
-            path, trusted=trusted, allow_pickle=allow_pickle, return_metadata=True
-        )
-    except UntrustedModelError as exc:
-        raise CLIError(_one_line(exc)) from exc
-    except Exception as exc:  # a damaged or foreign file can raise nearly anything
-        raise CLIError(f"{path} is not a readable skgenre model file: {_one_line(exc)}") from exc
-    if metadata.get("format") != MODEL_FORMAT or "genre_names" not in metadata:
-        raise CLIError(f"{path} is not a skgenre model file (write one with `skgenre fit`)")
-    return {**metadata, "stacker": stacker}
-
-
 def _split_values(text):
     """``--split train,val`` as a list of split values (None when not given)."""
     if text is None:
@@ -165,20 +108,6 @@ def _split_values(text):
     if not values:
         raise CLIError(f"bad --split {text!r}: name split values, e.g. --split train,val")
     return values
-
-
-def _check_output(path, flag, *, folder=False):
-    """Fail fast, before any fitting, on an output path that cannot be written."""
-    path = Path(path)
-    if not folder and path.is_dir():
-        raise CLIError(f"{flag} {path} is a folder; give a file name, e.g. {path / 'model.skgenre'}")
-    if folder and path.exists() and not path.is_dir():
-        raise CLIError(f"{flag} {path} exists and is not a folder")
-    parent = path.parent if not (folder and path.is_dir()) else path
-    if not parent.is_dir():
-        raise CLIError(f"{flag} {path}: the folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise CLIError(f"{flag} {path}: the folder {parent} is not writable")
 
 
 def _media_columns(stacker):
@@ -200,10 +129,47 @@ def _parallel(args):
     try:  # entered here, so that a missing extra or scheduler is an error before the fit
         stack.enter_context(parallel_backend_for(scheduler, n_jobs=args.n_jobs))
     except ImportError as exc:
-        raise CLIError(f"--scheduler needs dask.distributed: {_one_line(exc)}") from exc
+        raise CLIError(f"--scheduler needs dask.distributed: {one_line(exc)}") from exc
+    except ValueError as exc:  # distributed's parsing of the address
+        raise CLIError(f"bad --scheduler {scheduler!r}: {one_line(exc)}; give the "
+                       "scheduler's address, e.g. tcp://scheduler:8786") from exc
     except (OSError, TimeoutError) as exc:
-        raise CLIError(f"cannot reach the Dask scheduler {scheduler}: {_one_line(exc)}") from exc
+        raise CLIError(f"cannot reach the Dask scheduler {scheduler}: {one_line(exc)}") from exc
     return stack
+
+
+def _estimators_in(obj, seen=None):
+    """Every estimator inside a (fitted) model: its parameters' and its fitted parts
+    (``steps``, ``estimators_``...), each once."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if hasattr(obj, "get_params") and not isinstance(obj, type):
+        yield obj
+        children = list(vars(obj).values())
+    elif isinstance(obj, (list, tuple)):
+        children = list(obj)
+    elif isinstance(obj, dict):
+        children = list(obj.values())
+    else:
+        return
+    for child in children:
+        if isinstance(child, (list, tuple, dict)) or hasattr(child, "get_params"):
+            yield from _estimators_in(child, seen)
+
+
+def _set_everywhere(models, name, value):
+    """Set the parameter ``name`` on every estimator inside ``models`` that takes it
+    (the media readers' ``on_error``, the embedders' ``memory``); Pipelines' own
+    parameters aside, as in :func:`skgenre.utils.route_params`. Returns how many."""
+    from sklearn.pipeline import Pipeline
+
+    found = [est for est in _estimators_in(models)
+             if not isinstance(est, Pipeline) and name in est.get_params(deep=False)]
+    for est in found:
+        est.set_params(**{name: value})
+    return len(found)
 
 
 def _oof_table(stacker, X, Y):
@@ -239,23 +205,25 @@ def _report_probas(stacker, X):
 
 
 def _write_report(out, stacker, X, Y, genre_names, *, threshold, facts, say):
-    from ..report import explanation_lines, write_report
+    from ..report import explanation_lines, modality_labels, modality_presence, write_report
 
     say(f"writing the report to {out}/")
     try:  # each card's per-modality explanation, where the final estimator gives one
-        explanations = explanation_lines(stacker.explain(X))
+        explanations = explanation_lines(
+            stacker.explain(X), present=modality_presence(stacker, X),
+            labels=modality_labels(stacker))
     except TypeError:
         explanations = None
+    facts = {**facts, "Decision thresholds": decision_thresholds(stacker, genre_names)[1]}
     try:
         index = write_report(
             out, Y_true=Y, probas=_report_probas(stacker, X), genre_names=genre_names,
             movies=X, threshold=threshold, facts=facts, explanations=explanations,
         )
     except ImportError as exc:
-        raise CLIError(_one_line(exc)) from exc
+        raise CLIError(one_line(exc)) from exc
     say(f"report: {index}")
     return index
-
 
 
 # --------------------------------------------------------------------------- commands
@@ -271,6 +239,8 @@ def _cmd_demo(args, say):
     from ..metrics import modality_report
     from ..model_selection import multilabel_train_test_split
 
+    check_output(args.out, "--out", folder=True)
+    check_cache_dir(args.cache_dir)
     t0 = time.perf_counter()
     say(
         f"making a synthetic catalogue of {args.n_movies} movies with plots, posters, "
@@ -318,14 +288,15 @@ def _cmd_demo(args, say):
     }
     _write_report(
         args.out, stacker, X_test.reset_index(drop=True), Y_test.to_numpy(), genres,
-        threshold=args.threshold, facts=facts, say=say,
+        threshold=args.confidence_threshold, facts=facts, say=say,
     )
     say(f"demo done in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
-def _set_nested(stacker, X, nested):
-    """Nested ``--set`` values (``text__head__max_epochs=5``, ``final_estimator__C=1``).
+def _set_nested(stacker, X, nested, on_error=None):
+    """Nested ``--set`` values (``text__head__max_epochs=5``, ``final_estimator__C=1``)
+    and ``--on-error`` (every media reader's ``on_error``).
 
     A default modality's parameters exist only once its model is built: the stacker
     builds its default estimators here exactly as its fit would
@@ -337,13 +308,22 @@ def _set_nested(stacker, X, nested):
 
     if stacker.final_estimator is None and any(k.startswith("final_estimator__") for k in nested):
         stacker.set_params(final_estimator=make_final_estimator())
-    if stacker.estimators is None and any(k.split("__", 1)[0] in MODALITY_REGISTRY
-                                          for k in nested):
+    if stacker.estimators is None and (on_error or any(
+            k.split("__", 1)[0] in MODALITY_REGISTRY for k in nested)):
         stacker.set_params(estimators=stacker.resolve_estimators(X), kinds=None)
     try:
         stacker.set_params(**nested)
     except (ValueError, TypeError, AttributeError) as exc:
-        raise CLIError(f"bad --set: {_one_line(exc)}") from exc
+        raise CLIError(f"bad --set: {one_line(exc)}") from exc
+    if on_error:
+        _set_everywhere(stacker.estimators, "on_error", on_error)
+
+
+def _fit_outputs_and_inputs(args):
+    """``fit``'s checks before any work: its output, its cache folder."""
+    check_not_inputs([("--out", args.out, None)], [("--data", args.data)])
+    check_output(args.out, "--out")
+    check_cache_dir(args.cache_dir)
 
 
 def _cmd_fit(args, say):
@@ -352,8 +332,8 @@ def _cmd_fit(args, say):
 
     from ..ensemble import MovieGenreStacker
 
+    _fit_outputs_and_inputs(args)
     params = _parse_sets(args.set)
-    _check_output(args.out, "--out")
     if args.kinds:
         params["kinds"] = dict(args.kinds)
     stacker = MovieGenreStacker(verbose=int(not args.quiet), random_state=args.random_state,
@@ -361,8 +341,8 @@ def _cmd_fit(args, say):
     try:  # the stacker's own parameters first: a typo fails before any loading
         stacker.set_params(**{k: v for k, v in params.items() if "__" not in k})
     except (ValueError, TypeError) as exc:
-        raise CLIError(f"bad --set: {_one_line(exc)}") from exc
-    movies = _load_manifest(args.data, on_missing_file=args.missing_files, split=args.split)
+        raise CLIError(f"bad --set: {one_line(exc)}") from exc
+    movies = _load_manifest(args)
     X, genres = movies.data, list(movies.target_names)
     Y = pd.DataFrame(np.asarray(movies.target), columns=genres)
     if len(X) == 0:
@@ -372,8 +352,8 @@ def _cmd_fit(args, say):
     if args.modalities:
         X = _keep_modalities(X, args.modalities)
     nested = {k: v for k, v in params.items() if "__" in k}
-    if nested:
-        _set_nested(stacker, X, nested)
+    if nested or args.on_error:
+        _set_nested(stacker, X, nested, on_error=args.on_error)
     say("fitting MovieGenreStacker" + (f" with {params}" if params else ""))
     t_fit = time.perf_counter()
     try:
@@ -383,13 +363,17 @@ def _cmd_fit(args, say):
         # The stacker validates its parameters in fit (scikit-learn's
         # InvalidParameterError): a bad --set value shows up here.
         if params and type(exc).__name__ == "InvalidParameterError":
-            raise CLIError(f"bad --set: {_one_line(exc)}") from exc
+            raise CLIError(f"bad --set: {one_line(exc)}") from exc
         raise
     say(f"fitted modalities {list(stacker.modalities_)} in {time.perf_counter() - t_fit:.1f} s")
+    table = _oof_table(stacker, X, Y.to_numpy())
     print(f"Out-of-fold average precision on the {len(X)} training movies (each modality "
           "on the movies that have it):")
-    print(_format_table(_oof_table(stacker, X, Y.to_numpy())), flush=True)
-    path = _save_model(args.out, stacker, genres, movies.manifest, params)
+    print(_format_table(table), flush=True)
+    # The model file records no cache folder: at predict time, its embedders write
+    # features only into a cache given then (predict --cache-dir).
+    _set_everywhere(stacker.estimators_, "memory", None)
+    path = save_model_file(args.out, stacker, genres, movies.manifest, params, say)
     say(f"model saved to {path}")
     return 0
 
@@ -405,21 +389,36 @@ def _keep_modalities(X, modalities):
     try:
         wanted = resolve_modalities(modalities)
     except ValueError as exc:
-        raise CLIError(f"bad --modalities {modalities!r}: {_one_line(exc)}") from exc
+        raise CLIError(f"bad --modalities {modalities!r}: {one_line(exc)}") from exc
     drop = [c for name, m in MODALITY_REGISTRY.items() if name not in wanted
             for c in m.columns if c in X]
     return X.drop(columns=drop)
 
 
+def _load_for_prediction(args, outputs):
+    """``evaluate``'s and ``predict``'s start: the checks before any work, the model
+    (with ``--on-error`` and ``--cache-dir`` set on its readers) and the manifest."""
+    check_not_inputs(outputs, [("--data", args.data), ("--model", args.model)])
+    for flag, path, files in outputs:
+        if path is not None:
+            check_output(path, flag, folder=files is not None)
+    check_cache_dir(args.cache_dir)
+    bundle = load_model_file(args.model, trusted=args.trust, allow_pickle=args.allow_pickle)
+    stacker = bundle["stacker"]
+    # Embedders write features only into a cache given now, never one recorded at fit.
+    _set_everywhere(stacker.estimators_, "memory", args.cache_dir)
+    if args.on_error:
+        _set_everywhere(stacker.estimators_, "on_error", args.on_error)
+    movies = _load_manifest(args, with_genres=args.command == "evaluate",
+                            media_columns=_media_columns(stacker))
+    return bundle, stacker, list(bundle["genre_names"]), movies
+
+
 def _cmd_evaluate(args, say):
     from ..metrics import modality_report
 
-    if args.report:
-        _check_output(args.report, "--report", folder=True)
-    bundle = _load_model(args.model, trusted=args.trust, allow_pickle=args.allow_pickle)
-    stacker, genres = bundle["stacker"], bundle["genre_names"]
-    movies = _load_manifest(args.data, on_missing_file=args.missing_files, split=args.split,
-                            media_columns=_media_columns(stacker))
+    bundle, stacker, genres, movies = _load_for_prediction(
+        args, [("--report", args.report, REPORT_FILES)])
     Y = _align_genres(movies.target, movies.target_names, genres, args.data)
     X = movies.data
     say(f"evaluating on {len(X)} movies from {movies.manifest}")
@@ -432,24 +431,34 @@ def _cmd_evaluate(args, say):
             "Model": f"{args.model} (trained on {bundle.get('trained_on')}, "
                      f"{bundle.get('created')})",
         }
-        _write_report(
-            args.report, stacker, X, Y, genres, threshold=args.threshold, facts=facts, say=say
-        )
+        _write_report(args.report, stacker, X, Y, genres,
+                      threshold=args.confidence_threshold, facts=facts, say=say)
     return 0
+
+
+def _explanations(stacker, X, thresholds, top):
+    """``predict --explain``'s lines, per movie: its listed genres, or the most likely
+    one when none reaches its threshold; and the fused probabilities they come from."""
+    from ..report import explanation_lines, modality_labels, modality_presence
+
+    try:
+        table = stacker.explain(X)
+    except TypeError as exc:
+        raise CLIError(f"--explain: {one_line(exc)}") from exc
+    k = len(stacker.genre_names_)
+    present, labels = modality_presence(stacker, X), modality_labels(stacker)
+    listed = explanation_lines(table, top=top or k, min_proba=thresholds, present=present,
+                               labels=labels)
+    best = explanation_lines(table, top=1, present=present, labels=labels)
+    lines = [mine or theirs for mine, theirs in zip(listed, best)]
+    return lines, table["proba"].to_numpy().reshape(len(X), k)
 
 
 def _cmd_predict(args, say):
     import numpy as np
-    import pandas as pd
 
-    from ..metrics import confident_genres
-
-    if args.output:
-        _check_output(args.output, "--output")
-    bundle = _load_model(args.model, trusted=args.trust, allow_pickle=args.allow_pickle)
-    stacker, genres = bundle["stacker"], list(bundle["genre_names"])
-    movies = _load_manifest(args.data, with_genres=False, on_missing_file=args.missing_files,
-                            split=args.split, media_columns=_media_columns(stacker))
+    _, stacker, genres, movies = _load_for_prediction(
+        args, [("--output", args.output, None)])
     X = movies.data
     if "genres" in X:  # labelled data: it must speak of the model's genres
         from ..datasets import parse_genres
@@ -457,31 +466,20 @@ def _cmd_predict(args, say):
         try:
             target, names = parse_genres(X["genres"])
         except (ValueError, TypeError) as exc:
-            raise CLIError(f"cannot read the genres of {args.data}: {_one_line(exc)}") from exc
+            raise CLIError(f"cannot read the genres of {args.data}: {one_line(exc)}") from exc
         _align_genres(target, names, genres, args.data)
     say(f"predicting {len(X)} movies from {movies.manifest}")
-    proba = np.asarray(stacker.predict_proba(X), dtype=float)
-    confident = confident_genres(proba, genres, threshold=args.threshold)
-
-    ids = [c for c in ("movieId", "imdbId", "title") if c in X]
-    if args.format == "csv":
-        out = X[ids].copy() if ids else pd.DataFrame(index=X.index)
-        for j, genre in enumerate(genres):
-            out[genre] = np.round(proba[:, j], 6)
-        out["confident_genres"] = ["|".join(c) for c in confident]
-        text = out.to_csv(index=False)
+    thresholds, statement = decision_thresholds(stacker, genres, args.threshold)
+    if args.explain:
+        explanations, proba = _explanations(stacker, X, thresholds, args.top)
     else:
-        records = []
-        for i in range(len(X)):
-            record = {c: _json_value(X[c].iloc[i]) for c in ids}
-            record["probabilities"] = {g: round(float(p), 6) for g, p in zip(genres, proba[i])}
-            record["confident_genres"] = confident[i]
-            records.append(record)
-        text = json.dumps(
-            {"threshold": args.threshold, "genres": genres, "movies": records}, indent=2
-        ) + "\n"
+        explanations, proba = None, np.asarray(stacker.predict_proba(X), dtype=float)
+    fmt = args.format or ("table" if args.output is None and sys.stdout.isatty() else
+                          "json" if str(args.output or "").endswith(".json") else "csv")
+    text = format_predictions(fmt, X, proba, genres, thresholds, statement, top=args.top,
+                              explanations=explanations)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_output(args.output, text, "--output")
         say(f"wrote {len(X)} predictions to {args.output}")
     else:
         sys.stdout.write(text)
@@ -489,22 +487,22 @@ def _cmd_predict(args, say):
 
 
 def _cmd_info(args, say):
-    import numpy as np
-
-    bundle = _load_model(args.model, trusted=args.trust, allow_pickle=args.allow_pickle)
-    stacker = bundle["stacker"]
+    bundle = load_model_file(args.model, trusted=args.trust, allow_pickle=args.allow_pickle)
+    stacker, genres = bundle["stacker"], list(bundle["genre_names"])
     read = [c for cols in stacker.columns_ for c in ([cols] if isinstance(cols, str) else cols)]
     n_train = len(next(iter(stacker.oof_proba_.values()))) if stacker.oof_proba_ else None
-    thresholds = np.round(np.asarray(stacker.thresholds_, dtype=float), 3).tolist()
     lines = [
         ("model file", str(args.model)),
         ("skgenre version", bundle.get("skgenre_version")),
         ("created", bundle.get("created")),
         ("trained on", f"{bundle.get('trained_on')} ({n_train} movies)"),
         ("modalities", ", ".join(stacker.modalities_)),
+        ("out-of-fold macro AP", ", ".join(
+            f"{m} {v:.3f}" for m, v in sorted(getattr(stacker, "modality_scores_", {}).items(),
+                                              key=lambda kv: -kv[1])) or "not recorded"),
         ("columns read", ", ".join(read)),
-        ("genres", ", ".join(bundle["genre_names"])),
-        ("thresholds", ", ".join(f"{g} {t}" for g, t in zip(bundle["genre_names"], thresholds))),
+        ("genres", ", ".join(genres)),
+        *threshold_lines(stacker, genres),
         ("final estimator", type(stacker.final_estimator_).__name__),
         ("parameters set", json.dumps(bundle.get("params") or {})),
     ]
@@ -514,15 +512,3 @@ def _cmd_info(args, say):
     for key, value in lines:
         print(f"{key:<{width}}  {value}")
     return 0
-
-
-def _json_value(value):
-    import numpy as np
-
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-

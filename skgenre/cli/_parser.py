@@ -40,10 +40,12 @@ def _fraction(value):
     return value
 
 
-def _positive_int(value):
-    value = int(value)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer; got {value}")
+def _n_jobs(value):
+    """An argparse type: joblib's ``n_jobs``, a positive integer or -1 (all cores)."""
+    value = _int_in(-1, None)(value)
+    if value == 0:
+        raise argparse.ArgumentTypeError("expected -1 (all cores) or a positive integer; "
+                                         "got 0")
     return value
 
 
@@ -98,23 +100,47 @@ def _add_command(sub, common, name, func, help, description):
     return parser
 
 
-def _add_rows(parser, verb, example):
-    """The arguments choosing the rows of a manifest: ``--missing-files``, ``--split``."""
+def _add_rows(parser, verb, example, *, genres=True):
+    """The arguments reading a manifest and its media: which rows (``--split``), its
+    encoding, its genres column, and what to do with missing or unreadable files."""
     parser.add_argument("--missing-files", choices=["raise", "mark_missing", "drop"],
                         default="raise", help=_missing_help())
+    parser.add_argument("--on-error", choices=["raise", "missing"], default=None,
+                        help="what to do with a poster or trailer file that cannot be read "
+                        "(empty, damaged, not an image or video...): raise (the model's "
+                        "setting, by default) or missing (treat that movie's poster or "
+                        "trailer as missing, with a warning naming the file)")
     parser.add_argument("--split", default=None, metavar="VALUES",
                         help=f"{verb} the movies whose split column is one of these, "
-                        f"comma-separated (e.g. {example}); default: every movie")
+                        f"comma-separated (e.g. {example}); matched ignoring case and "
+                        "spaces; default: every movie")
+    parser.add_argument("--encoding", default="utf-8",
+                        help="text encoding of a CSV manifest (default utf-8; e.g. latin-1, "
+                        "utf-16)")
+    if genres:
+        parser.add_argument("--target-column", default="genres", metavar="COLUMN",
+                            help="the manifest's column of |-joined genres (default genres)")
 
 
-def _add_model_and_data(parser, data, verb):
-    """The arguments ``evaluate`` and ``predict`` share: a model, a manifest, its rows."""
+def _add_model_and_data(parser, data, verb, *, genres=True):
+    """The arguments ``evaluate`` and ``predict`` share: a model, a manifest, its rows,
+    a feature cache."""
     parser.add_argument("--model", required=True, help="model file written by `skgenre fit`")
     parser.add_argument("--data", required=True, help=f"manifest of {data}")
-    parser.add_argument("--threshold", type=_check_threshold, default=0.75,
-                        help="confident-genre threshold (default 0.75)")
-    _add_rows(parser, verb, "test")
+    _add_rows(parser, verb, "test", genres=genres)
+    parser.add_argument("--cache-dir", default=None,
+                        help="folder where the posters', trailers' and plots' frozen "
+                        "features are cached (default: none; the model file records no "
+                        "cache folder of its fit)")
     _add_trust_flags(parser)
+
+
+def _add_confidence(parser):
+    parser.add_argument("--confidence-threshold", type=_check_threshold, default=0.75,
+                        help="the report's confidence threshold: a genre is 'confident' "
+                        "when its probability is at least this (the study's threshold "
+                        "metric; default 0.75). Not the model's decision threshold, which "
+                        "`skgenre predict` uses")
 
 
 def build_parser():
@@ -132,7 +158,8 @@ def build_parser():
         "-q", "--quiet", action="store_true", help="no progress output (tables still print)"
     )
     common.add_argument(
-        "-v", "--verbose", action="store_true", help="also show the library's log messages"
+        "-v", "--verbose", action="store_true",
+        help="also show the library's log messages, and the traceback of an unexpected error"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -157,8 +184,7 @@ def build_parser():
                       "home); a second run reuses it")
     demo.add_argument("--test-size", type=_fraction, default=0.3,
                       help="share of movies held out for scoring (default 0.3)")
-    demo.add_argument("--threshold", type=_check_threshold, default=0.75,
-                      help="probability from which a genre is confident (default 0.75)")
+    _add_confidence(demo)
     demo.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
 
     fit = _add_command(
@@ -184,12 +210,14 @@ def build_parser():
                      "skgenre[pretrained]; the stacker's kinds parameter)")
     fit.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     _add_rows(fit, "fit on", "train,val")
-    fit.add_argument("--n-jobs", type=_int_in(-1, None), default=None,
+    fit.add_argument("--n-jobs", type=_n_jobs, default=None,
                      help="folds and modalities fitted in parallel on this machine "
                      "(-1: all cores; default 1)")
     fit.add_argument("--cache-dir", default=None,
-                     help="folder caching the poster/trailer features and the fitted base "
-                     "models; a second fit reuses them (default: no cache)")
+                     help="folder caching the posters', trailers' and plots' features and "
+                     "the base models' fold predictions and refits, as data (never code); "
+                     "a second fit reuses them, and folders may be shared (default: no "
+                     "cache)")
     fit.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="fit on a Dask cluster, e.g. tcp://scheduler:8786 (needs "
                      "skgenre[dask]; the workers must reach the media files and --cache-dir "
@@ -202,15 +230,28 @@ def build_parser():
     )
     _add_model_and_data(evaluate, "labelled movies", "evaluate")
     evaluate.add_argument("--report", default=None, help="write an HTML report to this folder")
+    _add_confidence(evaluate)
 
     predict = _add_command(
-        sub, common, "predict", _cmd_predict, help="genre probabilities and confident genres",
-        description="Write each movie's genre probabilities and confident genres (those with a "
-        "probability at least --threshold) as CSV or JSON.",
+        sub, common, "predict", _cmd_predict, help="each movie's genres and probabilities",
+        description="Print each movie's genres: those whose probability is at or above the "
+        "model's decision threshold (0.5, or one per genre tuned at fit; `skgenre info` "
+        "shows them), most likely first, with their probabilities. A table for people, or "
+        "CSV/JSON with every genre's probability for programs.",
     )
-    _add_model_and_data(predict, "the movies (genres optional)", "predict")
-    predict.add_argument("--format", choices=["csv", "json"], default="csv",
-                         help="output format (default csv)")
+    _add_model_and_data(predict, "the movies (genres optional)", "predict", genres=False)
+    predict.add_argument("--threshold", type=_check_threshold, default=None,
+                         help="decision threshold for every genre instead of the model's")
+    predict.add_argument("--top", type=_int_in(1, None), default=None, metavar="K",
+                         help="list at most K genres a movie (default: every genre at or "
+                         "above the threshold)")
+    predict.add_argument("--explain", action="store_true",
+                         help="say why: each listed genre's contributions from the plot, "
+                         "poster, trailer and metadata, in logit points from the base")
+    predict.add_argument("--format", choices=["table", "csv", "json"], default=None,
+                         help="table (the default on a terminal), csv (the default into a "
+                         "pipe or an --output file) or json (the default for an --output "
+                         "ending in .json)")
     predict.add_argument("--output", default=None, help="output file (default: stdout)")
 
     info = _add_command(

@@ -377,6 +377,14 @@ def _read_table(manifest, dtype=None, encoding="utf-8"):
                 f"Unknown encoding {encoding!r} for the manifest {manifest}.", path=manifest,
                 parameter="encoding") from exc
         encoding = _bom_encoding(head, encoding)
+        if codecs.lookup(encoding).name == "utf-8" and head[:200].count(0) > len(head[:200]) // 4:
+            # UTF-16 without a byte-order mark: its ASCII text is valid UTF-8 with a NUL
+            # byte after each character, which would be read as columns named '\x00g\x00e...'
+            guess = _guess_encoding(head)
+            raise ManifestError(
+                f"The manifest {manifest} is not valid {encoding} text{guess[1]}.",
+                path=manifest, parameter="encoding", fix={"encoding": guess[0]},
+                advice=f"Pass the file's encoding, e.g. encoding={guess[0]!r}.")
         sep = "\t" if ".tsv" in os.path.basename(name) else ","
         try:
             frame = pd.read_csv(

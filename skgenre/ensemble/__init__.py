@@ -7,10 +7,16 @@ from ._final import (  # noqa: F401 (ConstantGenreWarning, PerGenreClassifier: o
     PerGenreClassifier,
     make_final_estimator,
 )
-from ._stacking import MovieGenreStacker, NoModalityWarning, UnusedColumnsWarning
+from ._stacking import (
+    MissingModalityWarning,
+    MovieGenreStacker,
+    NoModalityWarning,
+    UnusedColumnsWarning,
+)
 
 __all__ = [
     "LogitFusionClassifier",
+    "MissingModalityWarning",
     "MovieGenreStacker",
     "NoModalityWarning",
     "UnusedColumnsWarning",

@@ -12,12 +12,17 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone
-from sklearn.utils.validation import check_memory
 
-from ..datasets._modalities import media_columns
+from ..datasets._modalities import NON_FEATURE_COLUMNS, MODALITY_REGISTRY, media_columns
 from ..multioutput._per_genre import constant_genres_reported, warn_constant_genres_by_name
 from ..utils import is_missing, positive_proba
 from ..utils._progress import progress
+from ._fit_cache import FitCache, cached_fit, cached_fit_predict
+
+#: Whether the stacker's ``memory`` also keeps the refit base models (see _fit_cache),
+#: read in each task: benchmarks/fit_cache.py compares both (a warm fit on the real data
+#: reads them in 7 s instead of refitting them in 117-330 s, on a loaded machine).
+CACHE_REFITS = True
 
 logger = logging.getLogger(__name__)
 
@@ -77,17 +82,26 @@ def _call(func, args):
         return func(*args)
 
 
-def _fit_predict(estimator, X_train, Y_train, X_test, n_genres, name, files=None):
-    # ``files`` is not used: it is the identity of the media files behind the paths, part
-    # of the ``memory`` cache key so that replaced files are never served from the cache.
-    with _in_task():
-        fitted = clone(estimator).fit(X_train, Y_train)
-        return _proba(fitted, X_test, n_genres, name)
+def _fit_predict(estimator, X_train, Y_train, X_test, n_genres, name, cache, files=None):
+    """A fold: fit on its training movies, predict its test movies; through ``cache``
+    (``files``, the identity of the media files behind the paths, is part of its key, so
+    that replaced files are never served from the cache)."""
+    def fit_predict():
+        with _in_task():
+            fitted = clone(estimator).fit(X_train, Y_train)
+            return _proba(fitted, X_test, n_genres, name)
+
+    return cached_fit_predict(fit_predict, cache, estimator, X_train, Y_train, X_test,
+                              n_genres, files)
 
 
-def _fit(estimator, X, Y, files=None):
-    with _in_task():
-        return clone(estimator).fit(X, Y)
+def _fit(estimator, X, Y, cache, files=None):
+    """The refit on all the movies that have the modality; through ``cache``."""
+    def fit():
+        with _in_task():
+            return clone(estimator).fit(X, Y)
+
+    return cached_fit(fit, cache, estimator, X, Y, files, models=CACHE_REFITS)
 
 
 def _file_identity(X, columns):
@@ -119,16 +133,22 @@ def _stat(value):
     return (st.st_size, st.st_mtime_ns)
 
 
+def registered_columns():
+    """The columns of every registered modality."""
+    return [c for m in MODALITY_REGISTRY.values() for c in m.columns]
+
+
 class NoModalityWarning(UserWarning):
     """Movies given to predict have no modality at all (every column the model reads is
     empty): nothing is known of them but the genres of the training movies."""
 
 
-def _warn_no_modality(probas, X, columns):
+def _warn_no_modality(probas, X, columns, stacklevel):
     """One NoModalityWarning saying how many movies have no modality at all (``probas``:
-    each base model's probabilities, NaN rows where a movie lacks its modality)."""
+    each base model's probabilities, NaN rows where a movie lacks its modality); whether
+    that is every movie."""
     if not probas or not len(X):
-        return
+        return False
     none = np.logical_and.reduce([np.isnan(p[:, 0]) for p in probas.values()])
     if none.any():
         read = [c for cols in columns for c in ([cols] if isinstance(cols, str) else cols)
@@ -140,8 +160,72 @@ def _warn_no_modality(probas, X, columns):
             " Nothing is known of them: their probabilities are the model's answer for a "
             "movie with every modality missing, learnt from the training movies' genres.",
             NoModalityWarning,
-            stacklevel=4,  # the user's predict_proba / predict, above transform
+            stacklevel=stacklevel,
         )
+    return bool(none.all())
+
+
+class MissingModalityWarning(UserWarning):
+    """A modality is missing for every movie of a table: its column is absent (misnamed?)
+    or every cell of it is empty.
+
+    At predict time (``predict``, ``predict_proba``, ``transform``, ``explain``): a column
+    the model reads is absent from the table (with the close names it has), or the
+    model's strongest modality (``modality_scores_``) is empty for every movie. At fit
+    with the default base models: a registered modality whose columns are all empty,
+    which is left out.
+    """
+
+
+def modality_scores(oof, Y):
+    """Each base model's out-of-fold macro average precision, on the movies that have
+    its modality (genres constant among them left out; NaN when every genre is)."""
+    from sklearn.metrics import average_precision_score
+
+    scores = {}
+    for name, proba in oof.items():
+        have = ~np.isnan(proba[:, 0])
+        y, p = Y[have], proba[have]
+        genres = [j for j in range(Y.shape[1]) if 0 < y[:, j].sum() < len(y)]
+        scores[name] = (float(np.mean([average_precision_score(y[:, j], p[:, j])
+                                       for j in genres])) if genres else float("nan"))
+    return scores
+
+
+def warn_missing_modalities(stacker, probas, X, *, stacklevel):
+    """The predict-time warnings about modalities missing from ``X``: movies without
+    any modality (:class:`NoModalityWarning`); a column the model reads that ``X``
+    lacks, or the model's strongest modality empty for every movie
+    (:class:`MissingModalityWarning`, one for all). ``stacklevel``: of the user's call,
+    counted from this function."""
+    if _warn_no_modality(probas, X, stacker.columns_, stacklevel + 1) or not len(X):
+        return  # nothing at all is known of any movie: said once
+    notes, absent = [], set()
+    read = {c for cols in stacker.columns_ for c in ([cols] if isinstance(cols, str) else cols)}
+    others = [c for c in X.columns if c not in read and c not in registered_columns()
+              and str(c).lower() not in NON_FEATURE_COLUMNS]  # what a misnamed one may be
+    for name, cols in zip(stacker.modalities_, stacker.columns_):
+        cols = [cols] if isinstance(cols, str) else list(cols)
+        if not any(c in X.columns for c in cols):
+            absent.add(name)
+            shown = cols[0] if len(cols) == 1 else f"{cols[:4]}"
+            notes.append(
+                f"The table has no {shown!r} column{'s' if len(cols) > 1 else ''}, which "
+                f"the {name} modality reads: every movie is predicted without it."
+                + _did_you_mean(others, cols))
+    scores = {k: v for k, v in (getattr(stacker, "modality_scores_", None) or {}).items()
+              if np.isfinite(v) and k in probas}
+    if len(scores) > 1:
+        best = max(scores, key=scores.get)
+        if best not in absent and np.isnan(probas[best][:, 0]).all():
+            others = ", ".join(f"{k} {v:.2f}" for k, v in
+                               sorted(scores.items(), key=lambda kv: -kv[1]) if k != best)
+            notes.append(
+                f"The {best} modality, the model's strongest (out-of-fold macro average "
+                f"precision {scores[best]:.2f}; {others}), is empty for all {len(X)} "
+                "movie(s): their genres rest on the weaker modalities.")
+    if notes:
+        warnings.warn(" ".join(notes), MissingModalityWarning, stacklevel=stacklevel)
 
 
 class UnusedColumnsWarning(UserWarning):
@@ -176,7 +260,8 @@ def fit_out_of_fold(estimators, X, Y, present, splitter, *, memory, n_jobs, verb
         Per modality, the movies that have it.
     splitter : cross-validation splitter
     memory : str, path-like, joblib.Memory or None
-        Caches the fold fits and refits (their keys include the media files' identity).
+        Caches the fold predictions and refits as data (:class:`FitCache`; their keys
+        include the media files' identity).
     n_jobs, verbose : as the stacker's
     genre_names : list of str
         For the warning naming genres constant among some fit's training movies.
@@ -188,9 +273,7 @@ def fit_out_of_fold(estimators, X, Y, present, splitter, *, memory, n_jobs, verb
     oof : dict of str to ndarray of shape (n_movies, n_genres)
         Out-of-fold probabilities, NaN rows where a movie lacks the modality.
     """
-    cache = check_memory(os.fspath(memory) if isinstance(memory, os.PathLike) else memory)
-    fit_predict = cache.cache(_fit_predict)
-    fit_all = cache.cache(_fit)
+    cache = FitCache(memory)
     folds = list(splitter.split(np.zeros((len(Y), 1)), Y))
     k = Y.shape[1]
 
@@ -198,7 +281,7 @@ def fit_out_of_fold(estimators, X, Y, present, splitter, *, memory, n_jobs, verb
     for name, est, cols in estimators:
         rows = np.flatnonzero(present[name])
         data = _select(X.iloc[rows], cols)
-        files = _file_identity(X.iloc[rows], cols) if memory is not None else None
+        files = _file_identity(X.iloc[rows], cols) if cache.enabled else None
         trained[name] = [rows]
         for i, (train, test) in enumerate(folds):
             tr = np.flatnonzero(np.isin(rows, train))
@@ -209,10 +292,11 @@ def fit_out_of_fold(estimators, X, Y, present, splitter, *, memory, n_jobs, verb
                 raise ValueError(f"Fold {i} has fewer than 2 training movies with {name!r}.")
             trained[name].append(rows[tr])
             fold_files = None if files is None else [files[j] for j in (*tr, *te)]
-            tasks.append(delayed(_call)(fit_predict, (est, _take(data, tr), Y[rows[tr]],
-                                                      _take(data, te), k, name, fold_files)))
+            tasks.append(delayed(_call)(_fit_predict, (est, _take(data, tr), Y[rows[tr]],
+                                                       _take(data, te), k, name, cache,
+                                                       fold_files)))
             slots.append((name, rows[te]))
-        tasks.append(delayed(_call)(fit_all, (est, data, Y[rows], files)))
+        tasks.append(delayed(_call)(_fit, (est, data, Y[rows], cache, files)))
         slots.append((name, None))
 
     # one warning, by name: the per-genre models fitted below stay quiet (see _call)

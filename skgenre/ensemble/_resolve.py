@@ -7,8 +7,14 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
 
-from ..datasets._modalities import MODALITY_REGISTRY, NON_FEATURE_COLUMNS
-from ._base_models import UnusedColumnsWarning, _did_you_mean
+from ..datasets._modalities import MODALITY_REGISTRY, NON_FEATURE_COLUMNS, get_modality
+from ..utils import is_missing
+from ._base_models import (
+    MissingModalityWarning,
+    UnusedColumnsWarning,
+    _did_you_mean,
+    registered_columns,
+)
 from ._defaults import default_estimators
 
 __all__ = ["check_movie_table", "derive_seeds", "passthrough_columns", "resolve_estimators"]
@@ -16,10 +22,6 @@ __all__ = ["check_movie_table", "derive_seeds", "passthrough_columns", "resolve_
 
 def _columns_of(cols):
     return [cols] if isinstance(cols, str) else list(cols)
-
-
-def _registered_columns():
-    return [c for m in MODALITY_REGISTRY.values() for c in m.columns]
 
 
 def _columns_hint():
@@ -80,10 +82,11 @@ def resolve_estimators(stacker, X, model_seed, *, stacklevel):
         if not estimators:
             raise ValueError(
                 f"X has none of the modality columns ({_columns_hint()}); its columns "
-                f"are {list(X.columns)[:10]}.{_did_you_mean(X.columns, _registered_columns())}"
+                f"are {list(X.columns)[:10]}.{_did_you_mean(X.columns, registered_columns())}"
             )
         _warn_unused_columns(X, estimators, passthrough_columns(X, stacker.passthrough),
                              stacklevel=stacklevel + 1)
+        _warn_empty_modalities(X, estimators, stacker.kinds, stacklevel=stacklevel + 1)
         return estimators
     if stacker.kinds:
         raise ValueError(
@@ -113,14 +116,37 @@ def resolve_estimators(stacker, X, model_seed, *, stacklevel):
 def _warn_unused_columns(X, estimators, passthrough, *, stacklevel):
     """One warning naming the columns that no modality reads (e.g. ``Plot``)."""
     read = {c for _, _, cols in estimators for c in _columns_of(cols)} | set(passthrough)
-    unused = [c for c in X.columns
-              if c not in read and str(c).lower() not in NON_FEATURE_COLUMNS]
+    unused = [c for c in X.columns  # an empty modality column: _warn_empty_modalities
+              if c not in read and c not in registered_columns()
+              and str(c).lower() not in NON_FEATURE_COLUMNS]
     if unused:
         warnings.warn(
             f"No modality reads the column(s) {unused}; they are ignored."
-            f"{_did_you_mean(unused, _registered_columns())} Rename a column to the name "
+            f"{_did_you_mean(unused, registered_columns())} Rename a column to the name "
             "its modality reads (see skgenre.datasets.MODALITY_REGISTRY) or pass "
             "estimators=.",
             UnusedColumnsWarning,
             stacklevel=stacklevel + 1,
         )
+
+
+def _warn_empty_modalities(X, estimators, kinds, *, stacklevel):
+    """One warning naming the registered modalities whose columns ``X`` has but leaves
+    empty for every movie: they are left out of the fit (a modality named in ``kinds``
+    gets its own warning from :func:`~skgenre.ensemble.default_estimators`)."""
+    used = {name for name, _, _ in estimators}
+    named = {get_modality(k).name for k in (kinds or {})}
+    empty = [(name, m.columns_in(X)) for name, m in MODALITY_REGISTRY.items()
+             if name not in used and name not in named and m.columns_in(X)
+             and all(is_missing(X[c]).all() for c in m.columns_in(X))]
+    if empty:
+        what = "; ".join(f"the {name} modality's column(s) {cols}" for name, cols in empty)
+        warnings.warn(
+            f"Every cell is empty in {what}, for all {len(X)} movies: "
+            f"{'it is' if len(empty) == 1 else 'they are'} left out of the fit, and the "
+            "model will not use them at predict time either. Fill the column(s) in, or drop "
+            "them to silence this.",
+            MissingModalityWarning,
+            stacklevel=stacklevel + 1,
+        )
+

@@ -23,6 +23,7 @@ from ..utils import (
 from ..utils._cache import feature_memo
 from ..utils._sklearn_compat import BaseComposition, HasMethods, Interval, StrOptions, fit_context
 from ._base_models import (
+    MissingModalityWarning,
     NoModalityWarning,
     UnusedColumnsWarning,
     _in_task,
@@ -30,8 +31,9 @@ from ._base_models import (
     _proba,
     _select,
     _take,
-    _warn_no_modality,
     fit_out_of_fold,
+    modality_scores,
+    warn_missing_modalities,
 )
 from ._final import make_final_estimator
 from ._resolve import (
@@ -43,7 +45,8 @@ from ._resolve import (
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["MovieGenreStacker", "NoModalityWarning", "UnusedColumnsWarning"]
+__all__ = ["MissingModalityWarning", "MovieGenreStacker", "NoModalityWarning",
+           "UnusedColumnsWarning"]
 
 _MULTILABEL = "multilabel-indicator"
 
@@ -96,20 +99,25 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         Extra numeric columns of ``X`` appended to the final estimator's input
         (``True`` means every numeric column).
     threshold : float, default=0.5
-        Decision threshold of ``predict`` when ``tune_thresholds=False``.
+        Decision threshold of ``predict`` when ``tune_thresholds=False`` (not the
+        study's confidence threshold of :func:`~skgenre.metrics.confident_genres`).
     tune_thresholds : bool, default=False
-        Pick each genre's threshold maximising F1 on out-of-fold fused predictions.
+        Pick each genre's decision threshold maximising F1 on out-of-fold fused
+        predictions.
     n_jobs : int, default=None
         Folds and modalities are fitted in parallel with joblib (inside a
         :func:`joblib.parallel_config` block, on its backend: Dask runs them on a
         cluster, see :func:`skgenre.utils.parallel_backend_for`); inside each base
         model, joblib runs sequentially unless given its own ``n_jobs`` (then in threads).
     memory : str, path-like, joblib.Memory or None, default=None
-        Caches base models' out-of-fold predictions and refits (and, for default
-        estimators, the posters' and trailers' frozen features), so that a grid over
-        final-estimator parameters does not refit base models. Without it, frozen
-        features are still computed once per ``fit`` rather than once per fold: they
-        are kept in memory until ``fit`` returns.
+        A cache folder: base models' out-of-fold predictions (``.npy`` files) and refit
+        models (skgenre model files), and, for default estimators, the posters',
+        trailers' and plots' frozen features, so that a grid over final-estimator
+        parameters does not refit base models. It holds data, never code: nothing in
+        it is unpickled, so it may be shared (see :ref:`caching`); a joblib.Memory is
+        used for its location only. Without it, frozen features are still computed
+        once per ``fit`` rather than once per fold: they are kept in memory until
+        ``fit`` returns.
     random_state : int, RandomState instance or None, default=None
         Shuffles the folds and seeds the default estimators.
     verbose : int, default=0
@@ -138,6 +146,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
     oof_proba_ : dict of str to ndarray of shape (n_movies, n_genres)
         Out-of-fold probabilities of each base model (NaN rows where the movie lacks
         the modality), and ``"fusion"`` when ``tune_thresholds=True``.
+    modality_scores_ : dict of str to float
+        Each base model's out-of-fold macro average precision on the movies that have
+        its modality; ``predict`` warns when the strongest is missing for every movie.
     thresholds_ : ndarray of shape (n_genres,)
         The decision thresholds ``predict`` uses.
 
@@ -339,6 +350,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
                     n_jobs=self.n_jobs, verbose=self.verbose, genre_names=self.genre_names_,
                 )
         self.named_estimators_ = Bunch(**dict(zip(self.modalities_, self.estimators_)))
+        self.modality_scores_ = modality_scores(self.oof_proba_, Y)
 
         Z = self._stack(self.oof_proba_, X)
         final = self.final_estimator
@@ -403,7 +415,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         check_is_fitted(self)
         X = self._check_X(X, fitted=True)
         probas = self._predict_modalities(X)
-        _warn_no_modality(probas, X, self.columns_)
+        warn_missing_modalities(self, probas, X, stacklevel=3)
         if fusion:
             probas["fusion"] = self._fuse(self._stack(probas, X))
         return probas
@@ -418,7 +430,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         check_is_fitted(self)
         X = self._check_X(X, fitted=True)
         probas = self._predict_modalities(X)
-        _warn_no_modality(probas, X, self.columns_)
+        warn_missing_modalities(self, probas, X, stacklevel=4)  # above transform
         return self._stack(probas, X)
 
     def get_feature_names_out(self, input_features=None):
@@ -521,6 +533,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         NoModalityWarning
             When some movies have no modality at all (every column the model reads is
             empty): their probabilities are those of a movie with nothing known.
+        MissingModalityWarning
+            When ``X`` lacks a column the model reads (naming close ones, e.g. ``Plot``),
+            or the strongest modality (``modality_scores_``) is empty for every movie.
         """
         return self._format_proba(self._fuse(self.transform(X)))
 

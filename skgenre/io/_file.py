@@ -16,7 +16,7 @@ from ._tree import TreeReader, TreeWriter, resolve
 __all__ = ["FORMAT_VERSION", "UntrustedModelError", "load_model", "save_model"]
 
 FORMAT = "skgenre-model"
-#: 4: skgenre.io. 2 and 3 were skops files (skgenre up to commit 446c0d0), refused with
+#: 4: skgenre.io. 2 and 3 were skops files (skgenre 0.2 and earlier), refused with
 #: a message; 1 was a joblib pickle (``allow_pickle=True``).
 FORMAT_VERSION = 4
 
@@ -151,12 +151,13 @@ def load_model(path, *, trusted=None, allow_pickle=False, return_metadata=False)
     """
     path = Path(path)
     with open(path, "rb") as file:
-        magic = file.read(4)
-    if magic != b"PK\x03\x04" and magic:
+        magic = file.read(8)
+    if magic[:4] != b"PK\x03\x04":
+        _refuse_foreign(path, magic)
         if not allow_pickle:
             raise UntrustedModelError(
-                f"{path} is not a skgenre model file (a zip archive): it may be a pickle or "
-                "joblib file (skgenre 0.1's format), and loading a pickle runs any code its "
+                f"{path} is not a skgenre model file (a zip archive): it looks like a pickle "
+                "or joblib file (skgenre 0.1's format), and loading a pickle runs any code its "
                 "author put in it, so it is refused. If you wrote this file yourself, load it "
                 "once with allow_pickle=True (CLI: --allow-pickle) and save it again with "
                 "skgenre.save_model."
@@ -200,13 +201,39 @@ def load_model(path, *, trusted=None, allow_pickle=False, return_metadata=False)
     return (model, header.get("metadata") or {}) if return_metadata else model
 
 
+# First bytes of a pickle (protocol 2+) and of joblib's compressed files: skgenre 0.1's
+# model files, which allow_pickle=True loads.
+_PICKLE_MAGIC = (b"\x80", b"x\x01", b"x\x5e", b"x\x9c", b"x\xda", b"\x1f\x8b", b"BZh",
+                 b"\xfd7zXZ", b"]\x00\x00", b"\x04\x22\x4d\x18")
+
+
+def _refuse_foreign(path, head):
+    """A ``ValueError`` saying what ``path`` holds when it is neither a zip archive (a
+    model file) nor a pickle: empty, text, an image... (not the pickle advice)."""
+    from ..utils._on_error import describe_content
+
+    if not head:
+        raise ValueError(f"{path} is empty (0 bytes), not a model file; write one with "
+                         "skgenre.save_model or `skgenre fit`")
+    if head.startswith(_PICKLE_MAGIC):
+        return
+    what = "is in an unknown format"
+    for kind, expected in (("image", ", not an image"), ("video", ", not a video")):
+        found = describe_content(path, kind)  # None for a file of that kind: try the other
+        if found:
+            what = found.replace(expected, "")
+            break
+    raise ValueError(f"{path} is not a skgenre model file: it {what} (a model file is a zip "
+                     "archive written by skgenre.save_model or `skgenre fit`)")
+
+
 def _header(archive, path):
     names = archive.namelist()
     if "schema.json" in names:  # skops, before skgenre.io: only its version is read
         version = json.loads(archive.read("schema.json"))["content"]["format_version"]
         raise ValueError(
             f"{path} is a skgenre model file of format {json.loads(version['content'])} (a "
-            f"skops file, written by skgenre up to commit 446c0d0); this skgenre reads format "
+            f"skops file, written by skgenre 0.2 and earlier); this skgenre reads format "
             f"{FORMAT_VERSION}. Fit the model again (`skgenre fit`), or use it with the "
             "skgenre that wrote it.")
     packed = [i.filename for i in archive.infolist() if i.compress_type != zipfile.ZIP_STORED]

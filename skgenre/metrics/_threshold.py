@@ -11,13 +11,22 @@ __all__ = ["confident_genres"]
 def confident_genres(proba, genre_names, threshold=0.75):
     """Each movie's genres whose probability is at least ``threshold``, most likely first.
 
+    Two thresholds are named apart throughout skgenre. The *confidence threshold*
+    (0.75 by default here) is the study's threshold metric: the genres a model is
+    confident about, as the HTML report shows them. The *decision threshold* is the
+    model's own: ``MovieGenreStacker.thresholds_`` (its ``threshold``, 0.5, or one per
+    genre tuned for F1 with ``tune_thresholds=True``), with which ``predict`` and
+    ``skgenre predict`` list genres; pass ``threshold=stacker.thresholds_`` to get
+    those.
+
     Parameters
     ----------
     proba : array-like of shape (n_movies, n_genres)
         Positive-class probabilities, e.g. ``stacker.predict_proba(X)``.
     genre_names : sequence of str of length n_genres
     threshold : float or array-like of shape (n_genres,), default=0.75
-        The study reports genres above 0.75; per-genre thresholds are accepted.
+        The confidence threshold of the study (0.75); per-genre thresholds, such as
+        a stacker's decision thresholds ``thresholds_``, are accepted.
 
     Returns
     -------

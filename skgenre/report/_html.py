@@ -261,14 +261,18 @@ def write_report(
         Each model's probabilities, e.g. each modality's and the fusion's (the
         output of ``stacker.predict_modalities(X)`` plus ``{"fusion":
         stacker.predict_proba(X)}``). A row of NaN means the model did not see that
-        movie (missing modality); it is scored on the others.
+        movie (missing modality); it is scored on the others, and a model that saw
+        none of the movies is named under the facts rather than scored.
     genre_names : list of str, default=None
         Genre names; taken from ``Y_true``'s columns when a DataFrame.
     movies : DataFrame of shape (n_movies, n_columns), default=None
         The scored movies, in the rows' order; ``title``, ``plot`` and ``poster``
         (an image path) are shown for a few examples when present.
     threshold : float, default=0.75
-        Probability from which a genre is listed as confident (the study's 0.75).
+        The confidence threshold: the probability from which a genre is listed as
+        confident (the study's threshold metric,
+        :func:`~skgenre.metrics.confident_genres`). Not the model's decision threshold
+        (``MovieGenreStacker.thresholds_``, what ``predict`` uses).
     n_examples : int, default=6
         Number of example movies shown (movies with a poster file first).
     title : str, default="Movie genre report"
@@ -305,6 +309,10 @@ def write_report(
     """
     Y_true, genre_names = _target_and_names(Y_true, genre_names)
     scores = _scores_dict(probas, *Y_true.shape)
+    # A model that saw none of these movies (a modality every one of them lacks) has no
+    # curve or score: it is named among the facts instead of failing the figures.
+    unscored = [k for k, v in scores.items() if k != fusion and np.isnan(v).all()]
+    scores = {k: v for k, v in scores.items() if k not in unscored}
     if movies is not None and len(movies) != Y_true.shape[0]:
         raise ValueError(
             f"movies has {len(movies)} rows but Y_true has {Y_true.shape[0]} movies."
@@ -361,6 +369,9 @@ def write_report(
     facts.setdefault("Movies scored", f"{Y_true.shape[0]:,}")
     facts.setdefault("Genres", f"{len(genre_names)} ({', '.join(genre_names)})")
     facts.setdefault("Models", ", ".join(scores))
+    if unscored:
+        facts.setdefault("Not scored", f"{', '.join(unscored)}: no movie here has "
+                         f"{'this modality' if len(unscored) == 1 else 'these modalities'}")
     facts.setdefault("Written", datetime.datetime.now().strftime("%Y-%m-%d %H:%M"))
     page = template.render(
         title=title,

@@ -13,44 +13,10 @@ import pytest
 from skgenre import load_model, save_model
 from skgenre.cli import main
 from skgenre.cli._commands import _parse_value
-from skgenre.datasets import load_movies, make_movies
+from skgenre.datasets import load_movies
 
 # The CLI tests share a fitted model; run them on one worker.
 pytestmark = pytest.mark.xdist_group("cli")
-
-FAST = [
-    "--set", "cv=2", "--modalities", "text,metadata",
-    "--set", "metadata__head__estimator__C=0.5",  # nested: a default modality's model
-    "--set", "final_estimator__C=0.5",
-]
-
-
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory):
-    """A small synthetic catalogue, its manifest split into train and test files."""
-    folder = tmp_path_factory.mktemp("movies")
-    movies = make_movies(
-        90, n_genres=4, modalities=("plot", "metadata", "poster"), random_state=0,
-        path=folder / "catalogue",
-    )
-    frame = pd.read_csv(movies.manifest)
-    train = frame[frame["split"] != "test"]
-    test = frame[frame["split"] == "test"]
-    # Written beside movies.csv so the relative poster paths still resolve.
-    train.to_csv(folder / "catalogue" / "train.csv", index=False)
-    test.to_csv(folder / "catalogue" / "test.csv", index=False)
-    test.drop(columns=["genres"]).to_csv(folder / "catalogue" / "unlabelled.csv", index=False)
-    return folder / "catalogue", movies.target_names
-
-
-@pytest.fixture(scope="module")
-def model_file(catalogue, tmp_path_factory):
-    folder, _ = catalogue
-    out = tmp_path_factory.mktemp("model") / "model.skgenre"
-    status = main(["fit", "--data", str(folder / "train.csv"), "--out", str(out), "-q", *FAST])
-    assert status == 0
-    return out
-
 
 def test_fit_saves_stacker_with_genres_and_version(model_file, catalogue):
     import skgenre
@@ -106,14 +72,16 @@ def test_evaluate_on_fewer_genres_warns_in_one_line(model_file, catalogue, tmp_p
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
-def test_predict_writes_probabilities_and_confident_genres(
+def test_predict_writes_every_probability_and_the_genres_predict_gives(
     model_file, catalogue, tmp_path, fmt
 ):
+    """CSV and JSON, for programs: every genre's probability (6 decimals) and the genres
+    at or above the decision threshold, most likely first: those of stacker.predict."""
     folder, genres = catalogue
     out = tmp_path / f"pred.{fmt}"
     status = main([
         "predict", "--model", str(model_file), "--data", str(folder / "unlabelled.csv"),
-        "--format", fmt, "--threshold", "0.6", "--output", str(out), "-q",
+        "--format", fmt, "--output", str(out), "-q",
     ])
     assert status == 0
     n_test = len(pd.read_csv(folder / "unlabelled.csv"))
@@ -122,21 +90,21 @@ def test_predict_writes_probabilities_and_confident_genres(
         table = pd.read_csv(out, keep_default_na=False)
         assert list(table.columns[:3]) == ["movieId", "title", genres[0]]
         proba = table[list(genres)].to_numpy()
-        confident = [c.split("|") if c else [] for c in table["confident_genres"]]
+        listed = [c.split("|") if c else [] for c in table["genres"]]
     else:
         payload = json.loads(out.read_text())
-        assert payload["genres"] == list(genres) and payload["threshold"] == 0.6
+        assert payload["genres"] == list(genres)
+        assert payload["decision_thresholds"] == dict.fromkeys(genres, 0.5)
         movies = payload["movies"]
         proba = np.array([[m["probabilities"][g] for g in genres] for m in movies])
-        confident = [m["confident_genres"] for m in movies]
+        listed = [m["genres"] for m in movies]
     assert proba.shape == (n_test, len(genres))
-    from skgenre.datasets import load_movies
-
     X = load_movies(folder / "unlabelled.csv", target_column=None).data
     np.testing.assert_allclose(proba, stacker.predict_proba(X), atol=1e-6)
-    for row, genres_found in zip(proba, confident):
-        expected = [g for g, p in sorted(zip(genres, row), key=lambda t: -t[1]) if p >= 0.6]
-        assert genres_found == expected
+    predicted = stacker.predict(X)
+    for row, found, labels in zip(proba, listed, predicted):
+        assert sorted(found) == sorted(g for g, y in zip(genres, labels) if y)
+        assert found == sorted(found, key=lambda g: -row[list(genres).index(g)])
 
 
 def test_predict_to_stdout(model_file, catalogue, capsys):
@@ -144,8 +112,8 @@ def test_predict_to_stdout(model_file, catalogue, capsys):
     assert main([
         "predict", "--model", str(model_file), "--data", str(folder / "test.csv"), "-q"
     ]) == 0
-    header = capsys.readouterr().out.splitlines()[0]
-    assert header.endswith(",".join(genres) + ",confident_genres")
+    header = capsys.readouterr().out.splitlines()[0]  # not a terminal: CSV
+    assert header.endswith(",".join(genres) + ",genres")
 
 
 def _run_error(argv, capsys):
@@ -187,9 +155,9 @@ def test_input_errors_are_one_line(model_file, catalogue, tmp_path, capsys):
         (["evaluate", "--model", str(pickled), "--data", train, "--allow-pickle"],
          "is not a skgenre model file"),
         (["predict", "--model", str(pickled), "--data", train],
-         "is not a skgenre model file (a zip archive): it may be a pickle"),
+         "is not a skgenre model file (a zip archive): it looks like a pickle"),
         (["predict", "--model", str(garbage), "--data", train],
-         "is not a readable skgenre model file"),
+         "is not a skgenre model file: it is empty, truncated or damaged"),
         (["evaluate", "--model", model, "--data", str(other_genres)],
          "the model was trained with other genres"),
         (["predict", "--model", model, "--data", str(other_genres)],
@@ -303,8 +271,9 @@ def test_demo_end_to_end(tmp_path, capsys):
     page = (out / "index.html").read_text()
     assert page.count('class="movie"') == 6
     # Each card explains its most probable genres by modality (MovieGenreStacker.explain).
-    assert page.count("Why:") == 6
-    assert re.search(r"\w+ [01]\.\d\d: (text|poster|trailer|metadata) [+-]\d", page)
+    assert page.count("<b>Why</b>") == 6
+    assert re.search(r"\w+ [01]\.\d\d: (plot|poster|trailer|metadata) [+-]\d.* \(logit points "
+                     r"from the base [01]\.\d\d", page)
     assert len(list((out / "posters").glob("*.jpg"))) == 6
     assert any((tmp_path / "cache").iterdir())  # features were cached there
 
@@ -458,7 +427,7 @@ def test_bad_outputs_and_arguments_fail_before_any_work(catalogue, model_file, t
         (["predict", "--model", model, "--data", train, "--output",
           str(tmp_path / "nope" / "p.csv")], "--output", "does not exist"),
         (["fit", "--data", train, "--out", str(tmp_path / "m"), "--split", "tset"],
-         "cannot load the manifest", "has split ['tset']; its split values are"),
+         "has split ['tset']; its split values are", "(check --split)"),
         (["predict", "--model", model, "--data", str(folder / "movies.csv"), "--split", ","],
          "bad --split", "name split values"),
     ]
@@ -510,13 +479,13 @@ def test_model_without_posters_predicts_when_poster_files_are_missing(catalogue,
     assert len(pd.read_csv(out)) == len(frame)
 
 
-def test_split_n_jobs_cache_dir_then_evaluate_predict_info(catalogue, tmp_path, capsys):
+def test_split_n_jobs_cache_dir_then_evaluate_predict_info(catalogue, fast, tmp_path, capsys):
     """The manifest's own split, as a new user types it: fit on train,val; score on test."""
     folder, genres = catalogue
     manifest, model = str(folder / "movies.csv"), str(tmp_path / "m.joblib")
     cache = tmp_path / "cache"
     assert main(["fit", "--data", manifest, "--split", "train,val", "--out", model, "-q",
-                 "--n-jobs", "2", "--cache-dir", str(cache), *FAST]) == 0
+                 "--n-jobs", "2", "--cache-dir", str(cache), *fast]) == 0
     out = capsys.readouterr().out
     assert "Out-of-fold average precision on the" in out
     rows = [line.split()[0] for line in out.splitlines()[2:] if line.strip()]
@@ -539,5 +508,10 @@ def test_split_n_jobs_cache_dir_then_evaluate_predict_info(catalogue, tmp_path, 
     out = capsys.readouterr().out
     assert f"({n_train} movies)" in out
     assert "text, metadata" in out.split("modalities", 1)[1].splitlines()[0]
+    scores = out.split("out-of-fold macro AP", 1)[1].splitlines()[0].split(", ")
+    assert sorted(s.split()[0] for s in scores) == ["metadata", "text"]
     assert ", ".join(genres) in out.split("\ngenres", 1)[1].splitlines()[0]
-    assert "columns read" in out and "cast" in out and "thresholds" in out
+    assert "columns read" in out and "cast" in out
+    decision = out.split("decision thresholds", 1)[1].splitlines()[0]
+    assert "0.50 for every genre" in decision and "skgenre predict" in decision
+    assert "0.75" in out.split("confidence threshold", 1)[1].splitlines()[0]

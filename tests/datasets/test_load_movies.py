@@ -283,8 +283,12 @@ SEMICOLONS = b"plot;genres\na ghost;Horror\na kiss;Romance\n"
         ("movies.csv", LATIN1, {"encoding": "utf-9"}, ValueError,
          "Unknown encoding 'utf-9' .*movies.csv"),
         ("movies.csv", "plot,genres\nun été,Drama\n".encode("utf-16-le"), {}, ValueError,
-         r"not valid utf-8 at line \d: .* \(it looks like UTF-16-LE: every other byte is "
+         r"not valid utf-8 text \(it looks like UTF-16-LE: every other byte is "
          r"zero\)\. Pass the file's encoding, e.g. encoding='utf-16-le'"),
+        # ASCII text in UTF-16 decodes as UTF-8 with NUL bytes: read, it named the genres
+        # column '\x00g\x00e\x00n...' and the error suggested that name
+        ("movies.csv", "plot,genres\na ghost,Horror\n".encode("utf-16-le"), {}, ValueError,
+         r"movies.csv is not valid utf-8 text \(it looks like UTF-16-LE.*encoding='utf-16-le'"),
         ("movies.csv", SEMICOLONS, {}, ValueError,
          "movies.csv looks delimited by ';', not ',': line 1"),
         ("movies.csv", SEMICOLONS, {"target_column": None}, ValueError, "delimited by ';'"),

@@ -306,22 +306,46 @@ class CountingText(BaseEstimator, ClassifierMixin):
 
 
 @pytest.mark.parametrize("as_path", [False, True])
-def test_memory_caches_base_models_across_final_estimator_grid(table, tmp_path, as_path):
+def test_memory_caches_base_models_across_final_estimator_grid(table, tmp_path, as_path,
+                                                               monkeypatch):
+    """A grid over the final estimator refits no base model: the folds' predictions come
+    from the cache, and the refit models too (read by load_model)."""
+    X, Y = table
+    fits = []
+    fit = PerGenreClassifier.fit
+    monkeypatch.setattr(PerGenreClassifier, "fit",
+                        lambda self, X, Y: fits.append(1) or fit(self, X, Y))
+    cache = tmp_path / "cache"
+    stacker = MovieGenreStacker([("text", text_model(), "plot")], make_final_estimator(),
+                                cv=3, memory=cache if as_path else str(cache), random_state=0)
+    proba = stacker.fit(X, Y).predict_proba(X)
+    assert len(fits) == 4  # 3 folds + refit
+    default_C = stacker.get_params()["final_estimator__C"]
+    for C in (0.1, 100.0):
+        stacker.set_params(final_estimator__C=C).fit(X, Y)
+    assert len(fits) == 4  # no base model fitted again
+    np.testing.assert_allclose(stacker.set_params(final_estimator__C=default_C).fit(X, Y)
+                               .predict_proba(X), proba)  # the cached models are the same
+    MovieGenreStacker([("text", text_model(), "plot")], cv=3, random_state=0).fit(X, Y)
+    assert len(fits) == 8  # no memory: fits again
+
+
+def test_memory_refits_a_model_of_ones_own_types_but_caches_its_folds(table, tmp_path):
+    """A model holding a class load_model does not trust is refit at each fit (its
+    cache entry is never read, nor written again); its folds' predictions are cached."""
     X, Y = table
     counter = tmp_path / "fits.txt"
-    cache = tmp_path / "cache"
-    stacker = MovieGenreStacker([("text", CountingText(str(counter)), "plot")],
-                                make_final_estimator(), cv=3,
-                                memory=cache if as_path else str(cache), random_state=0)
+    stacker = MovieGenreStacker([("text", CountingText(str(counter)), "plot")], cv=3,
+                                memory=tmp_path / "cache", random_state=0)
     stacker.fit(X, Y)
-    first = counter.read_text().count("fit")
-    assert first == 4  # 3 folds + refit
+    assert counter.read_text().count("fit") == 4  # 3 folds + refit
+    entry = next((tmp_path / "cache").rglob("*.skgenre"))
+    written = entry.stat().st_mtime_ns
     for C in (0.1, 10.0):
-        stacker.set_params(final_estimator__C=C).fit(X, Y)
-    assert counter.read_text().count("fit") == first  # no base model refit
-    MovieGenreStacker([("text", CountingText(str(counter)), "plot")], cv=3,
-                      random_state=0).fit(X, Y)  # no memory: fits again
-    assert counter.read_text().count("fit") == 2 * first
+        stacker.set_params(final_estimator=make_final_estimator(), final_estimator__C=C)
+        stacker.fit(X, Y)
+    assert counter.read_text().count("fit") == 6  # the refit only
+    assert entry.stat().st_mtime_ns == written
 
 
 def test_ctrl_c_during_a_net_propagates_and_caches_nothing_cut_short(table, tmp_path,

@@ -165,13 +165,15 @@ def _huge_array(members):
 
 DAMAGED = "not a skgenre model file: it is empty, truncated or damaged"
 FILES = [  # (how the file is made from a saved model, error, match)
-    (lambda p: p.write_bytes(b""), ValueError, DAMAGED),
+    (lambda p: p.write_bytes(b""), ValueError, r"is empty \(0 bytes\), not a model file"),
     (lambda p: p.write_bytes(p.read_bytes()[:len(p.read_bytes()) // 2]), ValueError, DAMAGED),
     (lambda p: p.write_bytes(b"PK\x03\x04 not a zip"), ValueError, DAMAGED),
-    (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n a poster renamed"), UntrustedModelError,
-     r"not a skgenre model file \(a zip archive\): it may be a pickle"),
-    (lambda p: p.write_text("title,plot\nAlien,A ship\n"), UntrustedModelError,
-     "not a skgenre model file"),
+    (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n a poster renamed"), ValueError,
+     r"not a skgenre model file: it is a PNG image \(a model file is a zip archive"),
+    (lambda p: p.write_text("title,plot\nAlien,A ship\n"), ValueError,
+     "not a skgenre model file: it holds text"),
+    (lambda p: p.write_bytes(b"\x80\x04 a pickle"), UntrustedModelError,
+     r"not a skgenre model file \(a zip archive\): it looks like a pickle"),
     (lambda p: zipfile.ZipFile(p, "w").writestr("other.txt", "hi"), ValueError,
      "a zip archive without model.json"),
     (_skops_file, ValueError, r"format 3 \(a skops file.*Fit the model again"),

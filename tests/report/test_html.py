@@ -207,3 +207,14 @@ def test_report_templates_are_package_data():
     assert "templates/report.html.j2" in files
     unmatched = [f for f in files if not any(fnmatch.fnmatch(f, pat) for pat in patterns)]
     assert not unmatched
+
+
+def test_report_names_a_model_that_saw_none_of_the_movies(tmp_path, scored):
+    """Every movie lacking a modality (all-NaN probabilities) failed the figures with
+    "Model 'poster' scored no movie having a positive label"; it is named instead."""
+    Y, probas, movies = scored
+    probas = {**probas, "poster": np.full(Y.shape, np.nan)}
+    page = write_report(tmp_path, Y_true=Y, probas=probas, genre_names=GENRES,
+                        movies=movies).read_text()
+    assert "poster: no movie here has this modality" in page
+    assert "<tr><td>poster</td>" not in page and "<tr><td>text</td>" in page

@@ -1,0 +1,202 @@
+"""The files the ``skgenre`` commands write and read: output checks made before any
+work, outputs written whole or not at all, and model files loaded and saved with the
+checks the command needs (a file that is no model, a genre list that was edited).
+"""
+
+import datetime
+import json
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+from ._errors import CLIError, one_line
+
+MODEL_FORMAT = "skgenre-model"
+MODEL_FORMAT_VERSION = 2
+
+# --------------------------------------------------------------------------- outputs
+
+
+def _probe(folder):
+    """Create and remove a file in ``folder``: what writing there will meet (a read-only
+    mount, a full disk, permissions), which ``os.access`` does not always tell."""
+    probe = Path(folder) / f".skgenre-probe-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    try:
+        probe.write_bytes(b"")
+    finally:
+        probe.unlink(missing_ok=True)
+
+
+def check_output(path, flag, *, folder=False):
+    """Fail fast, before any work, on an output path that cannot be written."""
+    path = Path(path)
+    if not folder and path.exists() and not path.is_file() and not path.is_dir():
+        return  # /dev/stdout, a named pipe: written as it is
+    if not folder and path.is_dir():
+        raise CLIError(f"{flag} {path} is a folder; give a file name, e.g. {path / 'model.skgenre'}")
+    if folder and path.exists() and not path.is_dir():
+        raise CLIError(f"{flag} {path} exists and is not a folder")
+    parent = path if folder and path.is_dir() else path.parent
+    if not parent.is_dir():
+        raise CLIError(f"{flag} {path}: the folder {parent} does not exist")
+    try:
+        _probe(parent)
+    except OSError as exc:
+        raise CLIError(f"{flag} {path}: cannot write in the folder {parent} "
+                       f"({exc.strerror or one_line(exc)})") from exc
+
+
+def check_cache_dir(path, flag="--cache-dir"):
+    """A cache folder that exists (or can be made) and can be written, or a CLIError."""
+    if path is None:
+        return
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise CLIError(f"{flag} {path} is a file, not a folder; give a folder for the cache")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        _probe(path)
+    except OSError as exc:
+        raise CLIError(f"{flag} {path} cannot be written ({exc.strerror or one_line(exc)}); "
+                       f"give a writable folder, or leave out {flag}") from exc
+
+
+def _manifest_file(data):
+    """The file ``--data`` names (a folder's movies.csv or .parquet), or None."""
+    from ..datasets._load import _find_manifest
+
+    try:
+        return _find_manifest(data)
+    except OSError:
+        return None
+
+
+def _same_file(a, b):
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one does not exist yet: the same path is still the same file
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_not_inputs(outputs, inputs):
+    """Refuse an output that is (or, for a folder, holds) one of the input files.
+
+    Parameters
+    ----------
+    outputs : list of (flag, path, files)
+        ``files``: the names written inside a folder output, or None for a file output.
+    inputs : list of (flag, path)
+        ``--data`` (a folder stands for its manifest) and ``--model``.
+    """
+    files = []
+    for flag, path in inputs:
+        if path is None:
+            continue
+        found = _manifest_file(path) if flag == "--data" else path
+        if found is not None and os.path.exists(found):
+            files.append((flag, found))
+    for out_flag, out, names in outputs:
+        if out is None:
+            continue
+        written = [Path(out)] if names is None else [Path(out) / n for n in names]
+        for target in written:
+            for in_flag, source in files:
+                if _same_file(target, source):
+                    what = "is" if names is None else f"would write {target}, which is"
+                    raise CLIError(
+                        f"{out_flag} {out} {what} the input file {source} ({in_flag}): "
+                        f"it would be overwritten; give {out_flag} another path")
+
+
+def write_output(path, text, flag):
+    """Write ``text`` to ``path`` whole or not at all (no empty file on a full disk)."""
+    from ..utils._files import atomic_write
+
+    path = Path(path)
+    try:
+        if path.exists() and not path.is_file():  # /dev/stdout, a named pipe
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            atomic_write(path, lambda handle: handle.write(text), mode="w")
+    except OSError as exc:
+        raise CLIError(f"cannot write {flag} {path} ({exc.strerror or one_line(exc)}); "
+                       "nothing was written there") from exc
+
+
+# --------------------------------------------------------------------------- model files
+
+
+def save_model_file(path, stacker, genre_names, manifest, params, say):
+    """Save the fitted stacker with the command's metadata; never lose it.
+
+    When ``path`` cannot be written after the fit (a disk that filled up, a folder
+    removed meanwhile), the model goes to a file in the system's temporary folder and
+    the error says where, so that hours of fitting are not lost.
+    """
+    from .. import __version__
+    from ..io import save_model
+
+    metadata = {
+        "format": MODEL_FORMAT,
+        "format_version": MODEL_FORMAT_VERSION,
+        "skgenre_version": __version__,
+        "created": datetime.datetime.now().isoformat(timespec="seconds"),
+        "genre_names": list(genre_names),
+        "trained_on": str(manifest),
+        # --set values are Python literals: a tuple is stored as a list, others by repr
+        "params": json.loads(json.dumps(params, default=repr)),
+    }
+    path = Path(path)
+    try:
+        return save_model(stacker, path, metadata=metadata)
+    except OSError as exc:
+        reason = exc.strerror or one_line(exc)
+        rescue = Path(tempfile.gettempdir()) / (
+            f"skgenre-model-{datetime.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}{path.suffix}")
+        try:
+            save_model(stacker, rescue, metadata=metadata)
+        except OSError as again:
+            raise CLIError(
+                f"cannot write --out {path} ({reason}), nor a copy in {rescue.parent} "
+                f"({again.strerror or one_line(again)}): the fitted model is lost; free "
+                "some space and fit again") from exc
+        say(f"the model could not be written to {path}; it was saved to {rescue}")
+        raise CLIError(
+            f"cannot write --out {path} ({reason}); the fitted model was saved to {rescue} "
+            f"instead: move it there once there is room (mv {rescue} {path})") from exc
+
+
+def load_model_file(path, *, trusted=None, allow_pickle=False):
+    """The model file's metadata, with the fitted stacker under ``"stacker"``.
+
+    ``skgenre.load_model`` audits the file; a pickle (the format of skgenre 0.1) is
+    refused unless ``allow_pickle`` (``--allow-pickle``). The genre list stored beside
+    the model must be the fitted model's own: an edited list would label its columns
+    wrongly.
+    """
+    from ..io import UntrustedModelError, load_model
+
+    path = Path(path)
+    if not path.is_file():
+        what = "is a folder, not a model file" if path.is_dir() else "not found"
+        raise CLIError(f"model file {what}: {path} (train one with `skgenre fit`)")
+    try:
+        stacker, metadata = load_model(
+            path, trusted=trusted, allow_pickle=allow_pickle, return_metadata=True
+        )
+    except (UntrustedModelError, ValueError) as exc:  # they name the file and the problem
+        raise CLIError(one_line(exc)) from exc
+    except Exception as exc:  # a damaged or foreign file can raise nearly anything
+        raise CLIError(f"{path} is not a readable skgenre model file: {one_line(exc)}") from exc
+    if metadata.get("format") != MODEL_FORMAT or "genre_names" not in metadata:
+        raise CLIError(f"{path} is not a skgenre model file (write one with `skgenre fit`)")
+    stored, fitted = list(metadata["genre_names"]), list(getattr(stacker, "genre_names_", []))
+    if stored != fitted:
+        raise CLIError(
+            f"{path} is inconsistent: its genre list {stored} is not the fitted model's "
+            f"{fitted} (was the file edited?); its predictions would be labelled wrongly: "
+            "fit the model again")
+    return {**metadata, "stacker": stacker}
+
