@@ -505,3 +505,24 @@ def test_split_n_jobs_cache_dir_then_evaluate_predict_info(catalogue, tmp_path, 
     assert "text, metadata" in out.split("modalities", 1)[1].splitlines()[0]
     assert ", ".join(genres) in out.split("\ngenres", 1)[1].splitlines()[0]
     assert "columns read" in out and "cast" in out and "thresholds" in out
+
+
+def test_fit_and_info_with_trailer_feature_files(tmp_path, capsys):
+    """A manifest whose trailers are .npy feature arrays (width 11) fits with no trailer
+    argument; info names the feature kind the data chose."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for i in range(40):
+        genres = ["Horror", "Comedy"][i % 2]
+        features = rng.normal(size=(1, 11)).astype(np.float32) + (i % 2)
+        np.save(tmp_path / f"t{i}.npy", features)
+        rows.append({"title": f"m{i}", "genres": genres + ("|Drama" if i % 3 else ""),
+                     "trailer": f"t{i}.npy" if i != 7 else ""})
+    pd.DataFrame(rows).to_csv(tmp_path / "movies.csv", index=False)
+    model = str(tmp_path / "m.skops")
+    assert main(["fit", "--data", str(tmp_path / "movies.csv"), "--out", model, "-q",
+                 "--set", "cv=2"]) == 0
+    capsys.readouterr()
+    assert main(["info", "--model", model]) == 0
+    out = capsys.readouterr().out
+    assert "trailer model" in out and "(kind features_logreg)" in out

@@ -9,6 +9,7 @@ format) and names factories by import path, so reading it imports no modality.
 import importlib
 from dataclasses import dataclass, field
 
+from ..utils import is_missing
 from ._format import METADATA_INPUT_COLUMNS, PLOT_COLUMN, POSTER_COLUMN, TRAILER_COLUMN
 
 __all__ = ["MODALITIES", "MODALITY_REGISTRY", "NON_FEATURE_COLUMNS", "Modality", "get_modality", "resolve_modalities"]
@@ -44,6 +45,11 @@ class Modality:
     heavy_kinds : tuple of str, default=()
         The kinds of a modality that is not ``heavy`` whose features are costly all the
         same (a sentence encoder): their factory takes ``memory`` too.
+    data_kind : str or None, default=None
+        ``"module:function"`` that reads the modality's column (its non-empty cells) and
+        returns the kind ``"default"`` stands for on that data, raising on a column no
+        kind can read: trailers given as precomputed feature arrays get the feature
+        model, videos the frame model (see :meth:`resolve_kind`).
     """
 
     name: str
@@ -54,6 +60,7 @@ class Modality:
     frame_input: bool = False
     heavy: bool = False
     heavy_kinds: tuple = field(default=())
+    data_kind: str = None
 
     def takes_memory(self, kind="default"):
         """Whether this modality's ``kind`` of model takes a ``memory`` feature cache."""
@@ -62,6 +69,18 @@ class Modality:
     def make_model(self, kind="default", **params):
         """A fresh model of this modality: ``factory(kind, **params)``."""
         return _import(self.factory)(kind, **params)
+
+    def resolve_kind(self, X, kind="default"):
+        """The kind to build on the table ``X``: ``"default"`` may depend on the data.
+
+        With ``data_kind``, the modality's column is checked (a column no kind can read
+        raises, whatever ``kind`` is) and ``"default"`` becomes the kind it names.
+        """
+        if self.data_kind is None or self.columns[0] not in X.columns:
+            return kind
+        column = X[self.columns[0]]
+        resolved = _import(self.data_kind)(column[~is_missing(column)].to_numpy())
+        return resolved if kind == "default" else kind
 
     def model_kinds(self):
         """The kinds :meth:`make_model` accepts (imports the modality's subpackage)."""
@@ -86,7 +105,8 @@ MODALITY_REGISTRY = {
         Modality("poster", (POSTER_COLUMN,), "skgenre.vision:make_poster_model",
                  "skgenre.vision:POSTER_KINDS", aliases=("vision", "image"), heavy=True),
         Modality("trailer", (TRAILER_COLUMN,), "skgenre.video:make_trailer_model",
-                 "skgenre.video:TRAILER_KINDS", aliases=("video",), heavy=True),
+                 "skgenre.video:TRAILER_KINDS", aliases=("video",), heavy=True,
+                 data_kind="skgenre.video._features:default_trailer_kind"),
         Modality("metadata", tuple(METADATA_INPUT_COLUMNS), "skgenre.metadata:make_metadata_model",
                  "skgenre.metadata:METADATA_MODEL_KINDS", aliases=("credits",),
                  frame_input=True),

@@ -40,7 +40,7 @@ from ._base_models import (
     _select,
     _take,
 )
-from ._defaults import default_estimators
+from ._defaults import default_estimators, resolved_kinds
 from ._final import make_final_estimator
 
 logger = logging.getLogger(__name__)
@@ -70,8 +70,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         probabilities (a forest's list of (n, 2) arrays is accepted too).
         ``None`` builds the measured-best default for each modality present in ``X``
         at fit time (see :func:`skgenre.ensemble.default_estimators`): ``"text"`` on
-        ``plot``, ``"poster"`` on ``poster``, ``"trailer"`` on ``trailer`` and
-        ``"metadata"`` on the metadata columns.
+        ``plot``, ``"poster"`` on ``poster``, ``"trailer"`` on ``trailer`` (videos and
+        frame folders: the frame model; precomputed feature arrays of any width:
+        ``"features_logreg"``) and ``"metadata"`` on the metadata columns.
     final_estimator : estimator, default=None
         Fitted on the stacked (n_movies, n_base x (n_genres + 1)) out-of-fold features;
         ``None`` means :func:`~skgenre.ensemble.make_final_estimator` ``("default")``:
@@ -124,6 +125,10 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         Names of the base estimators, in stacking order.
     columns_ : list of str or list of str
         The columns each base estimator reads.
+    kinds_ : dict of str to str
+        With ``estimators=None``: the kind each default base model was built with
+        (``"default"``, or the kind ``kinds`` or the data chose: a trailer column of
+        feature arrays gives ``"features_logreg"``); empty when ``estimators`` is given.
     final_estimator_ : estimator
     genre_names_ : list of str
         ``Y``'s column names when it is a DataFrame, else ``genre_0``, ``genre_1``, ...
@@ -322,6 +327,8 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         estimators = self._resolve_estimators(X, model_seed)
         self.modalities_ = [name for name, _, _ in estimators]
         self.columns_ = [cols for _, _, cols in estimators]
+        self.kinds_ = ({} if self.estimators is not None
+                       else resolved_kinds(X, self.modalities_, self.kinds))
         present = {name: _present(X, cols) for name, _, cols in estimators}
         for name, mask in present.items():
             if mask.sum() < 2:

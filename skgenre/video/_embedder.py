@@ -10,45 +10,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._params import store_params
 from ..vision import BACKBONE_NAMES, BaseFrozenEmbedder
+from ._features import FEATURES_KIND, _as_features, _pool, _pool_rows, _width_error
 from ._frames import check_trailers, load_npy, map_trailers, read_trailer
 from ._sampling import TrailerReadError, TrailerReadWarning, sampling
 
 __all__ = ["TrailerEmbedder"]
-
-
-def _as_features(array, source):
-    """A 2-D (n_frames, d) array of per-frame features, or None when it holds frames."""
-    array = np.asarray(array)
-    if array.ndim == 4:
-        return None
-    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] == 0:
-        raise TrailerReadError(
-            f"{source} must hold per-frame features (n_frames, n_features) or frames "
-            f"(n_frames, height, width, 3); got shape {array.shape}."
-        )
-    if not np.issubdtype(array.dtype, np.number):
-        raise TrailerReadError(f"{source} holds {array.dtype} values, not numbers.")
-    if not np.isfinite(array).all():
-        n_bad = int(np.size(array) - np.isfinite(array).sum())
-        raise TrailerReadError(
-            f"{source} holds {n_bad} NaN or infinite per-frame feature value(s)."
-        )
-    return array
-
-
-def _width_error(source, width, expected):
-    return TrailerReadError(
-        f"{source} holds features of width {width}, but the others have {expected}: "
-        f"trailer features differ in width {sorted({width, expected})}."
-    )
-
-
-def _pool(total, total_sq, count, pooling):
-    mean = total / count
-    if pooling == "mean":
-        return mean.astype(np.float32)
-    std = np.sqrt(np.maximum(total_sq / count - mean ** 2, 0.0))
-    return np.concatenate([mean, std]).astype(np.float32)
 
 
 def _source(trailer):
@@ -76,11 +42,17 @@ def _embed_trailer(trailer, *, fingerprint, n_frames, every, size, pooling, embe
         if width is not None and pooling == "mean_std":
             width //= 2
         if width is not None and features.shape[1] != width:
-            raise _width_error(f"Trailer array {source}" if source != "The trailer array"
-                               else source, features.shape[1], width)
-        features = np.asarray(features, dtype=np.float64)
-        return _pool(features.sum(axis=0), (features ** 2).sum(axis=0), len(features),
-                     pooling)
+            name = f"Trailer array {source}" if source != "The trailer array" else source
+            backbone = embedder.backbone
+            backbone = repr(backbone) if isinstance(backbone, str) else type(backbone).__name__
+            raise TrailerReadError(
+                f"{name} holds features of width {features.shape[1]}, but the "
+                f"{backbone} backbone makes {width} per frame: precomputed "
+                "features of another width are read by "
+                f"make_trailer_model({FEATURES_KIND!r}) (TrailerFeatures), which "
+                "MovieGenreStacker picks by default when every trailer is a feature array."
+            )
+        return _pool_rows(features, pooling)
     if embedder.backbone_ is None:
         raise TrailerReadError(
             f"Trailer {source} holds frames, but backbone=None only reads per-frame "

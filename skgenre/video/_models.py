@@ -1,8 +1,10 @@
 """make_trailer_model: the measured-best trailer classifier, alternatives one parameter away."""
 
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from ..multioutput import PerGenreClassifier
 from ..utils._params import set_routed_params
 
 __all__ = ["TRAILER_KINDS", "make_trailer_model"]
@@ -11,12 +13,15 @@ __all__ = ["TRAILER_KINDS", "make_trailer_model"]
 DEFAULT_KIND = "frame_stats_mlp"
 
 #: Kinds accepted by :func:`make_trailer_model`.
-TRAILER_KINDS = ("default", "frame_stats_mlp", "frame_mean_mlp", "efficientnet_mlp", "cnn3d")
+TRAILER_KINDS = ("default", "frame_stats_mlp", "frame_mean_mlp", "efficientnet_mlp", "cnn3d",
+                 "features_logreg", "features_mlp")
 
 # Convenience keywords of the "frame_mean_mlp" pipeline and the steps they go to.
 _EMBEDDER_KW = {"backbone", "weights", "input_size", "n_frames", "every", "pooling",
                 "batch_size", "on_error", "device", "verbose"}
 _HEAD_KW = {"device", "verbose", "max_epochs", "hidden_layer_sizes", "threshold"}
+# ... and of the feature kinds' TrailerFeatures step.
+_FEATURES_KW = {"pooling", "on_error", "n_jobs", "verbose"}
 
 
 def make_trailer_model(kind="default", *, random_state=None, memory=None, **kwargs):
@@ -94,14 +99,20 @@ def make_trailer_model(kind="default", *, random_state=None, memory=None, **kwar
     >>> make_trailer_model("cnn3d", slice_length=4).slice_length
     4
     """
-    from ..nn import GenreMLP
-    from ._cnn3d import Trailer3DCNN
-    from ._embedder import TrailerEmbedder
-
     if kind not in TRAILER_KINDS:
         raise ValueError(f"kind must be one of {list(TRAILER_KINDS)}; got {kind!r}.")
     if kind == "default":
         kind = DEFAULT_KIND
+    if kind in ("features_logreg", "features_mlp"):
+        routes = {"features": _FEATURES_KW}
+        if kind == "features_mlp":
+            routes["head"] = _HEAD_KW
+        return set_routed_params(_features_model(kind, random_state, memory), kwargs, routes)
+
+    from ..nn import GenreMLP
+    from ._cnn3d import Trailer3DCNN
+    from ._embedder import TrailerEmbedder
+
     if kind == "cnn3d":
         return Trailer3DCNN(memory=memory, random_state=random_state).set_params(**kwargs)
     pooling = "mean_std" if kind == "frame_stats_mlp" else "mean"
@@ -114,3 +125,22 @@ def make_trailer_model(kind="default", *, random_state=None, memory=None, **kwar
         ("head", GenreMLP((256,), pos_weight=False, random_state=random_state)),
     ])
     return set_routed_params(model, kwargs, {"embedder": _EMBEDDER_KW, "head": _HEAD_KW})
+
+
+def _features_model(kind, random_state, memory):
+    """The pipeline of the kinds reading precomputed feature arrays (no torch for logreg)."""
+    from ._features import TrailerFeatures
+
+    if kind == "features_logreg":
+        # C chosen by 5-fold x 2 cross-validation on the MMTF-14K features (see the Notes
+        # of make_trailer_model).
+        head = PerGenreClassifier(LogisticRegression(C=0.01, max_iter=1000))
+    else:
+        from ..nn import GenreMLP
+
+        head = GenreMLP((256,), pos_weight=False, random_state=random_state)
+    return Pipeline([
+        ("features", TrailerFeatures(memory=memory)),
+        ("scaler", StandardScaler()),
+        ("head", head),
+    ])
