@@ -152,6 +152,8 @@ INPUT_KINDS = {
     "MovieGenreStacker": ("table", "reads a DataFrame of columns routed to base models"),
     "LogitFusionClassifier": ("stacked", "reads the stacker's stacked layout: per modality, "
                                          "n_genres probabilities and a missing indicator"),
+    "SubsetFusionClassifier": ("stacked", "reads the stacker's stacked layout, as "
+                                          "LogitFusionClassifier"),
     "TrailerFeatures": ("trailer_features", "reads per-trailer or per-frame feature arrays "
                                             "(.npy paths or 2-D arrays)"),
     "MultilabelNet": ("array", "its torch module fixes the numbers of features and outputs, "

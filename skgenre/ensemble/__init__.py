@@ -8,10 +8,12 @@ from ._final import (  # noqa: F401 (ConstantGenreWarning, PerGenreClassifier: o
     make_final_estimator,
 )
 from ._stacking import MovieGenreStacker, UnusedColumnsWarning
+from ._subsets import SubsetFusionClassifier
 
 __all__ = [
     "LogitFusionClassifier",
     "MovieGenreStacker",
+    "SubsetFusionClassifier",
     "UnusedColumnsWarning",
     "default_estimators",
     "make_final_estimator",

@@ -79,7 +79,11 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         per genre, a logistic regression on the logit of that genre's probability from
         each base model and the missing-modality indicators
         (:class:`~skgenre.ensemble.LogitFusionClassifier`), which :meth:`explain` splits
-        exactly into per-modality contributions.
+        exactly into per-modality contributions; a movie whose set of modalities is
+        rare or unseen in training (no plot, when every training movie had one) gets
+        such a fusion of the modalities it has, fitted on all training movies that
+        have them, and a movie with none the genre prior
+        (:class:`~skgenre.ensemble.SubsetFusionClassifier`).
     kinds : dict, default=None
         With ``estimators=None``: modality name (or alias, e.g. ``"plot"``) -> the kind
         of default model to build instead of ``"default"``, e.g. ``{"text":
@@ -487,9 +491,12 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         modality is the sum over its features of weight times (value minus training
         mean), so ``base`` plus the contributions equals the fused logit *exactly*
         (the linear model's Shapley values, grouped by modality). A modality the movie
-        lacks contributes through its missing indicator. Any final estimator with a
-        ``contributions(Z, groups)`` method returning ``(terms, base)`` works the same;
-        others raise a ``TypeError``.
+        lacks contributes through its missing indicator when its set of modalities is
+        common in training; otherwise the movie is served by a fusion of the
+        modalities it has (see :class:`~skgenre.ensemble.SubsetFusionClassifier`), and
+        an absent modality contributes nothing. Any final estimator with a
+        ``contributions(Z, groups)`` method returning ``(terms, base)`` (``base`` per
+        genre, or per movie and genre) works the same; others raise a ``TypeError``.
 
         Parameters
         ----------
@@ -501,7 +508,8 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
             One row per (movie, genre), indexed by a MultiIndex ``("movie", "genre")``
             (``movie``: the labels of ``X.index``; ``genre``: ``genre_names_``), movies
             in ``X``'s order, genres in ``genre_names_`` order. Columns: ``"base"``
-            (the logit of an average training movie), one column per modality named as
+            (the logit of an average training movie served by the same fusion; the
+            genre prior's logit for a movie with no modality), one column per modality named as
             in ``modalities_`` (its contribution, in logits), ``"passthrough"`` when
             passthrough columns are used, then ``"logit"`` (the fused logit, the sum of
             the previous columns) and ``"proba"`` (the fused probability,
@@ -544,7 +552,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         n = len(X)
         frame = pd.DataFrame(terms[:, :, : len(names)].reshape(n * k, len(names)),
                              columns=names)
-        frame.insert(0, "base", np.tile(base, n))
+        frame.insert(0, "base", np.broadcast_to(base, (n, k)).reshape(n * k))
         frame["logit"] = frame.to_numpy().sum(axis=1)
         frame["proba"] = self._fuse(Z).reshape(n * k)
         frame.index = pd.MultiIndex.from_product([X.index, self.genre_names_],
