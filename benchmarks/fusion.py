@@ -8,8 +8,10 @@ scored on the fifth. The best single base model's out-of-fold probabilities, sco
 the same folds, are the line to beat. The test split is scored once per candidate,
 for the record only.
 
-Candidates: the ``make_final_estimator`` kinds, and ``LogitFusionClassifier`` with
-other ``C`` / ``genre_C`` / ``pooling``.
+Candidates: the ``make_final_estimator`` kinds (the default, ``"subsets"``, is
+``"logit"`` for every movie whose set of modalities is common in training: on tables
+as given the two agree), and ``LogitFusionClassifier`` with other ``C`` / ``genre_C`` /
+``pooling``. ``benchmarks/subsets.py`` scores movies lacking modalities.
 
 Usage (about 6 minutes for the real plots and posters on 2 idle cores; ``--cache``
 makes reruns of the base models take seconds, ``--oof`` skips them altogether)::
@@ -56,6 +58,7 @@ def scores(Y, proba):
 
 def candidates():
     yield "default", make_final_estimator()
+    yield "logit", make_final_estimator("logit")
     for kind in ("own_genre", "logistic", "logit_pergenre", "logit_cogenres"):
         yield kind, make_final_estimator(kind)
     yield "logit, pooling=full", LogitFusionClassifier(pooling="full")

@@ -15,7 +15,7 @@ from sklearn.pipeline import make_pipeline
 
 from skgenre import MovieGenreStacker
 from skgenre.datasets import MODALITY_REGISTRY, make_movies
-from skgenre.ensemble import LogitFusionClassifier
+from skgenre.ensemble import LogitFusionClassifier, SubsetFusionClassifier
 from skgenre.metadata import make_metadata_model
 from skgenre.metrics import average_precision, expected_calibration_error
 from skgenre.model_selection import multilabel_train_test_split
@@ -86,3 +86,77 @@ def test_every_subset_is_honest_with_the_default_fusion(catalogue):
             assert ece <= 0.05, keep
     # A plot never missing at fit, missing at predict time: calibrated now, not before.
     assert subset_scores(before, X_test, Y_test, ("metadata",))[2] > 0.15
+
+
+def stacked(n=400, seed=0, never_missing=0):
+    """Stacked input of two base models over three genres; ``never_missing`` never is."""
+    rng = np.random.default_rng(seed)
+    Y = (rng.random((n, 3)) < [0.1, 0.3, 0.5]).astype(int)
+    blocks = []
+    for m in range(2):
+        proba = np.clip(0.15 + 0.5 * Y + 0.2 * rng.normal(size=Y.shape), 0.01, 0.99)
+        missing = np.zeros(n, dtype=bool) if m == never_missing else rng.random(n) < 0.3
+        blocks += [np.where(missing[:, None], 0.0, proba), missing[:, None].astype(float)]
+    return np.hstack(blocks), Y
+
+
+def mask(Z, base_model, k=3):
+    Z = Z.copy()
+    Z[:, base_model * (k + 1):base_model * (k + 1) + k] = 0.0
+    Z[:, base_model * (k + 1) + k] = 1.0
+    return Z
+
+
+def test_common_patterns_keep_the_logit_fusion_and_others_get_their_own():
+    Z, Y = stacked()
+    fusion = SubsetFusionClassifier().fit(Z, Y)
+    logit = LogitFusionClassifier().fit(Z, Y)
+    assert fusion.common_patterns_ == [(0,), (0, 1)]
+    assert fusion.subsets_ == [(1,)] and len(fusion.subset_estimators_) == 1
+    np.testing.assert_allclose(fusion.predict_proba(Z), logit.predict_proba(Z))
+    # Without the never-missing model: the fusion fitted on the other one's movies alone.
+    has_second = Z[:, 7] == 0
+    alone = LogitFusionClassifier().fit(Z[has_second, 4:], Y[has_second])
+    np.testing.assert_allclose(fusion.predict_proba(mask(Z[has_second], 0)),
+                               alone.predict_proba(Z[has_second, 4:]))
+    # Nothing at all: the genre prior.
+    nothing = mask(mask(Z[:3], 0), 1)
+    np.testing.assert_allclose(fusion.predict_proba(nothing), np.tile(Y.mean(0), (3, 1)))
+    # min_pattern_movies above every count: every pattern gets its own fusion.
+    own = SubsetFusionClassifier(min_pattern_movies=10_000).fit(Z, Y)
+    assert own.common_patterns_ == [] and own.subsets_ == [(0,), (1,), (0, 1)]
+
+
+def test_contributions_are_exact_for_every_route():
+    Z, Y = stacked(seed=1)
+    fusion = SubsetFusionClassifier(min_pattern_movies=100).fit(Z, Y)
+    rows = np.vstack([Z[:5], mask(Z[:5], 0), mask(mask(Z[:2], 0), 1)])
+    groups = np.repeat([0, 1], 4)
+    terms, base = fusion.contributions(rows, groups)
+    assert terms.shape == (12, 3, 2) and base.shape == (12, 3)
+    np.testing.assert_allclose(base + terms.sum(axis=2), fusion.decision_function(rows))
+    np.testing.assert_allclose(1 / (1 + np.exp(-fusion.decision_function(rows))),
+                               fusion.predict_proba(rows))
+    assert not terms[5:10, :, 0].any()  # the masked model contributes nothing
+    assert not terms[10:].any()
+    np.testing.assert_allclose(base[10:], np.log(Y.mean(0) / (1 - Y.mean(0)))[None].repeat(2, 0))
+    with pytest.raises(ValueError, match="one group per stacked column"):
+        fusion.contributions(rows, groups[:-1])
+
+
+def test_modalities_never_given_together():
+    Z, Y = stacked(seed=2, never_missing=None)
+    first = np.arange(len(Z)) % 2 == 0  # a movie has one base model or the other
+    Z[first, 4:7], Z[first, 7] = 0.0, 1.0
+    Z[~first, 0:3], Z[~first, 3] = 0.0, 1.0
+    fusion = SubsetFusionClassifier().fit(Z, Y)
+    assert (0, 1) in fusion.subsets_  # fitted on the movies with either, the other missing
+    both = Z[:4].copy()
+    both[:, 0:3], both[:, 3], both[:, 4:7], both[:, 7] = 0.6, 0.0, 0.6, 0.0
+    proba = fusion.predict_proba(both)
+    assert proba.shape == (4, 3) and np.isfinite(proba).all()
+    # A base model no training movie has is left to the fusion on all movies.
+    Z[:, 0:3], Z[:, 3] = 0.0, 1.0
+    fusion = SubsetFusionClassifier().fit(Z, Y)
+    assert (0,) in fusion.common_patterns_ and (0,) not in fusion.subsets_
+    assert np.isfinite(fusion.predict_proba(both)).all()
