@@ -37,7 +37,6 @@ Usage (the base models' fit dominates: minutes on the real tables, cached by ``-
 import argparse
 import itertools
 import os
-import pickle
 import sys
 import tempfile
 import time
@@ -50,7 +49,7 @@ from sklearn.base import clone
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from skgenre import MovieGenreStacker  # noqa: E402
+from fusion import cached, fit_base_predictions  # noqa: E402 (benchmarks/fusion.py)
 from skgenre.datasets import MODALITY_REGISTRY, load_movies, make_movies  # noqa: E402
 from skgenre.ensemble import LogitFusionClassifier, make_final_estimator  # noqa: E402
 from skgenre.metrics import average_precision, expected_calibration_error  # noqa: E402
@@ -87,29 +86,17 @@ def synthetic_table(n_movies, never_missing, missing_rate, folder):
 
 
 def base_predictions(args):
-    if args.oof and os.path.exists(args.oof):
-        with open(args.oof, "rb") as f:
-            return pickle.load(f)
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.synthetic:
-            X, Y = synthetic_table(args.synthetic, set(args.never_missing), args.missing_rate,
-                                   os.path.join(tmp, "movies"))
-        else:
-            movies = load_movies(args.data)
-            X, Y = movies.data, np.asarray(movies.target)
-        test = (X["split"] == "test").to_numpy()
-        start = time.perf_counter()
-        stacker = MovieGenreStacker(random_state=0, memory=args.cache, n_jobs=args.n_jobs)
-        stacker.fit(X[~test], Y[~test])
-        print(f"stacker fit on {(~test).sum()} train+val movies: "
-              f"{time.perf_counter() - start:.0f} s; modalities {stacker.modalities_}")
-        out = dict(oof={m: stacker.oof_proba_[m] for m in stacker.modalities_},
-                   test=stacker.predict_modalities(X[test]), Y=Y, test_mask=test,
-                   modalities=stacker.modalities_)
-    if args.oof:
-        with open(args.oof, "wb") as f:
-            pickle.dump(out, f)
-    return out
+    def compute():
+        with tempfile.TemporaryDirectory() as tmp:
+            if args.synthetic:
+                X, Y = synthetic_table(args.synthetic, set(args.never_missing),
+                                       args.missing_rate, os.path.join(tmp, "movies"))
+            else:
+                movies = load_movies(args.data)
+                X, Y = movies.data, np.asarray(movies.target)
+            return fit_base_predictions(X, Y, cache=args.cache, n_jobs=args.n_jobs)
+
+    return cached(args.oof, compute)
 
 
 def _scores(Y, proba, rows):

@@ -403,30 +403,17 @@ def _stacked(probas, modalities):
 
 def real_fusion(manifest, oof_path):
     """Table 2 and the stacker's fit time: the fusion with and without the trailer."""
-    import pickle
-
+    from fusion import cached, fit_base_predictions  # benchmarks/fusion.py
     from sklearn.base import clone
 
-    from skgenre import MovieGenreStacker
     from skgenre.datasets import load_movies
     from skgenre.ensemble import LogitFusionClassifier, make_final_estimator
 
-    if oof_path and os.path.exists(oof_path):
-        with open(oof_path, "rb") as f:
-            base = pickle.load(f)
-    else:
+    def compute():
         movies = load_movies(manifest)
-        X, Y = movies.data, np.asarray(movies.target)
-        test = (X["split"] == "test").to_numpy()
-        start = time.perf_counter()
-        stacker = MovieGenreStacker(random_state=0).fit(X[~test], Y[~test])
-        base = dict(oof={m: stacker.oof_proba_[m] for m in stacker.modalities_},
-                    test=stacker.predict_modalities(X[test]), Y=Y, test_mask=test,
-                    modalities=stacker.modalities_, kinds=stacker.kinds_,
-                    fit_s=time.perf_counter() - start)
-        if oof_path:
-            with open(oof_path, "wb") as f:
-                pickle.dump(base, f)
+        return fit_base_predictions(movies.data, np.asarray(movies.target))
+
+    base = cached(oof_path, compute)
     modalities, test = base["modalities"], base["test_mask"]
     Y, Y_test = base["Y"][~test], base["Y"][test]
     has, has_test = (~np.isnan(base[part]["trailer"][:, 0]) for part in ("oof", "test"))

@@ -303,13 +303,7 @@ class LogitFusionClassifier(MultilabelClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         Z = validate_data(self, X, dtype=float, reset=False)
-        groups = np.asarray(groups, dtype=np.intp)
-        if groups.shape != (self.n_features_in_,):
-            raise ValueError(
-                f"groups must give one group per stacked column ({self.n_features_in_}); "
-                f"got shape {groups.shape}."
-            )
-        n_groups = int(groups.max()) + 1 if groups.size else 0
+        groups, n_groups = _check_groups(groups, self.n_features_in_)
         terms = np.zeros((Z.shape[0], self.n_genres_, n_groups))
         base = np.empty(self.n_genres_)
         for j in range(self.n_genres_):
@@ -318,6 +312,17 @@ class LogitFusionClassifier(MultilabelClassifierMixin, BaseEstimator):
                 terms[:, j, g] = weighted[:, groups[self.columns_[j]] == g].sum(axis=1)
             base[j] = self.intercept_[j] + self.feature_means_[j] @ self.coef_[j]
         return terms, base
+
+
+def _check_groups(groups, n_features):
+    """``groups`` as an int array of one group per stacked column, and the group count."""
+    groups = np.asarray(groups, dtype=np.intp)
+    if groups.shape != (n_features,):
+        raise ValueError(
+            f"groups must give one group per stacked column ({n_features}); "
+            f"got shape {groups.shape}."
+        )
+    return groups, int(groups.max()) + 1 if groups.size else 0
 
 
 #: Accepted values of ``make_final_estimator(kind=...)``.

@@ -12,7 +12,7 @@ from threadpoolctl import threadpool_limits
 
 from ..multioutput import ConstantGenreWarning
 from ..utils._sklearn import fit_context, validate_data
-from ._final import EPS, LogitFusionClassifier, _logit
+from ._final import EPS, LogitFusionClassifier, _check_groups, _logit
 
 __all__ = ["SubsetFusionClassifier"]
 
@@ -250,13 +250,7 @@ class SubsetFusionClassifier(LogitFusionClassifier):
         """
         check_is_fitted(self)
         Z = validate_data(self, X, dtype=float, reset=False)
-        groups = np.asarray(groups, dtype=np.intp)
-        if groups.shape != (self.n_features_in_,):
-            raise ValueError(
-                f"groups must give one group per stacked column ({self.n_features_in_}); "
-                f"got shape {groups.shape}."
-            )
-        n_groups = int(groups.max()) + 1 if groups.size else 0
+        groups, n_groups = _check_groups(groups, self.n_features_in_)
         terms = np.zeros((len(Z), self.n_genres_, n_groups))
         base = np.tile(_logit(self.prior_), (len(Z), 1))
         for rows, fusion, cols in self._routes(Z):
