@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from skgenre import MovieGenreStacker  # noqa: E402
-from skgenre._cli import modality_kind  # noqa: E402
+from skgenre.cli._parser import modality_kind  # noqa: E402
 from skgenre.datasets import load_movies  # noqa: E402
 from skgenre.ensemble import (  # noqa: E402
     LogitFusionClassifier,

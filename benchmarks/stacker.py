@@ -114,7 +114,7 @@ def cost(data, n_predict, seed):
     """Fit time, peak memory, model size and cold predict latency of ``skgenre fit``."""
     skgenre = [sys.executable, "-m", "skgenre"]
     with tempfile.TemporaryDirectory(prefix="skgenre_cost_") as tmp:
-        model = os.path.join(tmp, "model.skops")
+        model = os.path.join(tmp, "model.skgenre")
         fit_s = _run(skgenre + ["fit", "--data", data, "--out", model,
                                 "--random-state", str(seed)])
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -12,9 +12,9 @@ _LAZY = {
     "GenreMLP": "skgenre.nn",
     "load_movies": "skgenre.datasets",
     "make_movies": "skgenre.datasets",
-    "load_model": "skgenre._persistence",
-    "save_model": "skgenre._persistence",
-    "UntrustedModelError": "skgenre._persistence",
+    "load_model": "skgenre.io",
+    "save_model": "skgenre.io",
+    "UntrustedModelError": "skgenre.io",
 }
 _SUBPACKAGES = [
     "datasets", "ensemble", "metadata", "metrics", "model_selection", "multioutput", "nn",

@@ -21,6 +21,18 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 MOVIELENS_CSV = SHARED_DATA / "movielens_wiki.csv"
 
 
+# Fixtures whose tests are slow: the real data (accuracy on thousands of movies) and a
+# Dask cluster (started per module). ``pytest -m "not slow"`` is the quick run; ``make
+# test`` runs everything.
+SLOW_FIXTURES = {"shared_data", "cluster"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def shared_data():
     """Path of ../shared/data; tests that need the real movies skip without it."""

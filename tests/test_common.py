@@ -3,9 +3,9 @@
 In the manner of imbalanced-learn's ``tests/test_common.py`` and
 ``utils/_test_common/instance_generator.py``:
 
-- :func:`all_estimators` walks the ``__all__`` of skgenre's subpackages and keeps the
-  concrete :class:`~sklearn.base.BaseEstimator` subclasses: a new public estimator is
-  checked without anyone listing it here.
+- :func:`skgenre.utils.discovery.all_estimators` walks the package's public modules and
+  keeps the concrete :class:`~sklearn.base.BaseEstimator` subclasses: a new public
+  estimator is checked without anyone listing it here.
 - ``INIT_PARAMS`` makes each one small and fast (few epochs, few trees, tiny inputs).
 - ``INPUT_KINDS`` says what an estimator reads when it is not a numeric array (texts,
   images, videos, a DataFrame); those cannot run scikit-learn's array checks and are
@@ -21,16 +21,18 @@ Four groups of tests:
    ``set_params``/``clone`` round trip, tags.
 2. ``test_sklearn_compatible_estimator``: scikit-learn's ``parametrize_with_checks`` over
    the estimators that take numeric arrays (1-D and multilabel targets alike).
-3. ``test_multilabel_classifier``: skgenre's own checks on every discovered classifier
-   with a 2-D genre matrix ``Y``, on inputs of its kind.
+3. ``test_multilabel_classifier``: skgenre's own checks
+   (:mod:`skgenre.utils.estimator_checks`, which users run on their own models) on every
+   discovered classifier with a 2-D genre matrix ``Y``, on inputs of its kind.
 4. ``test_media_transformer``: the same invariances for the transformers of texts,
    images and videos, on a list of strings, PNG files and tiny videos made here.
 """
 
-import copy
+import ast
 import inspect
 import pickle
 import sys
+import textwrap
 import warnings
 
 import numpy as np
@@ -46,33 +48,12 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
 import skgenre
+from skgenre.utils import estimator_checks
+from skgenre.utils.discovery import all_estimators
+from skgenre.utils.estimator_checks import ATOL as _ATOL
+from skgenre.utils.estimator_checks import _rows
 
-# --------------------------------------------------------------------- discovery
-
-
-def all_estimators():
-    """Every public estimator class of skgenre, sorted by name.
-
-    Walks ``skgenre.<subpackage>.__all__`` for every subpackage skgenre exports and
-    keeps the :class:`~sklearn.base.BaseEstimator` subclasses that are neither abstract
-    nor base classes (a name starting with ``Base``, as scikit-learn's and
-    imbalanced-learn's ``all_estimators`` leave them out). A class exported by two
-    subpackages is listed once.
-    """
-    found = {}
-    for sub in skgenre.__all__:
-        module = getattr(skgenre, sub)
-        if not inspect.ismodule(module):
-            continue
-        for name in getattr(module, "__all__", []):
-            obj = getattr(module, name)
-            if (inspect.isclass(obj) and issubclass(obj, BaseEstimator)
-                    and not inspect.isabstract(obj) and not obj.__name__.startswith("Base")):
-                found[obj.__name__] = obj
-    return [found[name] for name in sorted(found)]
-
-
-ESTIMATORS = all_estimators()
+ESTIMATORS = [cls for _, cls in all_estimators()]
 _BY_NAME = {cls.__name__: cls for cls in ESTIMATORS}
 
 # --------------------------------------------------------------------- instances
@@ -259,6 +240,35 @@ def test_estimator_api(cls):
         assert hasattr(estimator, "transform") and hasattr(estimator, "fit_transform")
 
 
+def _init_owners():
+    """Each skgenre class an estimator's ``__init__`` comes from. A skorch net's
+    (``MultilabelNet``: ``**kwargs`` handed to skorch's ``NeuralNet``) follows skorch's
+    convention instead."""
+    owners = {}
+    for cls in ESTIMATORS:
+        owner = next(c for c in cls.__mro__ if "__init__" in vars(c))
+        kinds = {p.kind for p in inspect.signature(owner).parameters.values()}
+        if owner.__module__.startswith("skgenre.") and inspect.Parameter.VAR_KEYWORD not in kinds:
+            owners[owner.__name__] = owner
+    return [owners[name] for name in sorted(owners)]
+
+
+@pytest.mark.parametrize("cls", _init_owners(), ids=lambda c: c.__name__)
+def test_init_is_one_assignment_per_parameter(cls):
+    """``__init__`` is ``self.x = x`` for each parameter, in order, and nothing else (the
+    scikit-learn contract, written out so that readers and type checkers see it)."""
+    source = textwrap.dedent(inspect.getsource(vars(cls)["__init__"]))
+    body = ast.parse(source).body[0].body
+    if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # a docstring
+    stored = [(s.targets[0].value.id, s.targets[0].attr, s.value.id) for s in body
+              if isinstance(s, ast.Assign) and isinstance(s.targets[0], ast.Attribute)
+              and isinstance(s.value, ast.Name)]
+    params = list(inspect.signature(cls).parameters)
+    assert len(stored) == len(body), f"{cls.__name__}.__init__ does more than store"
+    assert stored == [("self", name, name) for name in params]
+
+
 # --------------------------------------------------------------------- 2. scikit-learn
 
 
@@ -278,7 +288,7 @@ def test_skipped_from_sklearn_checks(cls):
     These estimators are skipped from scikit-learn's array checks and checked below
     (``test_multilabel_classifier``, ``test_media_transformer``) on their own inputs.
     """
-    kind, reason = INPUT_KINDS[cls.__name__]
+    kind, _ = INPUT_KINDS[cls.__name__]
     rng = np.random.default_rng(0)
     # A stacked layout has at least n_genres + 1 columns (one modality); any wider matrix
     # reads as modalities plus passthrough columns, so the narrow one is what is refused.
@@ -291,7 +301,6 @@ def test_skipped_from_sklearn_checks(cls):
             _fit(estimator, X, Y).predict_proba(X)
         else:
             _fit(estimator, X).transform(X)
-    assert reason
 
 
 # --------------------------------------------------------------------- inputs by kind
@@ -306,10 +315,8 @@ def _genre_matrix(rng, n):
 
 
 def _array(rng, n):
-    X = rng.normal(size=(n, N_FEATURES)).astype(np.float32)
-    Y = (X[:, :N_GENRES] + 0.5 * rng.normal(size=(n, N_GENRES)) > 0).astype(int)
-    Y[0], Y[1] = 0, 1
-    return X, Y
+    return estimator_checks.make_genre_problem(n, N_FEATURES, N_GENRES,
+                                               random_state=int(rng.integers(1 << 30)))
 
 
 def _images(rng, n):
@@ -359,18 +366,6 @@ def classifier_data(cls, seed=0, n=N):
     return _CLASSIFIER_DATA[input_kind(cls)](np.random.default_rng(seed), n)
 
 
-def _rows(X, index):
-    if isinstance(X, (pd.DataFrame, pd.Series)):
-        return X.iloc[index]
-    if isinstance(X, list):
-        return [X[i] for i in index]
-    return X[index]
-
-
-def _n(X):
-    return X.shape[0] if hasattr(X, "shape") else len(X)
-
-
 def _fit(estimator, X, Y=None):
     # Nets seeded through random_state ignore the global generator; skorch's
     # MultilabelNet draws its initial weights and batches from it.
@@ -381,129 +376,36 @@ def _fit(estimator, X, Y=None):
         return estimator.fit(X, Y) if Y is not None else estimator.fit(X)
 
 
-_FITTED = {}
-
-
-def fitted_classifier(cls):
-    """One fitted instance per class, shared by the checks that only predict."""
-    if cls not in _FITTED:
-        X, Y = classifier_data(cls)
-        _FITTED[cls] = _fit(make_estimator(cls), X, Y)
-    return _FITTED[cls], *classifier_data(cls)
-
-
 # --------------------------------------------------------------------- 3. classifiers
 
-_ATOL = 1e-6  # nets: a batch's composition may move the last bits of a row
 
-
-def check_multilabel_output(cls):
-    estimator, X, Y = fitted_classifier(cls)
-    proba = estimator.predict_proba(X)
-    assert proba.shape == Y.shape and proba.dtype == np.float64
-    assert ((proba >= 0) & (proba <= 1)).all()
-    np.testing.assert_array_equal(
-        estimator.predict(X), (proba >= getattr(estimator, "threshold", 0.5)).astype(int))
-    assert [c.tolist() for c in estimator.classes_] == [[0, 1]] * N_GENRES
-
-
-def check_sample_order_invariance(cls):
-    estimator, X, _ = fitted_classifier(cls)
-    order = np.random.default_rng(1).permutation(_n(X))
-    np.testing.assert_allclose(estimator.predict_proba(_rows(X, order)),
-                               estimator.predict_proba(X)[order], atol=_ATOL)
-
-
-def check_subset_invariance(cls):
-    estimator, X, _ = fitted_classifier(cls)
-    whole = estimator.predict_proba(X)
-    half = _n(X) // 2 + 1
-    parts = [estimator.predict_proba(_rows(X, np.arange(half))),
-             estimator.predict_proba(_rows(X, np.arange(half, _n(X))))]
-    np.testing.assert_allclose(np.vstack(parts), whole, atol=_ATOL)
-    np.testing.assert_allclose(estimator.predict_proba(_rows(X, [3])), whole[[3]], atol=_ATOL)
-
-
-def check_fit_idempotent(cls):
-    X, Y = classifier_data(cls)
-    X_other, Y_other = classifier_data(cls, seed=1, n=N - 6)
-    expected = _fit(make_estimator(cls), X, Y).predict_proba(X)
-    estimator = _fit(make_estimator(cls), X_other, Y_other)
-    # Refitting forgets the first fit.
-    np.testing.assert_allclose(_fit(estimator, X, Y).predict_proba(X), expected, atol=_ATOL)
-
-
-def check_pickle_round_trip(cls):
-    estimator, X, _ = fitted_classifier(cls)
-    restored = pickle.loads(pickle.dumps(estimator))
-    assert type(restored) is cls
-    np.testing.assert_array_equal(restored.predict_proba(X), estimator.predict_proba(X))
-    np.testing.assert_array_equal(restored.predict(X), estimator.predict(X))
-
-
-def check_n_features_in(cls):
-    estimator, X, Y = fitted_classifier(cls)
-    assert estimator.n_features_in_ == X.shape[1]
-    assert not hasattr(estimator, "feature_names_in_")
-    with pytest.raises(ValueError, match="features"):
-        estimator.predict_proba(X[:, :-1])
-    names = [f"f{i}" for i in range(X.shape[1])]
-    frame = pd.DataFrame(X, columns=names)
-    on_frame = _fit(make_estimator(cls), frame, Y)
-    np.testing.assert_array_equal(on_frame.feature_names_in_, names)
-    with pytest.warns(UserWarning, match="feature names"):
-        on_frame.predict_proba(X)
-
-
-def check_clone(cls):
-    estimator, X, Y = fitted_classifier(cls)
-    twin = clone(estimator)
-    with pytest.raises(NotFittedError):
-        check_is_fitted(twin)
-    np.testing.assert_allclose(_fit(twin, X, Y).predict_proba(X), estimator.predict_proba(X),
-                               atol=_ATOL)
-
-
-def check_no_input_mutation(cls):
-    X, Y = classifier_data(cls)
-    X_before, Y_before = copy.deepcopy(X), copy.deepcopy(Y)
-    estimator = _fit(make_estimator(cls), X, Y)
-    estimator.predict_proba(X)
-    estimator.predict(X)
-    for before, after in [(X_before, X), (Y_before, Y)]:
-        if isinstance(before, pd.DataFrame):
-            pd.testing.assert_frame_equal(after, before)
-        else:
-            np.testing.assert_array_equal(after, before)
-
-
-_CLASSIFIER_CHECKS = [check_multilabel_output, check_sample_order_invariance,
-                      check_subset_invariance, check_fit_idempotent, check_pickle_round_trip,
-                      check_n_features_in, check_clone, check_no_input_mutation]
-
-
-# Own checks that do not apply, with the reason ((class, check) -> reason).
+# skgenre's checks that do not apply, with the reason: {class: {check: reason}}.
+_MULTILABEL_ONLY = "a multilabel fusion of stacked genre models: a 1-D y is refused"
 NOT_APPLICABLE = {
-    ("MultilabelNet", "check_n_features_in"):
-        "skorch's NeuralNet takes any tensors (dicts, sequences) and keeps no feature count",
+    "MultilabelNet": {
+        "check_n_features_in": "skorch's NeuralNet takes any tensors (dicts, sequences) and "
+                               "keeps no feature count",
+        "check_one_dimensional_target": "its torch module fixes the number of outputs",
+    },
+    "LogitFusionClassifier": {"check_one_dimensional_target": _MULTILABEL_ONLY},
+    "SubsetFusionClassifier": {"check_one_dimensional_target": _MULTILABEL_ONLY},
 }
 
-
-def _classifier_cases():
-    for cls in ESTIMATORS:
-        if not is_classifier(make_estimator(cls)):
-            continue
-        for check in _CLASSIFIER_CHECKS:
-            if check is check_n_features_in and input_kind(cls) != "array":
-                continue  # images, frames and tables have no feature count
-            if (cls.__name__, check.__name__) in NOT_APPLICABLE:
-                continue
-            yield pytest.param(cls, check, id=f"{cls.__name__}-{check.__name__}")
+_CLASSIFIERS = [est for est in map(make_estimator, ESTIMATORS) if is_classifier(est)]
+_DATA = {}
 
 
-@pytest.mark.parametrize("cls, check", list(_classifier_cases()))
-def test_multilabel_classifier(cls, check):
-    check(cls)
+def _classifier_data(estimator):
+    """The data of the estimator's input kind (the same objects for all its checks)."""
+    return _DATA.setdefault(type(estimator), classifier_data(type(estimator)))
+
+
+@estimator_checks.parametrize_with_checks(
+    _CLASSIFIERS, data=_classifier_data,
+    expected_failed_checks=lambda est: NOT_APPLICABLE.get(type(est).__name__, {}),
+)
+def test_multilabel_classifier(estimator, check):
+    check(estimator)
 
 
 # --------------------------------------------------------------------- 4. media transformers
@@ -631,8 +533,7 @@ def test_media_transformer(cls, check, media):
 def test_every_kind_has_its_checks():
     kinds = {kind for kind, _ in INPUT_KINDS.values()}
     assert kinds <= set(_CLASSIFIER_DATA) | set(_TRANSFORMER_INPUTS)
-    checked = {c.values[0] for c in _classifier_cases()} | {c.values[0] for c in
-                                                            _transformer_cases()}
+    checked = {type(e) for e in _CLASSIFIERS} | {c.values[0] for c in _transformer_cases()}
     # Only the array transformers rest on scikit-learn's checks alone.
     assert {c for c in ESTIMATORS if c not in checked} <= {c for c in ESTIMATORS
                                                            if takes_arrays(c)}

@@ -13,8 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SUBPACKAGES = [
-    "datasets", "ensemble", "metadata", "metrics", "model_selection", "multioutput", "nn",
-    "report", "text", "utils", "video", "vision",
+    "cli", "datasets", "ensemble", "metadata", "metrics", "model_selection", "multioutput",
+    "nn", "report", "text", "utils", "utils.discovery", "utils.estimator_checks", "video",
+    "vision",
 ]
 
 
@@ -82,6 +83,7 @@ def _build_docs(tmp_path_factory):
     return status, err.getvalue(), out
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("docs")
 def test_docs_build_gallery_and_links(tmp_path_factory):
     status, err, out = _build_docs(tmp_path_factory)

@@ -1,5 +1,5 @@
-"""Reading trailers needs no torch: the decoding modules, the feature cache, the progress
-bar and the device helper import without it."""
+"""Reading trailers and making a catalogue need no torch: the decoding modules, the
+feature cache, the progress bar, the device helper and make_movies import without it."""
 
 import subprocess
 import sys
@@ -32,8 +32,21 @@ from skgenre.video import FrameSampler, read_trailer, write_video
 path = write_video({str(tmp_path / "t.mp4")!r}, np.zeros((6, 16, 16, 3), np.uint8), fps=6)
 assert read_trailer(path, n_frames=3).shape == (3, 16, 16, 3)
 assert FrameSampler(n_frames=2, size=8).fit_transform([path])[0].shape == (2, 8, 8, 3)
-import skgenre.datasets._synthetic_media  # make_movies' write_video is video's
 assert "torch" not in sys.modules, "torch was imported"
+"""
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_making_a_catalogue_and_reading_the_registry_need_no_modality(tmp_path):
+    code = BLOCK_TORCH + f"""
+from skgenre.datasets import MODALITY_REGISTRY, get_modality, make_movies, media_columns
+movies = make_movies(12, n_genres=2, path={str(tmp_path / "movies")!r}, trailer_frames=(4, 6))
+assert movies.data["trailer"].str.endswith(".mp4").any()
+assert get_modality("plot").columns == ("plot",) and media_columns() == ("poster", "trailer")
+assert "torch" not in sys.modules, "torch was imported"
+imported = [m for m in sys.modules
+            if m.split(".")[:2] in (["skgenre", s] for s in ("text", "vision", "video", "metadata"))]
+assert not imported, imported
 """
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -22,14 +22,24 @@ from ._format import (
     SEPARATOR,
     TRAILER_COLUMN,
 )
-from ._load import ManifestWarning, MissingMediaWarning, load_movies, parse_genres
+from ._load import (
+    ManifestError,
+    ManifestWarning,
+    MissingMediaError,
+    MissingMediaWarning,
+    load_movies,
+    parse_genres,
+)
 from ._mmimdb import MMIMDB_GENRES, fetch_mmimdb, read_mmimdb
 from ._modalities import (
     MODALITIES,
     MODALITY_REGISTRY,
     Modality,
     get_modality,
+    media_columns,
+    register_modality,
     resolve_modalities,
+    unregister_modality,
 )
 from ._synthetic import make_movies
 
@@ -45,8 +55,10 @@ __all__ = [
     "MMIMDB_GENRES",
     "MODALITIES",
     "MODALITY_REGISTRY",
+    "ManifestError",
     "ManifestWarning",
     "Modality",
+    "MissingMediaError",
     "MissingMediaWarning",
     "NUMERIC_COLUMNS",
     "PLOT_COLUMN",
@@ -62,7 +74,10 @@ __all__ = [
     "get_modality",
     "load_movies",
     "make_movies",
+    "media_columns",
     "parse_genres",
     "read_mmimdb",
+    "register_modality",
     "resolve_modalities",
+    "unregister_modality",
 ]

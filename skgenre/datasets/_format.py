@@ -63,5 +63,6 @@ METADATA_INPUT_COLUMNS = (
 GENRES_COLUMN = "genres"
 #: Separator inside ``cast`` and ``genres`` cells.
 SEPARATOR = "|"
-#: Columns whose values are file paths, resolved against the manifest's folder.
+#: The built-in modalities' columns whose values are file paths, resolved against the
+#: manifest's folder (with those of any registered modality: see ``media_columns()``).
 MEDIA_COLUMNS = (POSTER_COLUMN, TRAILER_COLUMN)

@@ -17,10 +17,10 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..utils import is_missing
+from ..utils import InputError, is_missing
 from ._format import PLOT_COLUMN, SEPARATOR
 
-__all__ = ["ManifestWarning"]
+__all__ = ["ManifestError", "ManifestWarning", "MissingMediaError"]
 
 _N_SHOWN = 3
 #: Separators that genre cells are sometimes joined with instead of ``|``.
@@ -35,6 +35,40 @@ class ManifestWarning(UserWarning):
     """A manifest's content looks wrong: repeated movie ids or header columns, numbers
     where text is expected, genres joined by another separator than ``|`` or spelled in
     several cases, or no genre at all."""
+
+
+class ManifestError(InputError, ValueError):
+    """A manifest that cannot be read as meant: undecodable, unparsable, without its
+    genres column, without the split values asked for, or without any genre.
+
+    The message names the file and what to pass (``encoding=...``); the attributes hold
+    the same facts for programs: ``path`` (the manifest), ``problem`` (the message
+    without advice), ``parameter`` (the :func:`load_movies` parameter concerned, e.g.
+    ``"encoding"``, ``"target_column"``, ``"split"``, or ``None``) and ``fix`` (the
+    settings that would read it, e.g. ``{"encoding": "utf-16"}``; empty when none can be
+    suggested). Subclass of :class:`ValueError`.
+    """
+
+
+class MissingMediaError(InputError, FileNotFoundError):
+    """Media files named by a manifest do not exist (``on_missing_file="raise"``).
+
+    Attributes: ``path`` (the manifest), ``column`` (``"poster"`` or ``"trailer"``),
+    ``n_missing``, ``examples`` (the first missing paths), ``parameter``
+    (``"on_missing_file"``) and ``fix`` (``{"on_missing_file": "mark_missing"}``), as
+    :class:`~skgenre.utils.InputError` describes. Subclass of :class:`FileNotFoundError`.
+    """
+
+    def __init__(self, problem, *, path, column, n_missing, examples):
+        self.column = column
+        self.n_missing = n_missing
+        self.examples = list(examples)
+        super().__init__(
+            problem, path=path, parameter="on_missing_file",
+            fix={"on_missing_file": "mark_missing"},
+            advice=(f"Pass on_missing_file='mark_missing' to keep those movies without a "
+                    f"{column}, or 'drop' to leave them out."),
+        )
 
 
 def _open_bytes(path):
@@ -67,11 +101,10 @@ def _check_delimiter(frame, manifest, sep):
     header = str(frame.columns[0])
     for delimiter, label in _DELIMITERS.items():
         if delimiter != sep and delimiter in header:
-            raise ValueError(
+            raise ManifestError(
                 f"The manifest {manifest} looks delimited by {label}, not {sep!r}: line 1 "
                 f"(the header {header[:80]!r}) was read as a single column. Save it with "
-                "the right delimiter (commas in a .csv, tabs in a .tsv)."
-            )
+                "the right delimiter (commas in a .csv, tabs in a .tsv).", path=manifest)
 
 
 def _check_content(frame, manifest, target_column):
@@ -122,9 +155,23 @@ def _check_content(frame, manifest, target_column):
 
 
 def _lists_to_joined(values, manifest, column):
-    """Cells written as lists (``['Comedy', 'Drama']``, JSON, or IMDb/TMDB-style
-    ``[{'id': 35, 'name': 'Comedy'}]``) as ``|``-joined names; other columns unchanged."""
+    """Cells holding lists as ``|``-joined names; other columns unchanged.
+
+    A list is a Parquet list cell (read as an array), or a string written as one
+    (``['Comedy', 'Drama']``, JSON, or IMDb/TMDB-style ``[{'id': 35, 'name': 'Comedy'}]``).
+    """
     missing = is_missing(values)
+    listed = [isinstance(v, (list, tuple, set, frozenset, np.ndarray)) for v in values]
+    if any(listed):  # a list-typed column: str() of an array would glue its names together
+        out = values.astype(object).copy()
+        for i, (value, is_list, miss) in enumerate(zip(values, listed, missing)):
+            if is_list:
+                out.iloc[i] = SEPARATOR.join(_names(list(value), value, manifest, column, i))
+            elif not miss:
+                raise ManifestError(
+                    f"The {column!r} column of the manifest {manifest} holds lists, but row "
+                    f"{i} holds {value!r}.", path=manifest)
+        return out
     cells = [str(v).strip() for v, miss in zip(values, missing) if not miss]
     if not cells or not all(c.startswith("[") and c.endswith("]") for c in cells):
         return values
@@ -140,17 +187,22 @@ def _lists_to_joined(values, manifest, column):
                 items = json.loads(text)
             except ValueError:
                 items = None
-        names = None
-        if isinstance(items, (list, tuple)):
-            names = [item.get("name") if isinstance(item, dict) else item for item in items]
-        if names is None or not all(isinstance(n, str) for n in names):
-            raise ValueError(
-                f"The {column!r} column of the manifest {manifest} holds lists, but row {i} "
-                f"({text[:60]!r}) is not a list of genre names (or of {{'name': ...}} "
-                "records)."
-            )
-        out.iloc[i] = SEPARATOR.join(n.strip() for n in names)
+        out.iloc[i] = SEPARATOR.join(_names(items, text, manifest, column, i))
     return out
+
+
+def _names(items, cell, manifest, column, row):
+    """The genre names of a list cell: strings, or ``{"name": ...}`` records."""
+    names = None
+    if isinstance(items, (list, tuple)):
+        names = [item.get("name") if isinstance(item, dict) else item for item in items]
+    if names is None or not all(isinstance(n, str) for n in names):
+        text = cell if isinstance(cell, str) else repr(list(cell))
+        raise ManifestError(
+            f"The {column!r} column of the manifest {manifest} holds lists, but row {row} "
+            f"({text[:60]!r}) is not a list of genre names (or of {{'name': ...}} "
+            "records).", path=manifest)
+    return [n.strip() for n in names]
 
 
 def _check_genres(target, names, manifest, column, requested):

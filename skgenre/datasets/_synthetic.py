@@ -24,7 +24,6 @@ from ._format import (
 from ._load import load_movies
 from ._modalities import MODALITIES, get_modality, resolve_modalities
 from ._synthetic_columns import (
-    _PARTS,
     _draw_labels,
     _draw_missing,
     _draw_shown,
@@ -42,7 +41,6 @@ __all__ = ["make_movies"]
 
 logger = logging.getLogger(__name__)
 
-_PART_OF = {"text": "plot", "poster": "poster", "trailer": "trailer", "metadata": "metadata"}
 #: Bump when the generator's output changes, so cached catalogues are rebuilt.
 GENERATOR_VERSION = 3
 MARKER = ".make_movies.json"
@@ -118,9 +116,9 @@ def make_movies(
     genres : list of str, default=None
         Built-in genre names to use instead, in this order.
     modalities : sequence of {"text", "poster", "trailer", "metadata"}, default=all four
-        Modalities to generate (names of :data:`~skgenre.datasets.MODALITIES` or their
-        aliases, e.g. ``"plot"`` for ``"text"``); the others' columns are left out of
-        the manifest. A modality's content does not depend on which other modalities
+        Modalities to generate (the built-in modalities,
+        :data:`~skgenre.datasets.MODALITIES`, or their aliases, e.g. ``"plot"`` for
+        ``"text"``); the others' columns are left out of the manifest. A modality's content does not depend on which other modalities
         are generated.
     missing_rate : float or dict, default=0.1
         Share of movies lacking each modality, or a ``{modality: rate}`` dict
@@ -228,9 +226,15 @@ def _check_params(
     if isinstance(modalities, str):
         modalities = (modalities,)
     try:
-        modalities = tuple(_PART_OF[m] for m in resolve_modalities(tuple(modalities)))
+        modalities = resolve_modalities(tuple(modalities))
     except ValueError as exc:
         raise ValueError(f"modalities: {exc} Got {modalities!r}.") from None
+    foreign = [m for m in modalities if m not in MODALITIES]
+    if foreign:
+        raise ValueError(
+            f"modalities: make_movies draws the built-in modalities {', '.join(MODALITIES)}; "
+            f"it has no generator for {foreign}."
+        )
     if "trailer" in modalities:
         try:
             import av  # noqa: F401
@@ -284,13 +288,16 @@ def _check_params(
 def _per_modality(value, name, modalities, high):
     if isinstance(value, dict):
         try:
-            value = {_PART_OF[get_modality(k).name]: v for k, v in value.items()}
+            value = {get_modality(k).name: v for k, v in value.items()}
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}") from None
+        foreign = sorted(set(value) - set(MODALITIES))
+        if foreign:
+            raise ValueError(f"{name}: make_movies draws no {foreign} modality.")
         default = {"missing_rate": 0.0, "signal": 0.6}[name]
-        out = {m: value.get(m, default) for m in _PARTS}
+        out = {m: value.get(m, default) for m in MODALITIES}
     else:
-        out = {m: value for m in _PARTS}
+        out = {m: value for m in MODALITIES}
     for m, v in out.items():
         if not isinstance(v, numbers.Real) or not 0.0 <= v <= high:
             raise ValueError(f"{name} must be in [0, {high}] (per modality); got {value!r}.")
@@ -364,11 +371,11 @@ def _generate(folder, params, verbose):
     rng_labels, rng_show, rng_missing, rng_split, rng_misc = (
         np.random.default_rng(s) for s in streams[:5]
     )
-    rng_modality = {m: np.random.default_rng(s) for m, s in zip(_PARTS, streams[5:9])}
+    rng_modality = {m: np.random.default_rng(s) for m, s in zip(MODALITIES, streams[5:9])}
 
     Y = _draw_labels(n, genres, rng_labels)
-    shown = {m: _draw_shown(Y, params["signal"].get(m, 0.6), rng_show) for m in _PARTS}
-    missing = _draw_missing(n, modalities, params["missing_rate"], rng_missing)
+    shown = {m: _draw_shown(Y, params["signal"].get(m, 0.6), rng_show) for m in MODALITIES}
+    missing = _draw_missing(n, MODALITIES, modalities, params["missing_rate"], rng_missing)
 
     table = pd.DataFrame(
         {
@@ -384,12 +391,12 @@ def _generate(folder, params, verbose):
     def show(m, i):
         return [genres[j] for j in np.flatnonzero(shown[m][i])]
 
-    if "plot" in modalities:
-        rng = rng_modality["plot"]
+    if "text" in modalities:
+        rng = rng_modality["text"]
         plots = []
         for i in range(n):
-            text = _plot(show("plot", i), genres, rng)  # always drawn: stable streams
-            plots.append("" if missing["plot"][i] else text)
+            text = _plot(show("text", i), genres, rng)  # always drawn: stable streams
+            plots.append("" if missing["text"][i] else text)
             progress.update()
         table[PLOT_COLUMN] = plots
     if "poster" in modalities:

@@ -14,10 +14,6 @@ from ._synthetic_profiles import (
     people_pools,
 )
 
-# The four parts of a catalogue, in the order ``make_movies`` draws them; the registry's
-# modality names (and their aliases) map onto them at the entry of ``make_movies``.
-_PARTS = ("plot", "poster", "trailer", "metadata")
-
 # Chance that a modality also shows one random genre, drawn independently of the labels.
 _SPURIOUS_RATE = 0.3
 _N_LABELS_P = (0.45, 0.4, 0.15)  # 1, 2 or 3 genres per movie
@@ -59,10 +55,10 @@ def _draw_shown(Y, signal, rng):
     return shown
 
 
-def _draw_missing(n, modalities, rates, rng):
-    # draw for all four modalities, so a modality's pattern does not depend on the others
-    draws = rng.random((n, len(_PARTS)))
-    missing = {m: draws[:, j] < rates[m] for j, m in enumerate(_PARTS) if m in rates}
+def _draw_missing(n, parts, modalities, rates, rng):
+    # draw for every part, so a modality's pattern does not depend on the others
+    draws = rng.random((n, len(parts)))
+    missing = {m: draws[:, j] < rates[m] for j, m in enumerate(parts) if m in rates}
     # a movie keeps at least one modality
     stacked = np.column_stack([missing[m] for m in modalities])
     none_left = np.flatnonzero(stacked.all(axis=1))

@@ -8,7 +8,7 @@ from functools import lru_cache, partial
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ..video._decode import write_video as _write_video
+from ..utils._video import write_video as _write_video
 from ._synthetic_profiles import GENRE_PROFILES
 
 __all__ = ["BackgroundWriter", "draw_poster", "draw_trailer", "write_video"]

@@ -7,12 +7,13 @@ from ._final import (  # noqa: F401 (ConstantGenreWarning, PerGenreClassifier: o
     PerGenreClassifier,
     make_final_estimator,
 )
-from ._stacking import MovieGenreStacker, UnusedColumnsWarning
+from ._stacking import MovieGenreStacker, NoModalityWarning, UnusedColumnsWarning
 from ._subsets import SubsetFusionClassifier
 
 __all__ = [
     "LogitFusionClassifier",
     "MovieGenreStacker",
+    "NoModalityWarning",
     "SubsetFusionClassifier",
     "UnusedColumnsWarning",
     "default_estimators",

@@ -9,14 +9,7 @@ from ..utils import is_missing
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["default_estimators", "MODALITIES"]
-
-#: Modality name -> (column spec, "module:factory") of the default base models; a view
-#: of :data:`skgenre.datasets.MODALITY_REGISTRY` kept for code that read it here.
-MODALITIES = {
-    name: (list(m.columns) if m.frame_input else m.columns[0], m.factory)
-    for name, m in MODALITY_REGISTRY.items()
-}
+__all__ = ["default_estimators"]
 
 
 def default_estimators(X, *, random_state=None, memory=None, kinds=None):
@@ -36,10 +29,9 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
         The movie table.
     random_state : int, RandomState instance or None, default=None
         Seed of every base model.
-    memory : str, path-like or None, default=None
-        Feature cache folder, handed to the models whose features are heavy (posters,
-        trailers, the sentence encoder of the ``"sentence_logreg"`` and
-        ``"tfidf_sentence"`` text kinds).
+    memory : str, path-like, joblib.Memory or None, default=None
+        Feature cache, handed to every factory (each ``make_*_model`` takes it; those
+        whose features are cheap ignore it).
     kinds : dict, default=None
         Modality name (or alias, e.g. ``"plot"``) -> the kind of model its factory
         makes instead of ``"default"``, e.g. ``{"poster": "efficientnet_mlp"}``.
@@ -78,11 +70,8 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
                 )
             continue
         kind = modality.resolve_kind(X, kinds.get(name, "default"))
-        kwargs = {"random_state": random_state}
-        if modality.takes_memory(kind):
-            kwargs["memory"] = memory
         try:
-            estimator = modality.make_model(kind, **kwargs)
+            estimator = modality.make_model(kind, random_state=random_state, memory=memory)
         except ImportError as exc:  # an optional extra (e.g. PyAV for trailers) is missing
             if name in kinds:  # asked for by name: say so rather than drop it
                 raise

@@ -1,20 +1,18 @@
 """Final (meta) estimators for stacking: the per-genre logit fusion and its alternatives."""
 
 import numbers
-import warnings
 
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..multioutput import ConstantGenreWarning, MultilabelClassifierMixin, PerGenreClassifier
+from ..multioutput._per_genre import warn_constant_genres
 from ..utils import check_multilabel_target, multilabel_classes
-from ..utils._params import store_params
-from ..utils._sklearn import fit_context, validate_data
+from ..utils._sklearn_compat import Interval, StrOptions, fit_context, validate_data
 
 __all__ = [
     "ConstantGenreWarning",
@@ -120,7 +118,12 @@ class LogitFusionClassifier(MultilabelClassifierMixin, BaseEstimator):
 
     def __init__(self, C=10.0, *, pooling="partial", genre_C=0.01, other_genres="none",
                  max_iter=1000, threshold=0.5):
-        store_params(self, locals())
+        self.C = C
+        self.pooling = pooling
+        self.genre_C = genre_C
+        self.other_genres = other_genres
+        self.max_iter = max_iter
+        self.threshold = threshold
 
     # -- layout ----------------------------------------------------------------------------
     def _layout(self, n_features, k):
@@ -192,12 +195,7 @@ class LogitFusionClassifier(MultilabelClassifierMixin, BaseEstimator):
             )
         self.n_genres_ = k
         self.n_base_, self.columns_, self._is_logit = self._layout(Z.shape[1], k)
-        constant = Y.min(axis=0) == Y.max(axis=0)
-        if constant.any():
-            warnings.warn(
-                f"Genres {np.flatnonzero(constant).tolist()} are constant in the training data; "
-                "they get a constant probability.", ConstantGenreWarning, stacklevel=3,
-            )
+        constant = warn_constant_genres(Y, stacklevel=3)  # quiet inside the stacker's fit
         features = [self._features(Z, j) for j in range(k)]
         self.feature_means_ = [f.mean(axis=0) for f in features]
         self.coef_ = [np.zeros(f.shape[1]) for f in features]

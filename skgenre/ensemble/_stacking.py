@@ -3,49 +3,50 @@
 import logging
 import numbers
 import os
-import warnings
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.metrics import precision_recall_curve
-from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, check_memory
+from sklearn.utils import Bunch
+from sklearn.utils.validation import check_is_fitted
 
-from ..datasets._modalities import MODALITY_REGISTRY, NON_FEATURE_COLUMNS
 from ..model_selection import check_multilabel_cv
 from ..multioutput import MultilabelClassifierMixin
+from ..multioutput._per_genre import constant_genres_reported, warn_constant_genres_by_name
 from ..utils import (
     align_genres,
+    align_rows,
     check_multilabel_target,
-    multilabel_classes,
     positive_proba,
 )
 from ..utils._cache import feature_memo
-from ..utils._params import store_params
-from ..utils._progress import progress
-from ..utils._sklearn import BaseComposition, fit_context
+from ..utils._sklearn_compat import BaseComposition, HasMethods, Interval, StrOptions, fit_context
 from ._base_models import (
+    NoModalityWarning,
     UnusedColumnsWarning,
-    _call,
-    _did_you_mean,
-    _file_identity,
-    _fit,
-    _fit_predict,
     _in_task,
     _present,
     _proba,
     _select,
     _take,
+    _warn_no_modality,
+    fit_out_of_fold,
 )
-from ._defaults import default_estimators, resolved_kinds
+from ._defaults import resolved_kinds
 from ._final import make_final_estimator
+from ._resolve import (
+    check_movie_table,
+    derive_seeds,
+    passthrough_columns,
+    resolve_estimators,
+)
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["MovieGenreStacker", "UnusedColumnsWarning"]
+__all__ = ["MovieGenreStacker", "NoModalityWarning", "UnusedColumnsWarning"]
+
+_MULTILABEL = "multilabel-indicator"
 
 
 class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
@@ -68,11 +69,13 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         DataFrame of those columns (metadata). Each estimator takes ``fit(X, Y)`` with
         ``Y`` of shape (n_movies, n_genres) and returns (n_movies, n_genres)
         probabilities (a forest's list of (n, 2) arrays is accepted too).
-        ``None`` builds the measured-best default for each modality present in ``X``
-        at fit time (see :func:`skgenre.ensemble.default_estimators`): ``"text"`` on
-        ``plot``, ``"poster"`` on ``poster``, ``"trailer"`` on ``trailer`` (videos and
-        frame folders: the frame model; precomputed feature arrays of any width:
-        ``"features_logreg"``) and ``"metadata"`` on the metadata columns.
+        ``None`` builds the measured-best default for each registered modality present
+        in ``X`` at fit time (see :func:`skgenre.ensemble.default_estimators` and
+        :meth:`resolve_estimators`): ``"text"`` on ``plot``, ``"poster"`` on ``poster``,
+        ``"trailer"`` on ``trailer`` (videos and frame folders: the frame model;
+        precomputed feature arrays of any width: ``"features_logreg"``), ``"metadata"``
+        on the metadata columns, and any modality added with
+        :func:`skgenre.datasets.register_modality`.
     final_estimator : estimator, default=None
         Fitted on the stacked (n_movies, n_base x (n_genres + 1)) out-of-fold features;
         ``None`` means :func:`~skgenre.ensemble.make_final_estimator` ``("default")``:
@@ -135,10 +138,14 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         feature arrays gives ``"features_logreg"``); empty when ``estimators`` is given.
     final_estimator_ : estimator
     genre_names_ : list of str
-        ``Y``'s column names when it is a DataFrame, else ``genre_0``, ``genre_1``, ...
+        ``Y``'s column names when it is a DataFrame, else ``genre_0``, ``genre_1``, ...;
+        for a 1-D binary ``y``, its name when it is a named 0/1 Series, else the label
+        ``classes_[1]``.
     n_genres_ : int
-    classes_ : list of ndarray
-        ``array([0, 1])`` per genre (scikit-learn's scorers then see a multilabel model).
+        1 for a 1-D binary ``y``.
+    classes_ : list of ndarray or ndarray
+        ``array([0, 1])`` per genre (scikit-learn's scorers then see a multilabel model);
+        the two sorted labels of a 1-D binary ``y``.
     oof_proba_ : dict of str to ndarray of shape (n_movies, n_genres)
         Out-of-fold probabilities of each base model (NaN rows where the movie lacks
         the modality), and ``"fusion"`` when ``tune_thresholds=True``.
@@ -181,6 +188,10 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         "verbose": ["verbose"],
     }
 
+    # A single genre may be given as a 1-D binary y (see MultilabelClassifierMixin):
+    # predict_proba is then (n, 2) and predict returns the labels.
+    _target_types = (_MULTILABEL, "binary")
+
     def __init__(
         self,
         estimators=None,
@@ -196,7 +207,17 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         random_state=None,
         verbose=0,
     ):
-        store_params(self, locals())
+        self.estimators = estimators
+        self.final_estimator = final_estimator
+        self.kinds = kinds
+        self.cv = cv
+        self.passthrough = passthrough
+        self.threshold = threshold
+        self.tune_thresholds = tune_thresholds
+        self.n_jobs = n_jobs
+        self.memory = memory
+        self.random_state = random_state
+        self.verbose = verbose
 
     # -- nested parameters: ``text__C``, ``final_estimator__C`` ---------------------------
     @property
@@ -220,87 +241,50 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
 
     # -- fitting ------------------------------------------------------------------------
     def _check_X(self, X, *, fitted=False):
-        if isinstance(X, dict):
-            X = pd.DataFrame(X)
-        if not isinstance(X, pd.DataFrame):
-            raise TypeError(
-                "X must be a pandas DataFrame of movies (one row per movie, columns such as "
-                f"'plot', 'poster', 'trailer', 'cast'); got {type(X).__name__}."
-            )
-        if fitted:
-            read = [c for cols in self.columns_
-                    for c in ([cols] if isinstance(cols, str) else cols)]
-            if not any(c in X.columns for c in read):
-                # Otherwise every movie would get the same prior row, silently.
-                raise ValueError(
-                    f"X has none of the columns the model was fitted on ({read}); its "
-                    f"columns are {list(X.columns)[:10]}.{_did_you_mean(X.columns, read)}"
-                )
-        return X
+        return check_movie_table(X, self.columns_ if fitted else None)
 
     def __setstate__(self, state):
         # Model files written before ``kinds`` existed lack it.
         state.setdefault("kinds", None)
         super().__setstate__(state)
 
-    def _resolve_estimators(self, X, seed):
-        if self.estimators is None:
-            estimators = default_estimators(X, random_state=seed, memory=self.memory,
-                                            kinds=self.kinds)
-            if not estimators:
-                known = [c for m in MODALITY_REGISTRY.values() for c in m.columns]
-                raise ValueError(
-                    "X has none of the modality columns ('plot', 'poster', 'trailer', "
-                    f"metadata such as 'cast'); its columns are {list(X.columns)[:10]}."
-                    f"{_did_you_mean(X.columns, known)}"
-                )
-            return estimators
-        if self.kinds:
-            raise ValueError(
-                f"kinds={self.kinds!r} chooses among the default base models, but "
-                "estimators is given; pass one or the other."
-            )
-        names = []
-        for item in self.estimators:
-            if not (isinstance(item, tuple) and len(item) == 3):
-                raise ValueError(
-                    "estimators must be a list of (name, estimator, columns) tuples; "
-                    f"got {item!r}."
-                )
-            name, est, cols = item
-            if not isinstance(name, str) or "__" in name or name in names:
-                raise ValueError(f"Estimator names must be unique strings without '__'; {name!r}.")
-            names.append(name)
-            missing = [c for c in ([cols] if isinstance(cols, str) else cols) if c not in X.columns]
-            if isinstance(cols, str) and missing or (not isinstance(cols, str) and len(missing) == len(cols)):
-                raise ValueError(
-                    f"Estimator {name!r} reads column(s) {missing} that X does not have."
-                )
-        return list(self.estimators)
+    def resolve_estimators(self, X):
+        """The ``(name, estimator, columns)`` base models :meth:`fit` uses on ``X``.
 
-    def _warn_unused_columns(self, X, estimators):
-        """One warning naming the columns that no modality reads (e.g. ``Plot``)."""
-        read = {c for _, _, cols in estimators
-                for c in ([cols] if isinstance(cols, str) else cols)}
-        read |= set(self.passthrough_columns_)
-        unused = [c for c in X.columns
-                  if c not in read and str(c).lower() not in NON_FEATURE_COLUMNS]
-        if unused:
-            known = [c for m in MODALITY_REGISTRY.values() for c in m.columns]
-            warnings.warn(
-                f"No modality reads the column(s) {unused}; they are ignored."
-                f"{_did_you_mean(unused, known)} Rename a column to the name its modality "
-                "reads (see skgenre.datasets.MODALITY_REGISTRY) or pass estimators=.",
-                UnusedColumnsWarning,
-                stacklevel=4,  # the user's fit call, above fit and fit_context's wrapper
-            )
+        The given ``estimators``, checked, or (``estimators=None``) the default model of
+        each registered modality present in ``X``, built exactly as :meth:`fit` builds
+        it: the same kinds, the same ``memory``, and the seed :meth:`fit` derives from
+        ``random_state`` (the same one for an int ``random_state``). Setting the result
+        as ``estimators`` (with ``kinds=None``) gives the same fit, and makes the
+        default models' parameters reachable by ``set_params``
+        (``text__head__estimator__C``), as the command line's ``--set`` does.
 
-    def _passthrough_columns(self, X):
-        if self.passthrough is False:
-            return []
-        if self.passthrough is True:
-            return list(X.select_dtypes("number").columns)
-        return list(self.passthrough)
+        Parameters
+        ----------
+        X : DataFrame of shape (n_movies, n_columns)
+            The movie table ``fit`` will see.
+
+        Returns
+        -------
+        estimators : list of (str, estimator, str or list of str)
+            Unfitted, as ``estimators`` takes them.
+
+        Warns
+        -----
+        UnusedColumnsWarning
+            With ``estimators=None``, for the columns of ``X`` no modality reads.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from skgenre import MovieGenreStacker
+        >>> X = pd.DataFrame({"plot": ["a ghost", "a kiss"], "cast": ["A|B", "B|C"]})
+        >>> stacker = MovieGenreStacker(kinds={"text": "tfidf_logreg"}, random_state=0)
+        >>> [(name, columns) for name, _, columns in stacker.resolve_estimators(X)]
+        [('text', 'plot'), ('metadata', ['cast'])]
+        """
+        X = self._check_X(X)
+        return resolve_estimators(self, X, derive_seeds(self.random_state)[1], stacklevel=2)
 
     @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, Y):
@@ -310,25 +294,40 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         ----------
         X : DataFrame of shape (n_movies, n_columns)
             The movie table; an empty cell means the movie lacks that modality.
-        Y : array-like or DataFrame of shape (n_movies, n_genres)
-            0/1 genre indicators; a DataFrame's columns become ``genre_names_``.
+        Y : array-like or DataFrame of shape (n_movies, n_genres), or of shape (n_movies,)
+            0/1 genre indicators; a DataFrame's columns become ``genre_names_`` (a name
+            may not repeat). A 1-D ``y`` of two labels is one genre, as
+            :class:`~skgenre.multioutput.MultilabelClassifierMixin` describes. A
+            DataFrame or Series whose index holds ``X``'s labels in another order is
+            matched to ``X`` by label, with a
+            :class:`~skgenre.utils.RowAlignmentWarning`; other labels raise.
 
         Returns
         -------
         self : MovieGenreStacker
+
+        Warns
+        -----
+        ConstantGenreWarning
+            Once, naming the genres that are constant in ``Y``, or among the training
+            movies of some fold of a base model.
         """
         X = self._check_X(X)
+        Y = align_rows(X, Y)
         names = [str(c) for c in Y.columns] if isinstance(Y, pd.DataFrame) else None
-        Y = check_multilabel_target(Y)
+        series = Y.name if isinstance(Y, pd.Series) else None
+        Y = self._validate_target(Y)  # sets classes_
+        if self._target_type_ == "binary":
+            zero_one = {str(c) for c in self.classes_} in ({"0", "1"}, {"False", "True"})
+            names = [str(series) if series is not None and zero_one
+                     else str(self.classes_[1])]
         self.genre_names_ = names or [f"genre_{j}" for j in range(Y.shape[1])]
         if len(X) != len(Y):
             raise ValueError(f"X has {len(X)} movies but Y has {len(Y)}.")
         self.n_genres_ = Y.shape[1]
-        self.classes_ = multilabel_classes(self.n_genres_)
-        rng = check_random_state(self.random_state)
-        cv_seed, model_seed = (int(s) for s in rng.randint(np.iinfo(np.int32).max, size=2))
-
-        estimators = self._resolve_estimators(X, model_seed)
+        cv_seed, model_seed = derive_seeds(self.random_state)
+        # stacklevel: the user's fit call, above fit and fit_context's wrapper
+        estimators = resolve_estimators(self, X, model_seed, stacklevel=3)
         self.modalities_ = [name for name, _, _ in estimators]
         self.columns_ = [cols for _, _, cols in estimators]
         self.kinds_ = ({} if self.estimators is not None
@@ -337,26 +336,29 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         for name, mask in present.items():
             if mask.sum() < 2:
                 raise ValueError(f"Only {int(mask.sum())} movie(s) have data for {name!r}.")
-        self.passthrough_columns_ = self._passthrough_columns(X)
-        if self.estimators is None:
-            self._warn_unused_columns(X, estimators)
+        self.passthrough_columns_ = passthrough_columns(X, self.passthrough)
 
         if self.cv == "prefit":
             for name, est, _ in estimators:
                 check_is_fitted(est, msg=f"cv='prefit' but estimator {name!r} is not fitted.")
             self.estimators_ = [est for _, est, _ in estimators]
             self.oof_proba_ = self._predict_modalities(X)
+            warn_constant_genres_by_name(Y, self.genre_names_, {}, stacklevel=4)
         else:
             with feature_memo():  # without memory=, frozen features are computed once
-                self.estimators_, self.oof_proba_ = self._fit_out_of_fold(
-                    X, Y, estimators, present, cv_seed
+                splitter = check_multilabel_cv(self.cv, random_state=cv_seed)
+                self.estimators_, self.oof_proba_ = fit_out_of_fold(
+                    estimators, X, Y, present, splitter, memory=self.memory,
+                    n_jobs=self.n_jobs, verbose=self.verbose, genre_names=self.genre_names_,
                 )
         self.named_estimators_ = Bunch(**dict(zip(self.modalities_, self.estimators_)))
 
         Z = self._stack(self.oof_proba_, X)
         final = self.final_estimator
         self.final_estimator_ = clone(final if final is not None else make_final_estimator())
-        with _in_task():  # small: in this process, even when base models ran on a cluster
+        # small: in this process, even when base models ran on a cluster; constant genres
+        # were reported above, by name
+        with _in_task(), constant_genres_reported():
             self.final_estimator_.fit(Z, Y)
         self.thresholds_ = np.full(self.n_genres_, float(self.threshold))
         if self.tune_thresholds:
@@ -365,55 +367,11 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
             self.thresholds_ = _best_f1_thresholds(Y, fused)
         return self
 
-    def _fit_out_of_fold(self, X, Y, estimators, present, cv_seed):
-        memory = check_memory(
-            os.fspath(self.memory) if isinstance(self.memory, os.PathLike) else self.memory
-        )
-        fit_predict = memory.cache(_fit_predict)
-        fit_all = memory.cache(_fit)
-        splitter = check_multilabel_cv(self.cv, random_state=cv_seed)
-        folds = list(splitter.split(np.zeros((len(Y), 1)), Y))
-        k = self.n_genres_
-
-        tasks, slots = [], []
-        for name, est, cols in estimators:
-            rows = np.flatnonzero(present[name])
-            data = _select(X.iloc[rows], cols)
-            files = _file_identity(X.iloc[rows], cols) if self.memory is not None else None
-            for i, (train, test) in enumerate(folds):
-                tr = np.flatnonzero(np.isin(rows, train))
-                te = np.flatnonzero(np.isin(rows, test))
-                if len(te) == 0:
-                    continue
-                if len(tr) < 2:
-                    raise ValueError(f"Fold {i} has fewer than 2 training movies with {name!r}.")
-                fold_files = None if files is None else [files[j] for j in (*tr, *te)]
-                tasks.append(delayed(_call)(fit_predict, (est, _take(data, tr), Y[rows[tr]],
-                                                          _take(data, te), k, name, fold_files)))
-                slots.append((name, rows[te]))
-            tasks.append(delayed(_call)(fit_all, (est, data, Y[rows], files)))
-            slots.append((name, None))
-
-        logger.info("Fitting %d base models (%d folds + refit) on %d movies",
-                    len(tasks), len(folds), len(Y))
-        results = Parallel(n_jobs=self.n_jobs, return_as="generator")(tasks)
-        oof = {name: np.full((len(Y), k), np.nan) for name in present}
-        fitted = {}
-        with progress(total=len(tasks), verbose=self.verbose, desc="stacking") as bar:
-            for (name, rows), result in zip(slots, results):
-                if rows is None:
-                    fitted[name] = result
-                else:
-                    oof[name][rows] = result
-                bar.set_postfix_str(name)
-                bar.update()
-        return [fitted[name] for name in self.modalities_], oof
-
     def _out_of_fold_fusion(self, Z, Y, cv_seed):
         splitter = check_multilabel_cv(self.cv if self.cv != "prefit" else 5, random_state=cv_seed)
         fused = np.zeros(Y.shape, dtype=float)
         for train, test in splitter.split(Z, Y):
-            with _in_task():
+            with _in_task(), constant_genres_reported():
                 final = clone(self.final_estimator_).fit(Z[train], Y[train])
             fused[test] = positive_proba(final.predict_proba(Z[test]),
                                          getattr(final, "classes_", None))
@@ -458,6 +416,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         check_is_fitted(self)
         X = self._check_X(X, fitted=True)
         probas = self._predict_modalities(X)
+        _warn_no_modality(probas, X, self.columns_)
         if fusion:
             probas["fusion"] = self._fuse(self._stack(probas, X))
         return probas
@@ -471,7 +430,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         """
         check_is_fitted(self)
         X = self._check_X(X, fitted=True)
-        return self._stack(self._predict_modalities(X), X)
+        probas = self._predict_modalities(X)
+        _warn_no_modality(probas, X, self.columns_)
+        return self._stack(probas, X)
 
     def get_feature_names_out(self, input_features=None):
         """Names of :meth:`transform`'s columns: ``<modality>__<genre>`` and ``<modality>__missing``."""
@@ -569,9 +530,16 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
 
         Returns
         -------
-        proba : ndarray of shape (n_movies, n_genres)
+        proba : ndarray of shape (n_movies, n_genres), or (n_movies, 2) for a 1-D ``y``
+            For a 1-D binary ``y``, one column per label of ``classes_``.
+
+        Warns
+        -----
+        NoModalityWarning
+            When some movies have no modality at all (every column the model reads is
+            empty): their probabilities are those of a movie with nothing known.
         """
-        return self._fuse(self.transform(X))
+        return self._format_proba(self._fuse(self.transform(X)))
 
     def _fuse(self, Z):
         if len(Z) == 0:  # scikit-learn's estimators refuse 0 rows; the answer is known
@@ -588,6 +556,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         from ..metrics import average_precision
 
         check_is_fitted(self)
+        if getattr(self, "_target_type_", _MULTILABEL) != _MULTILABEL:
+            return MultilabelClassifierMixin.score(self, X, y, sample_weight)  # accuracy
+        y = align_rows(X, y, name="y")
         y = check_multilabel_target(align_genres(y, self.genre_names_), n_genres=self.n_genres_)
         return average_precision(y, self.predict_proba(X), average="macro",
                                  genre_names=self.genre_names_)
@@ -597,9 +568,12 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
 
         Returns
         -------
-        Y : ndarray of shape (n_movies, n_genres)
+        Y : ndarray of shape (n_movies, n_genres), or (n_movies,) of labels for a 1-D ``y``
         """
-        return (self.predict_proba(X) >= self.thresholds_).astype(int)
+        positive = self._fuse(self.transform(X)) >= self.thresholds_
+        if getattr(self, "_target_type_", _MULTILABEL) == "binary":
+            return self.classes_[positive[:, 0].astype(int)]
+        return positive.astype(int)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -6,12 +6,11 @@ import warnings
 from collections import Counter
 
 import numpy as np
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ..multioutput import ConstantGenreWarning
-from ..utils._sklearn import fit_context, validate_data
+from ..utils._sklearn_compat import Interval, fit_context, validate_data
 from ._final import EPS, LogitFusionClassifier, _check_groups, _logit
 
 __all__ = ["SubsetFusionClassifier"]

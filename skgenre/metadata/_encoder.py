@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..datasets._format import (
@@ -19,8 +18,7 @@ from ..datasets._format import (
     NUMERIC_COLUMNS,
     SEPARATOR,
 )
-from ..utils._params import store_params
-from ..utils._sklearn import fit_context, validate_data
+from ..utils._sklearn_compat import Interval, fit_context, validate_data
 
 __all__ = [
     "KEYWORD_GROUP",
@@ -211,7 +209,13 @@ class MetadataEncoder(TransformerMixin, BaseEstimator):
         keyword_words=True,
         dtype=np.float32,
     ):
-        store_params(self, locals())
+        self.columns = columns
+        self.share_people = share_people
+        self.min_frequency = min_frequency
+        self.separator = separator
+        self.n_bins = n_bins
+        self.keyword_words = keyword_words
+        self.dtype = dtype
 
     # ------------------------------------------------------------------ input
     @staticmethod

@@ -10,14 +10,12 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
 from ..multioutput import MultilabelClassifierMixin, MultilabelProbaClassifier
 from ..multioutput._native import fit_native, native_positive_proba
-from ..utils._params import store_params
-from ..utils._sklearn import fit_context, validate_data
+from ..utils._sklearn_compat import Interval, StrOptions, fit_context, validate_data
 
 __all__ = ["GenreForestClassifier", "MultilabelProbaClassifier"]
 
@@ -139,7 +137,19 @@ class GenreForestClassifier(MultilabelClassifierMixin, BaseEstimator):
         verbose=0,
         threshold=0.5,
     ):
-        store_params(self, locals())
+        self.n_estimators = n_estimators
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.bootstrap = bootstrap
+        self.class_weight = class_weight
+        self.max_samples = max_samples
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+        self.threshold = threshold
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

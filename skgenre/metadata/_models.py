@@ -4,7 +4,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from ..multioutput import PerGenreClassifier
-from ..utils._params import set_routed_params
+from ..utils._params import build_model
 from ._encoder import MetadataEncoder
 from ._forest import GenreForestClassifier
 
@@ -14,8 +14,6 @@ __all__ = ["make_metadata_model", "METADATA_MODEL_KINDS"]
 #: cross-validation on the train+val movies of the real data (``benchmarks/metadata.py
 #: --cv``; see ``make_metadata_model``).
 DEFAULT_KIND = "logistic"
-#: Accepted values of ``kind``.
-METADATA_MODEL_KINDS = ("default", "logistic", "forest", "mlp")
 
 # Tuned by 3-fold multilabel-stratified cross-validation on the train+val movies of
 # the real data (``cast`` only, never the test split); mean macro AP (fold std ~0.013):
@@ -53,7 +51,7 @@ def _classifier(kind, params):
     return GenreMLP(**params)
 
 
-def make_metadata_model(kind="default", *, random_state=None, **kw):
+def make_metadata_model(kind="default", *, random_state=None, memory=None, **params):
     """A fresh metadata model: ``MetadataEncoder`` followed by a genre classifier.
 
     Parameters
@@ -93,11 +91,16 @@ def make_metadata_model(kind="default", *, random_state=None, **kw):
         jointly, and costs one cross-validated model less.
     random_state : int, RandomState instance or None, default=None
         Seeds the classifier.
-    **kw
-        Parameters of the encoder (``columns``, ``share_people``, ``min_frequency``,
-        ``separator``, ``dtype``) or of the classifier (e.g. ``n_estimators``,
-        ``n_jobs``, ``max_epochs``), by their plain names; they override the
-        defaults above.
+    memory : None, str, path-like or joblib.Memory, default=None
+        Ignored: the metadata features are cheap and not cached (the parameter makes
+        the signature that of every ``make_*_model``).
+    **params
+        Routed as in every ``make_*_model`` (:func:`skgenre.utils.route_params`): a
+        short name goes to every step that takes it, the encoder (``columns``,
+        ``share_people``, ``min_frequency``, ``separator``, ``dtype``) or the
+        classifier (``C`` of the per-genre logistic regressions, ``n_estimators``,
+        ``max_epochs``; ``n_jobs`` and ``verbose`` wherever they exist); a
+        ``set_params`` path to one step. They override the defaults above.
 
     Returns
     -------
@@ -120,23 +123,22 @@ def make_metadata_model(kind="default", *, random_state=None, **kw):
     >>> model.predict_proba(movies[:2]).shape
     (2, 2)
     """
-    if kind not in METADATA_MODEL_KINDS:
-        raise ValueError(f"kind must be one of {METADATA_MODEL_KINDS}; got {kind!r}.")
-    kind = DEFAULT_KIND if kind == "default" else kind
-    model = Pipeline([
-        ("encoder", MetadataEncoder(**_ENCODER_DEFAULTS[kind])),
-        ("head", _classifier(kind, dict(_CLASSIFIER_DEFAULTS[kind], random_state=random_state))),
-    ])
-    # Short names go to the step that takes them, as in every make_*_model; the logistic
-    # head's own parameters (C, ...) are those of its per-genre LogisticRegression.
-    head = "head__estimator" if kind == "logistic" else "head"
-    encoder_names = set(model["encoder"].get_params(deep=False))
-    head_names = set(model.get_params()[head].get_params(deep=False)) - {"random_state"}
-    unknown = [k for k in kw if "__" not in k and k not in encoder_names | head_names]
-    if unknown:
-        raise TypeError(
-            f"make_metadata_model(kind={kind!r}) got unknown parameter(s) {unknown}; "
-            f"encoder parameters: {sorted(encoder_names)}, head parameters: "
-            f"{sorted(head_names)}."
-        )
-    return set_routed_params(model, kw, {"encoder": encoder_names, head: head_names})
+    return build_model(_KINDS, kind, default=DEFAULT_KIND, random_state=random_state,
+                       memory=memory, params=params, what="metadata model")
+
+
+def _encoder_and(kind):
+    """A builder of ``encoder -> head`` with ``kind``'s classifier and defaults."""
+    def build(random_state, memory=None):
+        return Pipeline([
+            ("encoder", MetadataEncoder(**_ENCODER_DEFAULTS[kind])),
+            ("head", _classifier(kind, dict(_CLASSIFIER_DEFAULTS[kind],
+                                            random_state=random_state))),
+        ])
+    return build
+
+
+#: Kind -> builder(random_state, memory): adding a kind is one entry here.
+_KINDS = {kind: _encoder_and(kind) for kind in ("logistic", "forest", "mlp")}
+#: Accepted values of ``kind``.
+METADATA_MODEL_KINDS = ("default", *_KINDS)

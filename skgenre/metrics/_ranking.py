@@ -42,7 +42,8 @@ def average_precision(Y_true, Y_score, *, average="macro", genre_names=None):
     average : {"micro", "macro", "samples"}, default="macro"
         How per-genre or per-movie precision is averaged.
     genre_names : list of str, default=None
-        Used to name the left-out genres in the warning.
+        Used to name the left-out genres in the warning; by default ``Y_true``'s
+        columns when it is a DataFrame.
 
     Returns
     -------
@@ -59,6 +60,8 @@ def average_precision(Y_true, Y_score, *, average="macro", genre_names=None):
     """
     if average not in AVERAGES:
         raise ValueError(f"average must be one of {AVERAGES}; got {average!r}.")
+    if genre_names is None and isinstance(Y_true, pd.DataFrame):
+        genre_names = [str(c) for c in Y_true.columns]
     Y_true, Y_score = _check_scores(Y_true, Y_score)
     if average == "macro":
         keep = Y_true.sum(axis=0) > 0

@@ -1,6 +1,8 @@
 """Scorers for ``cross_val_score`` and ``GridSearchCV``."""
 
-from ..utils import positive_proba
+import pandas as pd
+
+from ..utils import align_genres, positive_proba
 from ._ranking import AVERAGES, average_precision
 
 __all__ = ["AveragePrecisionScorer", "get_scorer", "SCORERS"]
@@ -31,7 +33,11 @@ class AveragePrecisionScorer:
 
     def __call__(self, estimator, X, y, sample_weight=None):
         proba = positive_proba(estimator.predict_proba(X), getattr(estimator, "classes_", None))
-        return average_precision(y, proba, average=self.average)
+        names = getattr(estimator, "genre_names_", None)
+        y = align_genres(y, names)  # a DataFrame's genres matched to the model's by name
+        if isinstance(y, pd.DataFrame) or names is None or len(names) != proba.shape[1]:
+            names = None  # a DataFrame names its genres itself
+        return average_precision(y, proba, average=self.average, genre_names=names)
 
     def __repr__(self):
         return f"AveragePrecisionScorer(average={self.average!r})"

@@ -2,16 +2,17 @@
 
 import numbers
 
+import numpy as np
 from iterstrat.ml_stratifiers import (
     MultilabelStratifiedKFold as _IterstratKFold,
-    MultilabelStratifiedShuffleSplit,
+    MultilabelStratifiedShuffleSplit as _IterstratShuffleSplit,
     RepeatedMultilabelStratifiedKFold,
 )
-from sklearn.model_selection import check_cv
+from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit, check_cv
 from sklearn.utils import indexable
-from sklearn.utils import _safe_indexing
 
 from ..utils import check_multilabel_target
+from ..utils._sklearn_compat import safe_indexing
 
 __all__ = [
     "MultilabelStratifiedKFold",
@@ -46,6 +47,74 @@ class MultilabelStratifiedKFold(_IterstratKFold):
 
     def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
         super().__init__(n_splits=n_splits, shuffle=shuffle, random_state=random_state)
+
+    def split(self, X, y, groups=None):
+        """Train and test indices; a single genre (one column) is stratified on its own.
+
+        ``iterative-stratification`` takes only targets of two genres or more; one genre
+        is split by scikit-learn's :class:`~sklearn.model_selection.StratifiedKFold`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_movies, n_features)
+        y : array-like of shape (n_movies, n_genres)
+            The 0/1 genre matrix to stratify on.
+        groups : None
+            Ignored.
+
+        Yields
+        ------
+        train, test : ndarray
+        """
+        one = _single_genre(y)
+        if one is not None:
+            return StratifiedKFold(self.n_splits, shuffle=self.shuffle,
+                                   random_state=self.random_state).split(X, one, groups)
+        return super().split(X, y, groups)
+
+
+class MultilabelStratifiedShuffleSplit(_IterstratShuffleSplit):
+    """Shuffle-split that keeps each genre's share of movies alike in train and test.
+
+    Iterative stratification from ``iterative-stratification``; a single genre (one
+    column) is split by scikit-learn's
+    :class:`~sklearn.model_selection.StratifiedShuffleSplit`.
+
+    Parameters
+    ----------
+    n_splits : int, default=10
+    test_size, train_size : float, int or None, default=None
+    random_state : int, RandomState instance or None, default=None
+    """
+
+    def split(self, X, y, groups=None):
+        """Train and test indices; a single genre (one column) is stratified on its own.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_movies, n_features)
+        y : array-like of shape (n_movies, n_genres)
+            The 0/1 genre matrix to stratify on.
+        groups : None
+            Ignored.
+
+        Yields
+        ------
+        train, test : ndarray
+        """
+        one = _single_genre(y)
+        if one is not None:
+            test_size = None if isinstance(self.test_size, str) else self.test_size  # "default"
+            return StratifiedShuffleSplit(
+                self.n_splits, test_size=test_size, train_size=self.train_size,
+                random_state=self.random_state).split(X, one, groups)
+        return super().split(X, y, groups)
+
+
+def _single_genre(y):
+    """The column of a one-genre (n, 1) target, else ``None``."""
+    y = check_multilabel_target(y, name="y") if np.ndim(y) == 2 else None
+    return y[:, 0] if y is not None and y.shape[1] == 1 else None
 
 
 def check_multilabel_cv(cv=5, *, random_state=None):
@@ -104,5 +173,5 @@ def multilabel_train_test_split(*arrays, stratify, test_size=0.25, random_state=
     train, test = next(splitter.split(Y, Y))
     out = []
     for a in arrays:
-        out.extend([_safe_indexing(a, train), _safe_indexing(a, test)])
+        out.extend([safe_indexing(a, train), safe_indexing(a, test)])
     return out

@@ -4,12 +4,10 @@ import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._multilabel import positive_proba
-from ..utils._params import store_params
-from ..utils._sklearn import fit_context
+from ..utils._sklearn_compat import Interval, fit_context
 from ._mixin import MultilabelClassifierMixin
 
 __all__ = ["GenreProbabilityAverage"]
@@ -65,7 +63,9 @@ class GenreProbabilityAverage(MultilabelClassifierMixin, MetaEstimatorMixin, Bas
     _target_types = ("multilabel-indicator", "binary", "multiclass")
 
     def __init__(self, estimators, *, weights=None, threshold=0.5):
-        store_params(self, locals())
+        self.estimators = estimators
+        self.weights = weights
+        self.threshold = threshold
 
     def _named(self):
         # The (name, estimator) pairs, or none while ``estimators`` is not a list of them

@@ -11,6 +11,8 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from ..utils import check_multilabel_target, multilabel_classes
+from ..utils._genres import check_not_label_lists
+from ..utils._multilabel import check_target_frame
 
 __all__ = ["MultilabelClassifierMixin"]
 
@@ -80,7 +82,10 @@ class MultilabelClassifierMixin(ClassifierMixin):
             k is n_genres (multilabel), 1 (binary: ``y == classes_[1]``) or n_classes
             (multiclass: one-hot).
         """
+        check_not_label_lists(y)  # lists of genre names: the conversion to use
         if isinstance(y, (pd.Series, pd.DataFrame)):
+            # repeated genres, missing cells: by name
+            check_target_frame(y, name="Y" if isinstance(y, pd.DataFrame) else "y")
             y = y.to_numpy()
         if y is not None and not sparse.issparse(y):
             y = np.asarray(y)

@@ -10,12 +10,10 @@ import numbers
 
 from sklearn.base import BaseEstimator, clone
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..utils import positive_proba
-from ..utils._params import store_params
-from ..utils._sklearn import fit_context
+from ..utils._sklearn_compat import HasMethods, Interval, fit_context
 from ._mixin import MultilabelClassifierMixin
 
 __all__ = ["MultilabelProbaClassifier", "fit_native", "native_positive_proba"]
@@ -97,7 +95,8 @@ class MultilabelProbaClassifier(MultilabelClassifierMixin, BaseEstimator):
     _target_types = ("multilabel-indicator", "binary", "multiclass")
 
     def __init__(self, estimator=None, *, threshold=0.5):
-        store_params(self, locals())
+        self.estimator = estimator
+        self.threshold = threshold
 
     @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, Y, **fit_params):

@@ -1,16 +1,17 @@
 """One binary classifier per genre: the text models' and the stacker's final estimator."""
 
+import contextlib
+import contextvars
 import numbers
 import warnings
 
 import numpy as np
+import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._params import store_params
-from ..utils._sklearn import fit_context, validate_data
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, fit_context, validate_data
 from ._mixin import MultilabelClassifierMixin
 
 __all__ = ["ConstantGenreWarning", "PerGenreClassifier"]
@@ -18,6 +19,86 @@ __all__ = ["ConstantGenreWarning", "PerGenreClassifier"]
 
 class ConstantGenreWarning(UserWarning):
     """A genre is constant in the training data; it gets a constant probability."""
+
+
+# Set while a caller (MovieGenreStacker) reports constant genres itself, by name and once:
+# the per-genre models it fits fold after fold then stay quiet. A context variable, set
+# inside each task, so that it holds in threads and worker processes alike.
+_REPORTED_BY_CALLER = contextvars.ContextVar("skgenre_constant_genres_reported",
+                                             default=False)
+
+
+@contextlib.contextmanager
+def constant_genres_reported():
+    """Within the block, :func:`warn_constant_genres` does not warn: the caller does."""
+    token = _REPORTED_BY_CALLER.set(True)
+    try:
+        yield
+    finally:
+        _REPORTED_BY_CALLER.reset(token)
+
+
+def warn_constant_genres(Y, names=None, *, stacklevel=2):
+    """One :class:`ConstantGenreWarning` naming the genres constant in ``Y``.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_movies, n_genres)
+    names : list of str, default=None
+        The genre names; without them, genres are named by column number.
+    stacklevel : int, default=2
+        Of the warning, counted from the caller of this function.
+
+    Returns
+    -------
+    constant : ndarray of shape (n_genres,), dtype bool
+    """
+    constant = Y.min(axis=0) == Y.max(axis=0)
+    if constant.any() and not _REPORTED_BY_CALLER.get():
+        if names is None:
+            which = f"Genre columns {np.flatnonzero(constant).tolist()} are"
+        else:
+            which = f"Genres {[names[j] for j in np.flatnonzero(constant)]} are"
+        warnings.warn(f"{which} constant in the training data; they get a constant "
+                      "probability.", ConstantGenreWarning, stacklevel=stacklevel + 1)
+    return constant
+
+
+def warn_constant_genres_by_name(Y, names, fits, *, stacklevel=2):
+    """One :class:`ConstantGenreWarning` for a whole stack of fits, naming the genres.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_movies, n_genres)
+    names : list of str
+    fits : dict of str to list of ndarray
+        Base model name -> the rows of ``Y`` each of its fits trains on.
+    stacklevel : int, default=2
+        Of the warning, counted from the caller of this function.
+    """
+    constant = Y.min(axis=0) == Y.max(axis=0)
+    parts = []
+    if constant.any():
+        described = [f"{names[j]!r} ({'every' if Y[0, j] else 'no'} movie has it)"
+                     for j in np.flatnonzero(constant)]
+        parts.append(f"Genres {', '.join(described)} are constant in Y: they get a constant "
+                     "probability.")
+    in_fits = {}
+    for name, row_sets in fits.items():
+        for rows in row_sets:
+            part = Y[rows]
+            for j in np.flatnonzero((part.min(axis=0) == part.max(axis=0)) & ~constant):
+                in_fits.setdefault(names[j], set()).add(name)
+    if in_fits:
+        models = sorted(set().union(*in_fits.values()))
+        parts.append(
+            f"Genres {list(in_fits)} are constant among the training movies of some fits of "
+            f"the base models {models} (too few movies of theirs have those modalities): "
+            "those fits give them a constant probability. Fewer folds (cv), or more movies "
+            "of these genres, avoid it."
+        )
+    if parts:
+        warnings.warn(" ".join(parts), ConstantGenreWarning, stacklevel=stacklevel + 1)
 
 
 def _fit_binary(estimator, X, y):
@@ -88,7 +169,10 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
     _target_types = ("multilabel-indicator", "binary", "multiclass")
 
     def __init__(self, estimator=None, *, features="all", n_jobs=None, threshold=0.5):
-        store_params(self, locals())
+        self.estimator = estimator
+        self.features = features
+        self.n_jobs = n_jobs
+        self.threshold = threshold
 
     @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, Y):
@@ -105,6 +189,7 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
         -------
         self : PerGenreClassifier
         """
+        names = [str(c) for c in Y.columns] if isinstance(Y, pd.DataFrame) else None
         Y = self._validate_target(Y)
         X = validate_data(self, X, accept_sparse="csr")
         if Y.shape[0] != X.shape[0]:
@@ -121,12 +206,8 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
             base = LogisticRegression(max_iter=1000)
         else:
             base = self.estimator
-        constant = Y.min(axis=0) == Y.max(axis=0)
-        if constant.any():
-            warnings.warn(
-                f"Genres {np.flatnonzero(constant).tolist()} are constant in the training data; "
-                "they get a constant probability.", ConstantGenreWarning, stacklevel=3,
-            )
+        constant = warn_constant_genres(
+            Y, names if self._target_type_ == "multilabel-indicator" else None, stacklevel=3)
         self.columns_ = (None if self.features == "all"
                          else [self._genre_columns(j, k, X.shape[1]) for j in range(k)])
         fitted = iter(Parallel(n_jobs=self.n_jobs)(

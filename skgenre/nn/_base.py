@@ -13,11 +13,10 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..multioutput import MultilabelClassifierMixin
-from ..utils._sklearn import fit_context
+from ..utils._sklearn_compat import Interval, fit_context
 from ._net import IndexSplit, MultilabelNet, resolve_pos_weight, validation_indices
 
 __all__ = ["BaseGenreNet"]
@@ -37,7 +36,8 @@ class BaseGenreNet(MultilabelClassifierMixin, BaseEstimator, metaclass=ABCMeta):
     left untouched).
 
     Subclasses declare ``__init__`` with every parameter (the shared ones below and
-    their own, with their defaults; its body is ``store_params(self, locals())``), merge
+    their own, with their defaults; its body is one ``self.<name> = <name>`` line per
+    parameter, as scikit-learn writes it), merge
     ``_parameter_constraints`` with
     ``{**BaseGenreNet._parameter_constraints, ...}`` and implement:
 
@@ -186,7 +186,7 @@ class BaseGenreNet(MultilabelClassifierMixin, BaseEstimator, metaclass=ABCMeta):
             {"criterion": torch.nn.BCEWithLogitsLoss,
              "criterion__pos_weight": torch.as_tensor(self.pos_weight_)}
         )
-        self.net_ = MultilabelNet(
+        net = MultilabelNet(
             module,
             **module_params,
             **criterion,
@@ -211,8 +211,9 @@ class BaseGenreNet(MultilabelClassifierMixin, BaseEstimator, metaclass=ABCMeta):
         Y_train = (Y if owner is None else Y[owner]).astype(np.float32)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            self.net_.fit(examples, Y_train)
-        self.net_.train_split = None  # drop the index arrays from the fitted model
+            net.fit(examples, Y_train)  # Ctrl-C propagates: no cut-short net_ is kept
+        net.train_split = None  # drop the index arrays from the fitted model
+        self.net_ = net
         self.n_epochs_ = len(self.net_.history)
         return self
 

@@ -3,10 +3,8 @@
 import numpy as np
 import torch
 from scipy import sparse
-from sklearn.utils._param_validation import StrOptions
 
-from ..utils._params import store_params
-from ..utils._sklearn import validate_data
+from ..utils._sklearn_compat import StrOptions, validate_data
 from ._base import BaseGenreNet
 
 __all__ = ["GenreMLP", "MLPModule"]
@@ -152,7 +150,21 @@ class GenreMLP(BaseGenreNet):
         random_state=None,
         verbose=0,
     ):
-        store_params(self, locals())
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.dropout = dropout
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.pos_weight = pos_weight
+        self.correct_pos_weight = correct_pos_weight
+        self.threshold = threshold
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
 
     def _fit_examples(self, X, Y):
         X = _as_rows(validate_data(self, X, accept_sparse="csr", dtype=np.float32))

@@ -6,17 +6,33 @@ net fixes both and is what every trainable part of skgenre builds on, through
 :class:`~skgenre.nn.BaseGenreNet` (MLP heads, the poster CNN, the trailer 3D CNN).
 """
 
+import contextvars
+from collections import defaultdict
+
 import numpy as np
 import torch
 from skorch import NeuralNet
+from skorch.exceptions import DeviceWarning
+from skorch.history import History
 from torch.utils.data import Subset
 
+from sklearn.base import clone
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
 from ..model_selection import MultilabelStratifiedShuffleSplit
 from ..multioutput import MultilabelClassifierMixin
+from ..utils._device import arrays_to_tensors, available_device, tensors_to_arrays
 
 __all__ = ["MultilabelNet", "MultilabelValidSplit", "balanced_pos_weight"]
+
+
+class _Interrupted(BaseException):
+    """A KeyboardInterrupt carried past skorch's ``partial_fit``, which would swallow it."""
+
+
+# Set while MultilabelNet.partial_fit runs: only there is Ctrl-C carried past skorch's
+# partial_fit (a fit_loop called on its own raises the KeyboardInterrupt itself).
+_CARRY_INTERRUPT = contextvars.ContextVar("skgenre_carry_interrupt", default=False)
 
 
 def balanced_pos_weight(Y):
@@ -131,7 +147,11 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
     per-genre weighting), targets are cast to float, ``predict_proba`` returns
     (n, n_genres) sigmoid probabilities of presence and ``predict`` thresholds them.
     With ``criterion=torch.nn.CrossEntropyLoss`` the probabilities are a softmax over
-    the logits instead (one class per row). A 1-D ``y`` is taken as
+    the logits instead (one class per row). Unlike skorch's nets, a KeyboardInterrupt
+    (Ctrl-C) during training propagates out of ``fit`` and ``partial_fit`` instead of
+    ending training quietly with a cut-short net; skorch's ``EarlyStopping`` still ends
+    training early (it raises KeyboardInterrupt to do so; a callback of your own that
+    stops training should derive from it). A 1-D ``y`` is taken as
     :class:`~skgenre.multioutput.MultilabelClassifierMixin` describes: binary as one
     logit, multiclass as one logit per class (one-vs-rest with the default BCE loss,
     softmax with ``CrossEntropyLoss``).
@@ -176,6 +196,35 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
             y = self._validate_target(y).astype(np.float32)
         return super().fit(X, y, **fit_params)
 
+    def fit_loop(self, *args, **kwargs):
+        # skorch's partial_fit ends training quietly on any KeyboardInterrupt and returns
+        # the cut-short net as if fitted. skorch's EarlyStopping stops training that way
+        # (it raises KeyboardInterrupt once its patience is spent); any other is Ctrl-C,
+        # carried past partial_fit as another exception and raised again there.
+        try:
+            return super().fit_loop(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            if self._stopped_early() or not _CARRY_INTERRUPT.get():
+                raise
+            raise _Interrupted() from exc
+
+    def _stopped_early(self):
+        """Whether an EarlyStopping callback has just spent its patience (and so raised)."""
+        from skorch.callbacks import EarlyStopping
+
+        return any(isinstance(callback, EarlyStopping)
+                   and getattr(callback, "misses_", 0) >= callback.patience
+                   for _, callback in getattr(self, "callbacks_", []))
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        token = _CARRY_INTERRUPT.set(True)
+        try:
+            return super().partial_fit(X, y, classes, **fit_params)
+        except _Interrupted as exc:
+            raise exc.__cause__ from None
+        finally:
+            _CARRY_INTERRUPT.reset(token)
+
     def _predict_proba_multilabel(self, X):
         softmax = isinstance(self.criterion_, torch.nn.CrossEntropyLoss)
         offset = None
@@ -190,6 +239,89 @@ class MultilabelNet(MultilabelClassifierMixin, NeuralNet):
             proba = torch.softmax(logits, dim=1) if softmax else torch.sigmoid(logits)
             chunks.append(proba.cpu().numpy())
         return np.concatenate(chunks).astype(np.float64)
+
+    # ------------------------------------------------------------------ state
+
+    def __getstate__(self):
+        """The net as plain data, for pickle, ``copy`` and :func:`skgenre.save_model`.
+
+        What skorch's ``save_params`` writes, in memory: the parameters, the
+        ``state_dict`` of each module and criterion and the optimizer's state as numpy
+        arrays, and the history as a list. Callbacks are kept with their parameters
+        only; their fitted state (early stopping's best weights) is not (skorch's
+        ``load_params`` does not restore it either).
+        """
+        state = dict(self.__dict__)
+        if "callbacks_" in state:  # rebuilt by __setstate__
+            del state["callbacks_"], state["virtual_params_"]
+        if isinstance(state.get("callbacks"), list):
+            state["callbacks"] = [
+                (item[0], clone(item[1], safe=False)) if isinstance(item, tuple)
+                else clone(item, safe=False) for item in state["callbacks"]
+            ]
+        tensors = [k for k, v in state.items() if isinstance(v, torch.Tensor)]
+        state.update({k: tensors_to_arrays(state[k]) for k in tensors}, _tensor_params=tensors)
+        if state.get("initialized_"):
+            state["history_"] = list(state["history_"])
+            for name in self._modules + self._criteria:
+                state[name + "_"] = tensors_to_arrays(state[name + "_"].state_dict())
+            state["optimizer_"] = self._optimizer_state()
+        return state
+
+    def _optimizer_state(self):
+        """The optimizer's class, defaults, groups and per-parameter state (as arrays);
+        a parameter is its position in ``get_all_learnable_params()``."""
+        position = {id(p): i for i, (_, p) in enumerate(self.get_all_learnable_params())}
+        optimizer = self.optimizer_
+        groups = [{**group, "params": [position[id(p)] for p in group["params"]]}
+                  for group in optimizer.param_groups]
+        return {"defaults": tensors_to_arrays(optimizer.defaults),
+                "param_groups": tensors_to_arrays(groups),
+                "state": {position[id(p)]: tensors_to_arrays(s)
+                          for p, s in optimizer.state.items()}}
+
+    def __setstate__(self, state):
+        if "__cuda_dependent_attributes__" in state:  # pickled by an earlier skgenre
+            return super().__setstate__(state)
+        state = dict(state)
+        for key in state.pop("_tensor_params", []):
+            state[key] = arrays_to_tensors(state[key])
+        names = [n + "_" for n in state.get("_modules", []) + state.get("_criteria", [])]
+        torch_state = {k: state.pop(k) for k in names + ["optimizer_", "history_"] if k in state}
+        self.__dict__.update(state)
+        if not state.get("initialized_"):
+            return
+        self.device = available_device(self.device, type(self).__name__, DeviceWarning)
+        self.initialized_ = False  # no "Re-initializing" messages
+        self.__dict__["_optimizer_state_"] = torch_state["optimizer_"]
+        self._initialize_virtual_params()
+        self._initialize_callbacks()
+        self._initialize_module()
+        self._initialize_criterion()
+        for name in names:
+            getattr(self, name).load_state_dict(arrays_to_tensors(torch_state[name]))
+        self._initialize_optimizer()
+        self.history_ = History(torch_state["history_"])
+        self.initialized_ = True
+
+    def initialize_optimizer(self, triggered_directly=None):
+        saved = self.__dict__.pop("_optimizer_state_", None)
+        if saved is None:
+            return super().initialize_optimizer(triggered_directly)
+        # As unpickling rebuilds an optimizer (its __setstate__): its constructor would
+        # import torch._dynamo, seconds of a cold `skgenre predict`.
+        params = [p for _, p in self.get_all_learnable_params()]
+        groups = [{**group, "params": [params[i] for i in group["params"]]}
+                  for group in arrays_to_tensors(saved["param_groups"])]
+        state = defaultdict(dict)
+        for i, values in saved["state"].items():
+            state[params[i]] = {k: v if k == "step" else v.to(params[i].device)
+                                for k, v in arrays_to_tensors(values).items()}
+        cls = self.optimizer
+        self.optimizer_ = cls.__new__(cls)
+        self.optimizer_.__setstate__({"defaults": arrays_to_tensors(saved["defaults"]),
+                                      "state": state, "param_groups": groups})
+        return self
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

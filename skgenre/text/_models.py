@@ -3,7 +3,7 @@
 from sklearn.pipeline import Pipeline
 
 from ..multioutput import GenreProbabilityAverage, PerGenreClassifier
-from ..utils._params import set_routed_params
+from ..utils._params import build_model
 
 __all__ = [
     "GenreProbabilityAverage",
@@ -12,9 +12,6 @@ __all__ = [
 ]
 
 
-#: The kinds ``make_text_model`` builds; ``"default"`` is an alias of the measured best.
-TEXT_MODEL_KINDS = ("default", "glove_mlp", "tfidf_logreg", "combined", "sentence_logreg",
-                    "tfidf_sentence")
 #: The kind ``make_text_model("default")`` builds (see benchmarks/text.py).
 DEFAULT_TEXT_MODEL = "combined"
 #: Weights of ``"tfidf_logreg"`` and ``"glove_mlp"`` in ``"combined"`` (chosen by 5-fold
@@ -39,7 +36,7 @@ def _tfidf():
     return PlotTfidfVectorizer(sublinear_tf=True, min_df=2, ngram_range=(1, 2))
 
 
-def make_text_model(kind="default", *, random_state=None, **kw):
+def make_text_model(kind="default", *, random_state=None, memory=None, **params):
     """A fresh plot-text genre model: texts in, (n_movies, n_genres) probabilities out.
 
     Parameters
@@ -66,15 +63,19 @@ def make_text_model(kind="default", *, random_state=None, **kw):
           currently ``"combined"``.
     random_state : int, RandomState instance or None, default=None
         Seeds the MLP (and the solvers that use randomness).
-    **kw
-        Parameters of the returned model, in ``set_params`` form (e.g.
-        ``glove_mlp__vectorizer__embeddings="glove.840B.300d.zip"``; the pipelines'
-        steps are ``"vectorizer"`` or ``"embedder"``, ``"scaler"`` and ``"head"``, as
-        in every ``make_*_model``), or the shortcuts
-        ``embeddings``, ``data_home`` and ``verbose`` (applied to every
-        :class:`GloVeVectorizer`, ``data_home`` and ``verbose`` to every
-        :class:`SentenceEmbedder`, ``verbose`` to the MLP) and ``memory`` (the
-        :class:`SentenceEmbedder`'s per-text cache).
+    memory : None, str, path-like or joblib.Memory, default=None
+        Per-text cache of the :class:`SentenceEmbedder`'s embeddings (the
+        ``"sentence_logreg"`` and ``"tfidf_sentence"`` kinds); ignored by the other
+        kinds, whose features are cheap.
+    **params
+        Parameters of the returned model, routed as in every ``make_*_model``
+        (:func:`skgenre.utils.route_params`): a ``set_params`` path reaches one step
+        (``glove_mlp__vectorizer__embeddings="glove.840B.300d.zip"``; the pipelines'
+        steps are ``"vectorizer"`` or ``"embedder"``, ``"scaler"`` and ``"head"``), a
+        short name every estimator inside the model that takes it: ``embeddings`` every
+        :class:`GloVeVectorizer`, ``data_home`` every :class:`GloVeVectorizer` and
+        :class:`SentenceEmbedder`, ``verbose`` these, the MLP and the logistic
+        regressions, ``C`` every logistic regression, ``weights`` the average.
 
     Returns
     -------
@@ -123,38 +124,18 @@ def make_text_model(kind="default", *, random_state=None, **kw):
     >>> model.fit(plots, Y).predict_proba(["A love affair in space."]).shape
     (1, 2)
     """
-    if kind not in TEXT_MODEL_KINDS:
-        raise ValueError(f"Unknown text model kind {kind!r}; choose one of {TEXT_MODEL_KINDS}.")
-    kind = DEFAULT_TEXT_MODEL if kind == "default" else kind
-    if kind == "tfidf_logreg":
-        model = _tfidf_logreg(random_state)
-    elif kind == "glove_mlp":
-        model = _glove_mlp(random_state)
-    elif kind == "sentence_logreg":
-        model = _sentence_logreg(random_state)
-    elif kind == "tfidf_sentence":
-        model = GenreProbabilityAverage(
-            [("tfidf_logreg", _tfidf_logreg(random_state)),
-             ("sentence_logreg", _sentence_logreg(random_state))],
-            weights=list(SENTENCE_WEIGHTS),
-        )
-    else:
-        model = GenreProbabilityAverage(
-            [("tfidf_logreg", _tfidf_logreg(random_state)),
-             ("glove_mlp", _glove_mlp(random_state))],
-            weights=list(COMBINED_WEIGHTS),
-        )
-    return _apply(model, kind, kw)
+    return build_model(_KINDS, kind, default=DEFAULT_TEXT_MODEL, random_state=random_state,
+                       memory=memory, params=params, what="text model")
 
 
 # Every model factory names its steps alike: the feature step ("vectorizer" for word
 # features, "embedder" for a pretrained encoder), "scaler", and the trainable "head".
-def _tfidf_logreg(random_state):
+def _tfidf_logreg(random_state, memory=None):
     return Pipeline([("vectorizer", _tfidf()),
                      ("head", PerGenreClassifier(_logreg(3.0, random_state)))])
 
 
-def _glove_mlp(random_state):
+def _glove_mlp(random_state, memory=None):
     from sklearn.preprocessing import StandardScaler
 
     from ..nn import GenreMLP
@@ -168,24 +149,32 @@ def _glove_mlp(random_state):
     ])
 
 
-def _sentence_logreg(random_state):
+def _sentence_logreg(random_state, memory=None):
     from sklearn.preprocessing import StandardScaler
 
     from ._sentence import SentenceEmbedder
 
-    return Pipeline([("embedder", SentenceEmbedder()), ("scaler", StandardScaler()),
+    return Pipeline([("embedder", SentenceEmbedder(memory=memory)), ("scaler", StandardScaler()),
                      ("head", PerGenreClassifier(_logreg(SENTENCE_C, random_state)))])
 
 
-# The short parameter names each kind of step takes (routed by set_routed_params).
-_SHORT_NAMES = {"GloVeVectorizer": {"embeddings", "data_home", "verbose"},
-                "SentenceEmbedder": {"data_home", "memory", "verbose"},
-                "GenreMLP": {"verbose"}}
+def _combined(random_state, memory=None):
+    return GenreProbabilityAverage(
+        [("tfidf_logreg", _tfidf_logreg(random_state)), ("glove_mlp", _glove_mlp(random_state))],
+        weights=list(COMBINED_WEIGHTS),
+    )
 
 
-def _apply(model, kind, kw):
-    """Route the short names to the steps that take them, as every factory does."""
-    params = model.get_params(deep=True)
-    routes = {path: _SHORT_NAMES[type(step).__name__] for path, step in params.items()
-              if type(step).__name__ in _SHORT_NAMES}
-    return set_routed_params(model, kw, routes)
+def _tfidf_sentence(random_state, memory=None):
+    return GenreProbabilityAverage(
+        [("tfidf_logreg", _tfidf_logreg(random_state)),
+         ("sentence_logreg", _sentence_logreg(random_state, memory))],
+        weights=list(SENTENCE_WEIGHTS),
+    )
+
+
+#: Kind -> builder(random_state, memory): adding a kind is one entry here.
+_KINDS = {"glove_mlp": _glove_mlp, "tfidf_logreg": _tfidf_logreg, "combined": _combined,
+          "sentence_logreg": _sentence_logreg, "tfidf_sentence": _tfidf_sentence}
+#: The kinds ``make_text_model`` builds; ``"default"`` is an alias of the measured best.
+TEXT_MODEL_KINDS = ("default", *_KINDS)

@@ -1,6 +1,7 @@
 """SentenceEmbedder: plot texts to sentence-transformers embeddings, offline, cached per text."""
 
 import contextlib
+import hashlib
 import logging
 import numbers
 import os
@@ -10,11 +11,10 @@ import zipfile
 from pathlib import Path
 
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
-from ..utils._params import store_params
+from ..utils._sklearn_compat import HasMethods, Interval
 from ._vectorizer import check_texts
 
 __all__ = ["PACKAGED_SENTENCE_MODELS", "SentenceEmbedder", "SentenceModelError",
@@ -175,6 +175,20 @@ def _model_id(model, path):
     return "|".join(parts)
 
 
+def _weights_digest(path):
+    """A digest of the weight files of a model folder (None for a model found by name)."""
+    if path is None:
+        return None
+    digest = hashlib.blake2b(digest_size=16)
+    for file in sorted(Path(path).rglob("*")):
+        if file.is_file() and file.suffix in {".safetensors", ".bin"}:
+            digest.update(str(file.relative_to(path)).encode())
+            with open(file, "rb") as stream:
+                for chunk in iter(lambda: stream.read(1 << 22), b""):
+                    digest.update(chunk)
+    return digest.hexdigest()
+
+
 class SentenceEmbedder(
     FrozenTransformerMixin, ItemInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
     BaseEstimator,
@@ -214,6 +228,9 @@ class SentenceEmbedder(
         The folder the model was loaded from (``None``: the Hugging Face cache).
     model_id_ : str
         The model's identity in the cache.
+    weights_digest_ : str or None
+        A digest of the model folder's weight files, checked when the model is loaded
+        again (``None``: a model found by name in the Hugging Face cache).
     n_features_out_ : int
         The embedding width.
 
@@ -224,8 +241,10 @@ class SentenceEmbedder(
 
     Notes
     -----
-    The loaded network is not pickled; a pickled embedder reloads it from
-    ``model_path_`` (or by name) on its first ``transform``.
+    The network is not stored with the embedder (pickle, :func:`skgenre.save_model`):
+    a loaded embedder finds ``model`` again (a packaged one in this machine's data home)
+    on its first ``transform``, and refuses it with :class:`SentenceModelError` if its
+    weights differ from ``weights_digest_``.
 
     Examples
     --------
@@ -246,7 +265,13 @@ class SentenceEmbedder(
 
     def __init__(self, model="all-MiniLM-L6-v2", *, batch_size=32, normalize=False,
                  device="cpu", memory=None, data_home=None, verbose=0):
-        store_params(self, locals())
+        self.model = model
+        self.batch_size = batch_size
+        self.normalize = normalize
+        self.device = device
+        self.memory = memory
+        self.data_home = data_home
+        self.verbose = verbose
 
     def _fit_width(self):
         """Load the model (no text is encoded); return its embedding width."""
@@ -259,19 +284,26 @@ class SentenceEmbedder(
         if dimension is None:
             dimension = self._model.get_sentence_embedding_dimension
         self.model_id_ = f"{_model_id(self.model, self.model_path_)}|normalize={self.normalize}"
+        self.weights_digest_ = _weights_digest(self.model_path_)
         return int(dimension())
 
     def _loaded(self):
         model = getattr(self, "_model", None)
         if model is None:
-            source = self.model_path_ if self.model_path_ is not None else self.model
-            model, _ = _load_model(source, self.data_home, self.device, self.verbose)
+            model, path = _load_model(self.model, self.data_home, self.device, self.verbose)
+            digest = getattr(self, "weights_digest_", None)
+            if digest is not None and _weights_digest(path) != digest:
+                raise SentenceModelError(
+                    f"The sentence model {str(self.model)!r} found here ({path}) has other "
+                    "weights than the one this SentenceEmbedder was fitted with; install the "
+                    "version it was fitted with, or fit it again."
+                )
             self._model = model
         return model
 
     def __getstate__(self):
         state = dict(super().__getstate__())
-        state.pop("_model", None)  # reloaded lazily from model_path_
+        state.pop("_model", None)  # loaded again on first use: see Notes
         return state
 
     def transform(self, X):

@@ -11,12 +11,10 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._mixins import ItemInputMixin
-from ..utils._params import store_params
-from ..utils._sklearn import fit_context
+from ..utils._sklearn_compat import Interval, StrOptions, fit_context
 from ._glove import WordVectors, _open_cache, load_word_vectors
 
 __all__ = ["GloVeVectorizer", "LowCoverageWarning", "PlotTfidfVectorizer"]
@@ -234,7 +232,16 @@ class GloVeVectorizer(ItemInputMixin, ClassNamePrefixFeaturesOutMixin, Transform
         data_home=None,
         verbose=0,
     ):
-        store_params(self, locals())
+        self.embeddings = embeddings
+        self.max_tokens = max_tokens
+        self.pooling = pooling
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.tokenizer = tokenizer
+        self.stop_words = stop_words
+        self.norm = norm
+        self.data_home = data_home
+        self.verbose = verbose
 
     # ------------------------------------------------------------------ word vectors
     def _load(self):

@@ -1,5 +1,6 @@
 """Utilities shared across skgenre: multilabel targets, probabilities, missing cells,
-the per-item feature cache, progress bars, torch devices and the ``on_error`` vocabulary.
+the per-item feature cache, progress bars, torch devices, the ``on_error`` vocabulary
+and the one shape of the model factories (:func:`build_model`, :func:`route_params`).
 
 The bottom layer: importing it imports nothing else of skgenre.
 """
@@ -7,19 +8,25 @@ The bottom layer: importing it imports nothing else of skgenre.
 import importlib
 
 from ._cache import FeatureCache, cache_location, file_key
-from ._device import PortableBackboneMixin, module_device
-from ._genres import align_genres
+from ._device import module_device
+from ._errors import InputError
+from ._genres import RowAlignmentWarning, align_genres, align_rows
 from ._missing import is_missing
 from ._multilabel import check_multilabel_target, multilabel_classes, positive_proba
+from ._on_error import ON_ERROR, MediaReadError, check_on_error
 from ._parallel import parallel_backend_for
-from ._on_error import ON_ERROR, check_on_error
+from ._params import build_model, route_params
 from ._progress import progress
 
 __all__ = [
     "ON_ERROR",
     "FeatureCache",
+    "InputError",
+    "MediaReadError",
+    "RowAlignmentWarning",
     "align_genres",
-    "PortableBackboneMixin",
+    "align_rows",
+    "build_model",
     "cache_location",
     "check_multilabel_target",
     "check_on_error",
@@ -30,6 +37,7 @@ __all__ = [
     "parallel_backend_for",
     "positive_proba",
     "progress",
+    "route_params",
 ]
 
 # Names that moved up to other subpackages, imported only when asked for (aliases kept

@@ -1,13 +1,13 @@
-"""Devices of torch modules, and moving fitted ones so a GPU-fitted model predicts on a CPU.
+"""Torch devices, and torch state as numpy arrays for the estimators' ``__getstate__``.
 
-torch is imported only when a module is given, so importing this module stays cheap.
+torch is imported only when a tensor or device is handled, so importing this module
+stays cheap.
 """
 
-import copy
 import itertools
 import warnings
 
-__all__ = ["PortableBackboneMixin", "module_device"]
+__all__ = ["arrays_to_tensors", "available_device", "module_device", "tensors_to_arrays"]
 
 
 def module_device(module):
@@ -28,35 +28,47 @@ def module_device(module):
     return next(tensors, torch.empty(0)).device
 
 
-class PortableBackboneMixin:
-    """Makes an estimator holding a torch ``backbone_`` load on a machine without its GPU.
+def available_device(device, owner, category=UserWarning):
+    """``device`` when this machine has it, else ``"cpu"`` with a warning naming ``owner``.
 
-    A backbone on CUDA is pickled as CPU tensors. On load it goes back to ``device`` when
-    that device exists and stays on the CPU, with a ``UserWarning``, otherwise. torch is
-    imported only when there is a backbone to move.
+    What an estimator fitted on a GPU does when it is loaded on a machine without one.
     """
+    import torch
 
-    def __getstate__(self):
-        state = super().__getstate__()
-        backbone = state.get("backbone_")
-        if hasattr(backbone, "parameters") and module_device(backbone).type != "cpu":
-            state = dict(state)
-            state["backbone_"] = copy.deepcopy(backbone).cpu()
-        return state
+    if device is None:  # skorch: leave the tensors where they are
+        return device
+    kind = torch.device(str(device)).type
+    if kind == "cpu" or kind == "cuda" and torch.cuda.is_available() or (
+        kind == "mps" and torch.backends.mps.is_available()
+    ):
+        return device
+    warnings.warn(f"{owner} was fitted on {device}, which this machine does not have; it "
+                  "runs on the CPU.", category, stacklevel=3)
+    return "cpu"
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        backbone = getattr(self, "backbone_", None)
-        device = str(getattr(self, "device", "cpu") or "cpu")
-        if hasattr(backbone, "parameters") and device.startswith("cuda"):
-            import torch
 
-            if torch.cuda.is_available():
-                self.backbone_ = backbone.to(device)
-            else:
-                warnings.warn(
-                    f"{type(self).__name__} was fitted on {device}, which this machine does "
-                    "not have; its backbone runs on the CPU.",
-                    UserWarning,
-                    stacklevel=2,
-                )
+def tensors_to_arrays(obj):
+    """``obj`` with every torch tensor in it (through dicts, lists and tuples) as a numpy
+    array on the CPU: what a ``state_dict`` becomes in an estimator's ``__getstate__``."""
+    if hasattr(obj, "detach") and hasattr(obj, "numpy"):
+        return obj.detach().cpu().numpy()
+    if isinstance(obj, dict):
+        return {k: tensors_to_arrays(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(tensors_to_arrays(v) for v in obj)
+    return obj
+
+
+def arrays_to_tensors(obj, device="cpu"):
+    """The inverse of :func:`tensors_to_arrays`: each numpy array as a tensor (a copy) on
+    ``device``."""
+    import numpy as np
+    import torch
+
+    if isinstance(obj, np.ndarray):  # torch.tensor(obj) would copy item by item
+        return torch.from_numpy(obj.copy()).to(device)
+    if isinstance(obj, dict):
+        return {k: arrays_to_tensors(v, device) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(arrays_to_tensors(v, device) for v in obj)
+    return obj

@@ -1,8 +1,79 @@
-"""Genre columns matched by name: a target DataFrame against a model's fitted genres."""
+"""Genre columns matched by name: a target DataFrame against a model's fitted genres,
+and its rows against the movie table's by index label."""
+
+import warnings
 
 import pandas as pd
 
-__all__ = ["align_genres", "check_not_label_lists"]
+__all__ = ["RowAlignmentWarning", "align_genres", "align_rows", "check_not_label_lists"]
+
+
+class RowAlignmentWarning(UserWarning):
+    """The target's rows were matched to the movie table's by index label, not by
+    position: the two indexes hold the same labels in another order."""
+
+
+def align_rows(X, Y, *, name="Y"):
+    """``Y``'s rows in ``X``'s order, matched by index label, when both are pandas objects.
+
+    A target whose index holds ``X``'s labels in another order (a table sorted or
+    shuffled after the target was taken from it) is reordered by label, with a
+    :class:`RowAlignmentWarning`; one whose labels differ from ``X``'s is refused, as
+    pairing its rows by position could give movies each other's genres. Arrays, and
+    objects of other lengths (their length is checked downstream), are returned
+    unchanged.
+
+    Parameters
+    ----------
+    X : DataFrame or array-like of shape (n_movies, ...)
+    Y : DataFrame, Series or array-like of shape (n_movies, ...)
+    name : str, default="Y"
+        Name used in messages.
+
+    Returns
+    -------
+    Y : DataFrame, Series or array-like
+        With ``X``'s index when reordered.
+
+    Raises
+    ------
+    ValueError
+        If both are pandas objects of the same length whose indexes hold different
+        labels (or repeated ones, in another order).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skgenre.utils import align_rows
+    >>> X = pd.DataFrame({"plot": ["a", "b"]}, index=["m1", "m2"])
+    >>> Y = pd.DataFrame({"Drama": [0, 1]}, index=["m1", "m2"])
+    >>> align_rows(X, Y) is Y
+    True
+    """
+    pandas = (pd.DataFrame, pd.Series)
+    if not (isinstance(X, pandas) and isinstance(Y, pandas)) or len(X) != len(Y):
+        return Y
+    if X.index.equals(Y.index):
+        return Y
+    unique = X.index.is_unique and Y.index.is_unique
+    if unique and Y.index.isin(X.index).all():
+        warnings.warn(
+            f"{name}'s index holds the labels of X's in another order: {name}'s rows were "
+            f"matched to X's movies by label ({name}.loc[X.index]), not by position. Pass "
+            f"{name}.to_numpy() to pair them by position.",
+            RowAlignmentWarning,
+            stacklevel=3,
+        )
+        return Y.loc[X.index]
+    only_Y = Y.index[~Y.index.isin(X.index)].tolist()
+    only_X = X.index[~X.index.isin(Y.index)].tolist()
+    what = (f"labels {only_Y[:5]} are not in X's index and {only_X[:5]} not in {name}'s"
+            if only_Y or only_X else "labels repeat in another order")
+    raise ValueError(
+        f"{name}'s index differs from X's ({what}): its rows cannot be matched to X's "
+        f"movies by label. Give both the same index (e.g. {name}.set_axis(X.index) if "
+        f"they are in the same order), or pass {name}.to_numpy() to pair them by position."
+    )
 
 
 def align_genres(Y, genre_names, *, name="Y"):

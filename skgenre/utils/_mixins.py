@@ -1,6 +1,6 @@
 """Mixins shared by the estimators that read one item (a text, a file) per row."""
 
-from ._sklearn import fit_context
+from ._sklearn_compat import fit_context
 
 __all__ = ["FrozenTransformerMixin", "ItemInputMixin"]
 

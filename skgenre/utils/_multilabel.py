@@ -35,7 +35,9 @@ def check_multilabel_target(Y, *, n_genres=None, name="Y"):
     Raises
     ------
     ValueError
-        If ``Y`` is not a 2-D 0/1 matrix, or has the wrong number of genres.
+        If ``Y`` is not a 2-D 0/1 matrix, has the wrong number of genres, holds missing
+        values (NaN, None, ``pd.NA``: the message names the genres and rows), or is a
+        DataFrame that repeats a genre name.
 
     Examples
     --------
@@ -53,6 +55,7 @@ def check_multilabel_target(Y, *, n_genres=None, name="Y"):
     if sparse.issparse(Y):
         Y = Y.toarray()
     if isinstance(Y, (pd.DataFrame, pd.Series)):
+        check_target_frame(Y, name=name)
         Y = Y.to_numpy()
     Y = np.asarray(Y)
     if Y.ndim != 2:
@@ -63,13 +66,15 @@ def check_multilabel_target(Y, *, n_genres=None, name="Y"):
         )
     if Y.shape[1] == 0:
         raise ValueError(f"{name} has no genre column (shape {Y.shape}).")
+    if Y.dtype == object or np.issubdtype(Y.dtype, np.floating):
+        missing = pd.isna(Y)
+        if missing.any():
+            raise _missing_error(missing, list(range(Y.shape[1])), list(range(len(Y))), name)
     if Y.dtype == object:
         try:
             Y = Y.astype(float)
         except (TypeError, ValueError) as exc:
             raise ValueError(f"Unknown label type: {name} must hold 0/1 values only.") from exc
-    if np.issubdtype(Y.dtype, np.floating) and np.isnan(Y).any():
-        raise ValueError(f"{name} contains NaN; genres must be 0 or 1.")
     values = np.unique(Y)
     if not np.isin(values, [0, 1]).all():
         raise ValueError(
@@ -80,6 +85,46 @@ def check_multilabel_target(Y, *, n_genres=None, name="Y"):
             f"{name} has {Y.shape[1]} genres, but the model was fitted with {n_genres}."
         )
     return Y.astype(np.int8)
+
+
+def check_target_frame(Y, *, name="Y"):
+    """Refuse a target DataFrame (or Series) that repeats a genre name or has missing cells.
+
+    Both are named: the repeated genres, and the genres and row labels of the missing
+    values (NaN, None, ``pd.NA`` of a nullable ``Int8`` or ``boolean`` column).
+
+    Raises
+    ------
+    ValueError
+    """
+    if isinstance(Y, pd.DataFrame):
+        columns = [str(c) for c in Y.columns]
+        repeated = sorted({c for c in columns if columns.count(c) > 1})
+        if repeated:
+            raise ValueError(
+                f"{name} repeats the genre column(s) {repeated}: each genre must be one "
+                "column, or its labels and probabilities would be paired with another's."
+            )
+        missing = Y.isna().to_numpy()
+    else:
+        columns = [str(Y.name) if Y.name is not None else name]
+        missing = Y.isna().to_numpy()[:, None]
+    if missing.any():
+        raise _missing_error(missing, columns, list(Y.index), name, labels=True)
+
+
+def _missing_error(missing, genres, rows, name, labels=False):
+    genres = [genres[j] for j in np.flatnonzero(missing.any(axis=0))]
+    rows = [rows[i] for i in np.flatnonzero(missing.any(axis=1))]
+    where = "index label(s)" if labels else "row(s)"
+    what = "genre(s)" if labels else "genre column(s)"
+    return ValueError(
+        f"{name} has {int(missing.sum())} missing value(s) (NaN, None or pd.NA) in {what} "
+        f"{genres[:10]}{' ...' if len(genres) > 10 else ''}, at {where} {rows[:5]}"
+        f"{' ...' if len(rows) > 5 else ''}: each genre of each movie must be 0 or 1. Fill "
+        "them (e.g. fillna(0) if a missing value means the movie lacks the genre), or "
+        "leave those movies out."
+    )
 
 
 def multilabel_classes(n_genres):

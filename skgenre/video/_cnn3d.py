@@ -5,13 +5,12 @@ import os
 
 import numpy as np
 import torch
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ..nn import BaseGenreNet
 from ..utils._mixins import ItemInputMixin
-from ..utils._params import store_params
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
 from ._frames import _check_frames_array, _check_size, check_trailers, sample_trailers
 
 __all__ = ["Conv3DModule", "Trailer3DCNN", "slice_trailer", "slice_trailers"]
@@ -279,7 +278,30 @@ class Trailer3DCNN(ItemInputMixin, BaseGenreNet):
         random_state=None,
         verbose=0,
     ):
-        store_params(self, locals())
+        self.slice_length = slice_length
+        self.n_frames = n_frames
+        self.every = every
+        self.frame_size = frame_size
+        self.channels = channels
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.aggregate = aggregate
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.pos_weight = pos_weight
+        self.correct_pos_weight = correct_pos_weight
+        self.threshold = threshold
+        self.memory = memory
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
 
     # ------------------------------------------------------------------ inputs
 
@@ -287,7 +309,8 @@ class Trailer3DCNN(ItemInputMixin, BaseGenreNet):
         """Frames of each trailer (None for a skipped one)."""
         items = check_trailers(X)
         if all(isinstance(item, np.ndarray) for item in items):
-            return [_check_frames_array(item, f"X[{i}]") for i, item in enumerate(items)]
+            return [_check_frames_array(item, f"X[{i}]", on_error_applies=False)
+                    for i, item in enumerate(items)]
         if any(isinstance(item, np.ndarray) for item in items):
             raise TypeError("X mixes trailer paths and frame arrays; give one kind.")
         return sample_trailers(

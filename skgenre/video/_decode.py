@@ -1,4 +1,4 @@
-"""Decoding and encoding video files with PyAV (FFmpeg): the trailer decoding path.
+"""Decoding video files with PyAV (FFmpeg): the trailer decoding path.
 
 A video is decoded once, sequentially, stopping after the last wanted frame. Packets of
 unwanted frames that no other frame references (B-frames, about half of a typical H.264
@@ -26,9 +26,11 @@ import threading
 
 import numpy as np
 
-from ._sampling import TrailerReadError, check_frames_array, sample_indices
+from ..utils._on_error import describe_content
+from ..utils._video import is_small, write_video
+from ._sampling import TrailerReadError, sample_indices
 
-__all__ = ["TRUNCATED_FRACTION", "read_video", "write_video"]
+__all__ = ["TRUNCATED_FRACTION", "read_video", "write_video"]  # write_video: utils/_video.py
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +66,15 @@ def _open_video(path):
     except FileNotFoundError as exc:
         raise FileNotFoundError(f"Trailer file not found: {path}") from exc
     except (av.FFmpegError, OSError) as exc:
-        size = os.path.getsize(path) if os.path.isfile(path) else None
-        what = "is empty (0 bytes)" if size == 0 else "is not a readable video"
-        raise TrailerReadError(f"Trailer file {path} {what}: {exc}") from exc
+        reason = describe_content(path, "video")
+        if reason is None:
+            with open(path, "rb") as handle:
+                mp4 = handle.read(8)[4:8] == b"ftyp"
+            what = ("is truncated or damaged: it starts as an MP4/MOV video but FFmpeg "
+                    "cannot open it" if mp4 else
+                    "is not a video FFmpeg can read (damaged, or another kind of file)")
+            reason = f"{what} ({getattr(exc, 'strerror', None) or exc})"
+        raise TrailerReadError(path, reason) from exc
 
 
 def _reformatter():
@@ -111,9 +119,7 @@ def _declared_frames(container, stream):
 def _truncated(path, declared, n_found):
     what = declared[1]
     return TrailerReadError(
-        f"Trailer file {path} is truncated: its header declares {what} but only {n_found} "
-        "decode."
-    )
+        path, f"is truncated: its header declares {what} but only {n_found} decode")
 
 
 def _count_packets(path):
@@ -128,22 +134,14 @@ def _count_packets(path):
         try:
             n = sum(1 for packet in container.demux(stream) if packet.size)
         except av.FFmpegError as exc:
-            raise TrailerReadError(f"Trailer file {path} is corrupt: {exc}") from exc
+            raise TrailerReadError(path, f"is corrupt: {exc}") from exc
         declared = _declared_frames(container, stream)
     if n and n < TRUNCATED_FRACTION * declared[0]:
         raise _truncated(path, declared, n)
     return n
 
 
-# Frames of at most this many pixels are "small": FFmpeg's threads cost more than they
-# save on them, so a small video is decoded, and a small frame converted to a small
-# one, by one thread (``benchmarks/trailer.py``; trailers are parallel over files with
-# ``n_jobs`` instead). Measured here, 30-frame H.264 files, per file: decoding with
-# FFmpeg's default slice threads vs one thread 1,343 vs 1,192 us at 64x64 and 2,370 vs
-# 2,079 at 160x120, but 3,155 vs 3,713 at 320x180 and 8,125 vs 11,463 at 640x360;
-# converting a 64x64 frame to RGB 23 vs 4 us (PyAV >= 17's scaler starts its threads
-# on every call), but a 640x360 one to 224x224 234 vs 319 us.
-_SMALL_FRAME_PIXELS = 160 * 160
+# Small frames (``SMALL_FRAME_PIXELS``) are decoded and converted by one thread.
 
 # Whether this PyAV's VideoReformatter.reformat takes ``threads`` (added with its
 # sws_scale_frame scaler; older versions scale in one thread anyway).
@@ -154,10 +152,6 @@ _SCALER_THREADS = [True]
 # 64x64 (the decoder evicts the scaler's tables from the CPU caches between two
 # frames). A 64x64 trailer converts once at the end; a 1080p one each frame at once.
 _PENDING_BYTES = 4 << 20
-
-
-def _is_small(height, width):
-    return (height or 0) * (width or 0) <= _SMALL_FRAME_PIXELS
 
 
 def _to_rgb(frame, reformatter, size, one_thread=False):
@@ -200,8 +194,8 @@ class _KeptFrames:
         context = stream.codec_context
         frame_bytes = max(1, (context.width or 0) * (context.height or 0) * 3 // 2)
         self.batch = max(1, _PENDING_BYTES // frame_bytes)
-        self.one_thread = _is_small(context.height, context.width) and (
-            size is None or _is_small(*size))
+        self.one_thread = is_small(context.height, context.width) and (
+            size is None or is_small(*size))
         self.pending, self.done = {}, {}
 
     def add(self, i, frame):
@@ -330,11 +324,11 @@ def _decode_video(path, n_frames, every, size, n_total=None, sparse=True):
     """
     with _open_video(path) as container:
         if not container.streams.video:
-            raise TrailerReadError(f"Trailer file {path} has no video stream.")
+            raise TrailerReadError(path, "has no video stream")
         stream = container.streams.video[0]
         context = stream.codec_context
-        if _is_small(context.height, context.width):
-            context.thread_count = 1  # see _SMALL_FRAME_PIXELS
+        if is_small(context.height, context.width):
+            context.thread_count = 1  # see SMALL_FRAME_PIXELS
         if not (sparse and n_total is None and context.has_b_frames
                 and (n_frames is not None or (every or 1) > 1)):
             return _decode_frames(container, stream, path, n_frames, every, size, n_total)
@@ -366,11 +360,10 @@ def _decode_frames(container, stream, path, n_frames, every, size, n_total):
                     break
     except av.FFmpegError as exc:
         raise TrailerReadError(
-            f"Trailer file {path} is corrupt or truncated: decoding failed after "
-            f"{n_decoded} frames: {exc}"
+            path, f"is corrupt or truncated: decoding failed after {n_decoded} frames: {exc}"
         ) from exc
     if n_decoded == 0:
-        raise TrailerReadError(f"Trailer file {path} has no decodable video frames.")
+        raise TrailerReadError(path, "has no decodable video frames")
     stopped_early = last is not None and n_decoded == last + 1
     if not stopped_early:
         declared = _declared_frames(container, stream)
@@ -408,7 +401,7 @@ def read_video(path, n_frames=None, every=None, size=None):
         if n_total is None:
             n_total = _count_packets(path)
             if n_total == 0:
-                raise TrailerReadError(f"Trailer file {path} has no video frames.")
+                raise TrailerReadError(path, "has no video frames")
         else:
             logger.info("%s: fewer decodable frames (%d) than the header says; re-sampling.",
                         path, n_total)
@@ -416,73 +409,3 @@ def read_video(path, n_frames=None, every=None, size=None):
         if frames is None:  # still short (a packet without a frame): use what decodes
             frames, _ = _decode_video(path, n_frames, every, size, n_total=n_decoded)
     return np.stack(frames)
-
-
-
-def _video_codec():
-    """libx264 when this FFmpeg build has it, else MPEG-4 Part 2."""
-    import av
-
-    for name in ("libx264", "mpeg4"):
-        try:
-            av.codec.Codec(name, "w")
-            return name
-        except Exception:  # noqa: BLE001 - codec missing from this FFmpeg build
-            continue
-    raise RuntimeError("PyAV has neither the libx264 nor the mpeg4 encoder.")  # pragma: no cover
-
-
-def write_video(path, frames, *, fps=24, codec=None, preset=None, crf=None):
-    """Encode RGB frames into a video file with PyAV (e.g. to make test trailers).
-
-    Parameters
-    ----------
-    path : str or path-like
-        Output file; the container follows its extension (``.mp4``, ``.mkv``, ...).
-    frames : ndarray of shape (n_frames, height, width, 3), dtype uint8
-        Height and width must be even for the default codec (yuv420p).
-    fps : int, default=24
-    codec : str, default=None
-        FFmpeg encoder; ``None`` picks ``"libx264"`` (H.264) when this FFmpeg build has
-        it, ``"mpeg4"`` otherwise.
-    preset : str, default=None
-        x264's speed preset (``"ultrafast"`` ... ``"veryslow"``; x264's default
-        ``"medium"`` makes B-frames, as most trailers have). Ignored by other encoders.
-    crf : int, default=None
-        x264's constant quality (0 lossless, 18 visually lossless, x264's default 23).
-        Ignored by other encoders.
-
-    Returns
-    -------
-    path : str
-
-    Examples
-    --------
-    >>> import numpy as np, os, tempfile
-    >>> from skgenre.video import read_trailer, write_video
-    >>> path = write_video(os.path.join(tempfile.mkdtemp(), "t.mp4"),
-    ...                    np.zeros((10, 16, 16, 3), dtype=np.uint8), fps=10)
-    >>> read_trailer(path, n_frames=4).shape
-    (4, 16, 16, 3)
-    """
-    import av
-
-    frames = check_frames_array(frames, "frames")
-    codec = codec or _video_codec()
-    options = {k: str(v) for k, v in (("preset", preset), ("crf", crf))
-               if v is not None and codec == "libx264"}
-    path = os.fspath(path)
-    with av.open(path, "w") as container:
-        stream = container.add_stream(codec, rate=int(fps))
-        stream.height, stream.width = frames.shape[1:3]
-        stream.pix_fmt = "yuv420p"
-        if options:
-            stream.options = options
-        if _is_small(*frames.shape[1:3]):
-            stream.codec_context.thread_count = 1  # see _SMALL_FRAME_PIXELS
-        for frame in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path

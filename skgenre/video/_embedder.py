@@ -5,12 +5,12 @@ import os
 import warnings
 
 import numpy as np
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._params import store_params
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
 from ..vision import BACKBONE_NAMES, BaseFrozenEmbedder
-from ._features import FEATURES_KIND, _as_features, _pool, _pool_rows, _width_error
+from ._features import FEATURES_KIND, _as_features, _path, _pool, _pool_rows, _width_error
+from ._features import _source as _array_source
 from ._frames import check_trailers, load_npy, map_trailers, read_trailer
 from ._sampling import TrailerReadError, TrailerReadWarning, sampling
 
@@ -30,34 +30,33 @@ def _embed_trailer(trailer, *, fingerprint, n_frames, every, size, pooling, embe
     import torch
 
     source = _source(trailer)
+    original = trailer
     features = None
     if isinstance(trailer, np.ndarray):
         features = _as_features(trailer, source)
     elif source.lower().endswith(".npy") and os.path.isfile(source):
         trailer = np.asarray(load_npy(source))
-        features = _as_features(trailer, f"Trailer array {source}")
+        features = _as_features(trailer, f"Trailer array {source}", source)
     if features is not None:
         # Precomputed per-frame features (MovieScope's 200 x 4096): pooled as they are.
         width = embedder.n_features_out_
         if width is not None and pooling == "mean_std":
             width //= 2
         if width is not None and features.shape[1] != width:
-            name = f"Trailer array {source}" if source != "The trailer array" else source
             backbone = embedder.backbone
             backbone = repr(backbone) if isinstance(backbone, str) else type(backbone).__name__
             raise TrailerReadError(
-                f"{name} holds features of width {features.shape[1]}, but the "
-                f"{backbone} backbone makes {width} per frame: precomputed "
-                "features of another width are read by "
-                f"make_trailer_model({FEATURES_KIND!r}) (TrailerFeatures), which "
-                "MovieGenreStacker picks by default when every trailer is a feature array."
-            )
+                _path(original), f"holds features of width {features.shape[1]}, but the {backbone} backbone "
+                f"makes {width} per frame: precomputed features of another width are read "
+                f"by make_trailer_model({FEATURES_KIND!r}) (TrailerFeatures), which "
+                "MovieGenreStacker picks by default when every trailer is a feature array",
+                subject=_array_source(original))
         return _pool_rows(features, pooling)
     if embedder.backbone_ is None:
         raise TrailerReadError(
-            f"Trailer {source} holds frames, but backbone=None only reads per-frame "
-            "feature arrays."
-        )
+            None if isinstance(original, np.ndarray) else source,
+            "holds frames, but backbone=None only reads per-frame feature arrays",
+            subject=f"Trailer {source}")
     frames = read_trailer(trailer, n_frames=n_frames, every=every, size=size)
     total = total_sq = 0.0
     batch_size = embedder.batch_size
@@ -166,7 +165,19 @@ class TrailerEmbedder(BaseFrozenEmbedder):
     def __init__(self, backbone="color", *, weights=None, input_size=None, n_frames=16,
                  every=None, pooling="mean", batch_size=64, device="cpu", memory=None,
                  on_error="raise", n_jobs=None, random_state=0, verbose=0):
-        store_params(self, locals())
+        self.backbone = backbone
+        self.weights = weights
+        self.input_size = input_size
+        self.n_frames = n_frames
+        self.every = every
+        self.pooling = pooling
+        self.batch_size = batch_size
+        self.device = device
+        self.memory = memory
+        self.on_error = on_error
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
 
     def _fit_width(self):
         if self.backbone is None:  # per-frame features read as they are: nothing to build
@@ -209,10 +220,10 @@ class TrailerEmbedder(BaseFrozenEmbedder):
             width = next((len(r) for r in rows if r is not None), 0)
         for i, row in enumerate(rows):  # feature arrays of another width than the first
             if row is not None and len(row) != width:
-                error = _width_error(_source(trailers[i]), len(row), width)
+                error = _width_error(trailers[i], len(row), width)
                 if on_error == "raise":
                     raise error
-                warnings.warn(f"{error} {skipped}", TrailerReadWarning, stacklevel=2)
+                warnings.warn(f"{error.problem} {skipped}", TrailerReadWarning, stacklevel=2)
                 rows[i] = None
         if self.n_features_out_ is None and width:
             self.n_features_out_ = width

@@ -20,14 +20,13 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import is_missing
 from ..utils._cache import cache_location
 from ..utils._mixins import ItemInputMixin
 from ..utils._on_error import _DEPRECATED, check_on_error, on_error_constraint
-from ..utils._sklearn import fit_context
+from ..utils._sklearn_compat import HasMethods, StrOptions, fit_context
 from ._frames import check_trailers, load_npy, map_trailers
 from ._sampling import TrailerReadError, TrailerReadWarning
 
@@ -51,48 +50,57 @@ def _name(trailer):
     return str(trailer)
 
 
-def _check_layout(shape, dtype, source, *, frames_ok=True):
-    """``"features"`` for a 2-D numeric array, ``"frames"`` for 4-D; else a clear error."""
+def _path(trailer):
+    """The file a trailer cell names, or ``None`` for an in-memory array."""
+    return None if isinstance(trailer, np.ndarray) else os.fspath(trailer)
+
+
+def _check_layout(shape, dtype, source, path=None, *, on_error_applies=True):
+    """``"features"`` for a 2-D numeric array, ``"frames"`` for 4-D; else a clear error.
+
+    ``on_error_applies=False`` where the array is checked outside any reader (the
+    column check that picks the default kind): the error then gives no ``on_error``
+    advice.
+    """
+    def error(reason):
+        return TrailerReadError(path, reason, subject=source,
+                                on_error_applies=on_error_applies)
+
     if dtype.hasobject:
-        raise TrailerReadError(
-            f"{source} holds Python objects (dtype object), not numbers; save a numeric "
-            "array, e.g. np.save(path, features.astype(np.float32))."
-        )
-    if len(shape) == 4 and frames_ok:
+        raise error("holds Python objects (dtype object), not numbers; save a numeric "
+                    "array, e.g. np.save(path, features.astype(np.float32))")
+    if len(shape) == 4:
         return "frames"
-    if len(shape) != 2:
-        raise TrailerReadError(
-            f"{source} has shape {tuple(shape)}: a trailer's features must be a 2-D array "
-            "(n_rows, n_features), one row per trailer (e.g. MMTF's (1, 207)) or per "
-            "frame (e.g. MovieScope's (200, 4096))"
-            + ("; save a single vector x as x[None]." if len(shape) == 1 else
-               ", and frames a 4-D (n_frames, height, width, 3) array.")
+    if len(shape) != 2 or shape[0] == 0 or shape[1] == 0:
+        what = "is empty" if 0 in shape else f"is {len(shape)}-D"
+        raise error(
+            f"{what} (shape {tuple(shape)}); it must hold per-frame features (n_frames, "
+            "n_features), one row per trailer (e.g. MMTF's (1, 207)) or per frame (e.g. "
+            "MovieScope's (200, 4096)), or frames (n_frames, height, width, 3)"
+            + ("; save a single vector x as x[None]" if len(shape) == 1 else "")
         )
-    if shape[0] == 0 or shape[1] == 0:
-        raise TrailerReadError(f"{source} has shape {tuple(shape)}: it holds no feature values.")
     if not (np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.bool_)):
-        raise TrailerReadError(f"{source} holds {dtype} values, not numbers.")
+        raise error(f"holds {dtype} values, not numbers")
     return "features"
 
 
-def _as_features(array, source):
+def _as_features(array, source, path=None):
     """A 2-D (n_rows, d) array of finite features, or None when it holds frames."""
     array = np.asarray(array)
-    if _check_layout(array.shape, array.dtype, source) == "frames":
+    if _check_layout(array.shape, array.dtype, source, path) == "frames":
         return None
     if not np.isfinite(array).all():
         n_bad = int(np.size(array) - np.isfinite(array).sum())
         raise TrailerReadError(
-            f"{source} holds {n_bad} NaN or infinite per-frame feature value(s)."
-        )
+            path, f"holds {n_bad} NaN or infinite per-frame feature value(s)", subject=source)
     return array
 
 
-def _width_error(source, width, expected):
+def _width_error(trailer, width, expected):
     return TrailerReadError(
-        f"{source} holds features of width {width}, but the others have {expected}: "
-        f"trailer features differ in width {sorted({width, expected})}."
-    )
+        _path(trailer), f"holds features of width {width}, but the others have {expected}: "
+        f"trailer features differ in width {sorted({width, expected})}",
+        subject=_source(trailer))
 
 
 def _pool(total, total_sq, count, pooling):
@@ -109,7 +117,7 @@ def _pool_rows(features, pooling):
     return _pool(features.sum(axis=0), (features ** 2).sum(axis=0), len(features), pooling)
 
 
-def _npy_layout(path):
+def _npy_layout(path, *, on_error_applies=True):
     """``(shape, dtype)`` of a ``.npy`` file, from its header (the data is not read)."""
     try:
         with open(path, "rb") as handle:
@@ -118,19 +126,26 @@ def _npy_layout(path):
                     else np.lib.format.read_array_header_2_0)
             shape, _, dtype = read(handle)
     except (OSError, ValueError) as exc:
-        raise TrailerReadError(f"Cannot read trailer array {path}: {exc}") from exc
+        raise TrailerReadError(path, f"is not a readable .npy file ({exc})",
+                               subject=_source(path),
+                               on_error_applies=on_error_applies) from exc
     return shape, dtype
 
 
 def _describe(trailer):
-    """``("features", width)`` or ``("frames", None)`` for one trailer cell."""
+    """``("features", width)`` or ``("frames", None)`` for one trailer cell.
+
+    Checked outside any reader (``on_error`` cannot skip it), so errors give no
+    ``on_error`` advice.
+    """
     if isinstance(trailer, np.ndarray):
-        kind = _check_layout(trailer.shape, trailer.dtype, _source(trailer))
+        kind = _check_layout(trailer.shape, trailer.dtype, _source(trailer),
+                             on_error_applies=False)
         return kind, trailer.shape[1] if kind == "features" else None
     path = os.fspath(trailer)
     if path.lower().endswith(".npy") and os.path.isfile(path):
-        shape, dtype = _npy_layout(path)
-        kind = _check_layout(shape, dtype, _source(path))
+        shape, dtype = _npy_layout(path, on_error_applies=False)
+        kind = _check_layout(shape, dtype, _source(path), path, on_error_applies=False)
         return kind, shape[1] if kind == "features" else None
     return "frames", None  # a video file or a folder of frame images
 
@@ -178,18 +193,18 @@ def check_trailer_column(trailers):
         features = next(t for (k, _), t in first.items() if k == "features")
         frames = first["frames", None]
         raise TrailerReadError(
-            f"The trailer column mixes feature arrays ({_name(features)}) and frame inputs "
+            None, f"mixes feature arrays ({_name(features)}) and frame inputs "
             f"({_name(frames)}): one model reads one or the other. Give every trailer in "
             "the same form (all feature arrays from one extractor, or all videos / frame "
-            "folders), or leave the cell of a trailer you cannot convert empty."
-        )
+            "folders), or leave the cell of a trailer you cannot convert empty",
+            subject="The trailer column", on_error_applies=False)
     if len(first) > 1:
         (w1, t1), (w2, t2) = [(w, t) for (_, w), t in first.items()][:2]
         raise TrailerReadError(
-            f"Trailer feature arrays differ in width: {_name(t1)} has {w1} features per "
-            f"row, {_name(t2)} has {w2}. Every trailer's features must come from the "
-            "same extractor; re-extract the odd ones or leave their cells empty."
-        )
+            None, f"differ in width: {_name(t1)} has {w1} features per row, {_name(t2)} "
+            f"has {w2}. Every trailer's features must come from the same extractor; "
+            "re-extract the odd ones or leave their cells empty",
+            subject="Trailer feature arrays", on_error_applies=False)
     (kind, width), = first
     return kind, width
 
@@ -216,25 +231,23 @@ def default_trailer_kind(trailers):
 
 def _pooled_features(trailer, *, pooling):
     """One trailer's feature array pooled over its rows (the per-trailer cache's entry)."""
-    source = _source(trailer)
-    if not isinstance(trailer, np.ndarray):
-        path = os.fspath(trailer)
+    source, path = _source(trailer), _path(trailer)
+    if path is not None:
         if not os.path.exists(path):
             raise FileNotFoundError(f"Trailer file not found: {path}")
         if not (path.lower().endswith(".npy") and os.path.isfile(path)):
             raise TrailerReadError(
-                f"Trailer {path} is a video or a frame folder; TrailerFeatures reads "
-                "feature arrays (.npy files or 2-D arrays). Read frames with the default "
-                "frame model (make_trailer_model('frame_stats_mlp'))."
-            )
-        _check_layout(*_npy_layout(path), source)  # Python objects: refused unread
+                path, "is a video or a frame folder; TrailerFeatures reads feature arrays "
+                "(.npy files or 2-D arrays). Read frames with the default frame model "
+                "(make_trailer_model('frame_stats_mlp'))", subject=f"Trailer {path}")
+        _check_layout(*_npy_layout(path), source, path)  # Python objects: refused unread
         trailer = load_npy(path)
-    features = _as_features(trailer, source)
+    features = _as_features(trailer, source, path)
     if features is None:
         raise TrailerReadError(
-            f"{source} holds frames (n_frames, height, width, 3), not features; read "
-            "frames with the default frame model (make_trailer_model('frame_stats_mlp'))."
-        )
+            path, "holds frames (n_frames, height, width, 3), not features; read frames "
+            "with the default frame model (make_trailer_model('frame_stats_mlp'))",
+            subject=source)
     return _pool_rows(features, pooling)
 
 
@@ -324,10 +337,12 @@ class TrailerFeatures(ItemInputMixin, TransformerMixin, BaseEstimator):
                 continue
             if len(row) != width:
                 factor = 2 if self.pooling == "mean_std" else 1
-                error = _width_error(_source(trailers[i]), len(row) // factor, width // factor)
+                error = _width_error(trailers[i], len(row) // factor, width // factor)
                 if self.on_error == "raise":
                     raise error
-                warnings.warn(f"{error} {_SKIPPED}", TrailerReadWarning, stacklevel=3)
+                # the problem without its advice: on_error="missing" is what is set
+                warnings.warn(f"{error.problem} {_SKIPPED}", TrailerReadWarning,
+                              stacklevel=3)
                 continue
             out[i] = row
         return out
@@ -353,9 +368,8 @@ class TrailerFeatures(ItemInputMixin, TransformerMixin, BaseEstimator):
         width = next((len(r) for r in rows if r is not None), None)
         if width is None:
             raise TrailerReadError(
-                f"None of the {len(trailers)} trailers could be read: nothing to learn "
-                "the features' width from."
-            )
+                None, "could be read: nothing to learn the features' width from",
+                subject=f"None of the {len(trailers)} trailers", on_error_applies=False)
         out = self._stack(trailers, rows, width)
         self.n_features_in_ = 1
         self.n_features_out_ = width

@@ -26,6 +26,7 @@ import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
 from ..utils._cache import FeatureCache, file_key
+from ..utils._on_error import describe_content
 from ..utils._progress import progress
 from ._decode import read_video, write_video
 from ._sampling import (
@@ -81,8 +82,10 @@ def _read_folder(path, n_frames, every, size):
          if not f.startswith(".") and Path(f).suffix.lower() in IMAGE_SUFFIXES),
         key=_natural_key,
     )
+    subject = f"Trailer frame folder {path}"
     if not files:
-        raise TrailerReadError(f"Trailer frame folder {path} holds no image files.")
+        raise TrailerReadError(
+            path, f"holds no image files ({', '.join(sorted(IMAGE_SUFFIXES))})", subject=subject)
     indices = sample_indices(len(files), n_frames=n_frames, every=every)
     loaded = {}
     for i in np.unique(indices):
@@ -94,17 +97,20 @@ def _read_folder(path, n_frames, every, size):
                     image = image.resize((size[1], size[0]), Image.BILINEAR)
                 loaded[int(i)] = np.asarray(image)
         except (OSError, UnidentifiedImageError) as exc:
-            raise TrailerReadError(f"Cannot read frame image {file}: {exc}") from exc
+            what = describe_content(file, "image") or "cannot be decoded"
+            raise TrailerReadError(
+                path, f"has a frame image that cannot be read: {files[i]} {what} ({exc})",
+                subject=subject) from exc
     shapes = {frame.shape for frame in loaded.values()}
     if len(shapes) > 1:
         raise TrailerReadError(
-            f"Frame images in {path} differ in size ({sorted(shapes)[:3]}); pass size=."
-        )
+            path, f"holds frame images of different sizes ({sorted(shapes)[:3]}); pass size= "
+            "to resize them", subject=subject)
     return np.stack([loaded[int(i)] for i in indices])
 
 
-def _read_array(frames, n_frames, every, size, source):
-    frames = check_frames_array(frames, source)
+def _read_array(frames, n_frames, every, size, source, path=None):
+    frames = check_frames_array(frames, source, path)
     frames = frames[sample_indices(len(frames), n_frames=n_frames, every=every)]
     return _resize_array(frames, size)
 
@@ -114,7 +120,12 @@ def load_npy(path):
     try:
         return np.load(path, mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError) as exc:
-        raise TrailerReadError(f"Cannot read trailer array {path}: {exc}") from exc
+        if "object" in str(exc).lower():  # numpy's words for an array of Python objects
+            reason = ("holds Python objects (dtype object), not numbers: such files are not "
+                      "read, as loading them could run code")
+        else:
+            reason = f"is not a readable .npy file ({exc})"
+        raise TrailerReadError(path, reason, subject=f"Trailer array {path}") from exc
 
 
 def read_trailer(trailer, *, n_frames=None, every=None, size=None):
@@ -150,7 +161,8 @@ def read_trailer(trailer, *, n_frames=None, every=None, size=None):
     if not os.path.exists(path):
         raise FileNotFoundError(f"Trailer file not found: {path}")
     if path.lower().endswith(".npy"):
-        return _read_array(load_npy(path), n_frames, every, size, f"Trailer array {path}")
+        return _read_array(load_npy(path), n_frames, every, size, f"Trailer array {path}",
+                           path)
     return read_video(path, n_frames, every, size)
 
 
@@ -277,7 +289,9 @@ def map_trailers(func, trailers, *, memory=None, on_error="raise", verbose=0, n_
             if on_error == "raise":
                 _stop(results)
                 raise result
-            warnings.warn(f"{result} {skipped}", TrailerReadWarning, stacklevel=3)
+            # the problem without its advice: on_error="missing" is what is set
+            warnings.warn(f"{getattr(result, 'problem', result)} {skipped}",
+                          TrailerReadWarning, stacklevel=3)
             result = None
         out.append(result)
     return out

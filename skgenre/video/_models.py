@@ -5,26 +5,15 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ..multioutput import PerGenreClassifier
-from ..utils._params import set_routed_params
+from ..utils._params import build_model
 
 __all__ = ["TRAILER_KINDS", "make_trailer_model"]
 
 # Measured with benchmarks/trailer.py on make_movies trailers: see make_trailer_model.
 DEFAULT_KIND = "frame_stats_mlp"
 
-#: Kinds accepted by :func:`make_trailer_model`.
-TRAILER_KINDS = ("default", "frame_stats_mlp", "frame_mean_mlp", "efficientnet_mlp", "cnn3d",
-                 "features_logreg", "features_mlp")
 
-# Convenience keywords of the "frame_mean_mlp" pipeline and the steps they go to.
-_EMBEDDER_KW = {"backbone", "weights", "input_size", "n_frames", "every", "pooling",
-                "batch_size", "on_error", "device", "verbose"}
-_HEAD_KW = {"device", "verbose", "max_epochs", "hidden_layer_sizes", "threshold"}
-# ... and of the feature kinds' TrailerFeatures step.
-_FEATURES_KW = {"pooling", "on_error", "n_jobs", "verbose"}
-
-
-def make_trailer_model(kind="default", *, random_state=None, memory=None, **kwargs):
+def make_trailer_model(kind="default", *, random_state=None, memory=None, **params):
     """A fresh, unfitted trailer genre classifier taking a 1-D array of trailers.
 
     Parameters
@@ -72,18 +61,22 @@ def make_trailer_model(kind="default", *, random_state=None, memory=None, **kwar
         reproducible and cached across folds.
     memory : None, str, path-like or joblib.Memory, default=None
         Per-trailer disk cache of the averaged frame features (``"frame_mean_mlp"``) or
-        of the sampled frames (``"cnn3d"``): cross-validation and grid search never
-        decode a trailer twice.
-    **kwargs
-        For the frame kinds: ``backbone``, ``weights``, ``input_size``, ``n_frames``,
-        ``every``, ``pooling``, ``batch_size``, ``on_error`` go to the embedder,
-        ``max_epochs``, ``hidden_layer_sizes``, ``threshold`` to the head, ``device``
-        and ``verbose`` to both; any other name is passed to ``set_params``
-        (``head__lr=1e-4``, ``embedder__random_state=1``). For ``"cnn3d"``: any
-        :class:`Trailer3DCNN` parameter. For the feature kinds: ``pooling``,
-        ``on_error``, ``n_jobs``, ``verbose`` go to :class:`TrailerFeatures`
-        (``features_mlp``: the head's as for the frame kinds), any other name to
-        ``set_params`` (``head__estimator__C=0.1``).
+        of the sampled frames (``"cnn3d"``), or of the pooled feature arrays (feature
+        kinds): cross-validation and grid search never decode a trailer twice.
+    **params
+        Routed as in every ``make_*_model`` (:func:`skgenre.utils.route_params`): for
+        the frame kinds, a short name goes to every step that takes it: ``backbone``,
+        ``weights``, ``input_size``, ``n_frames``, ``every``, ``pooling``, ``on_error``
+        and ``n_jobs`` to the embedder, ``max_epochs``, ``hidden_layer_sizes``,
+        ``threshold`` to the head, ``device``, ``verbose`` and ``batch_size`` to both; a
+        ``set_params`` path to one step (``head__lr=1e-4``,
+        ``embedder__random_state=1``). For ``"cnn3d"``: any :class:`Trailer3DCNN`
+        parameter. For the feature kinds: ``pooling``, ``on_error``, ``n_jobs`` and
+        ``verbose`` reach :class:`TrailerFeatures` (``n_jobs`` and ``verbose`` the
+        logistic regressions of ``"features_logreg"`` too, ``verbose`` the head of
+        ``"features_mlp"``), ``C`` those logistic regressions, ``max_epochs``,
+        ``hidden_layer_sizes`` and the like the head of ``"features_mlp"``; a path one
+        step (``head__estimator__C=0.1``).
 
     Returns
     -------
@@ -144,48 +137,68 @@ def make_trailer_model(kind="default", *, random_state=None, memory=None, **kwar
     >>> [name for name, _ in make_trailer_model("features_logreg", pooling="mean").steps]
     ['features', 'scaler', 'head']
     """
-    if kind not in TRAILER_KINDS:
-        raise ValueError(f"kind must be one of {list(TRAILER_KINDS)}; got {kind!r}.")
-    if kind == "default":
-        kind = DEFAULT_KIND
-    if kind in ("features_logreg", "features_mlp"):
-        routes = {"features": _FEATURES_KW}
-        if kind == "features_mlp":
-            routes["head"] = _HEAD_KW
-        return set_routed_params(_features_model(kind, random_state, memory), kwargs, routes)
+    return build_model(_KINDS, kind, default=DEFAULT_KIND, random_state=random_state,
+                       memory=memory, params=params, what="trailer model")
 
-    from ..nn import GenreMLP
+
+def _cnn3d(random_state, memory=None):
     from ._cnn3d import Trailer3DCNN
-    from ._embedder import TrailerEmbedder
 
-    if kind == "cnn3d":
-        return Trailer3DCNN(memory=memory, random_state=random_state).set_params(**kwargs)
-    pooling = "mean_std" if kind == "frame_stats_mlp" else "mean"
-    backbone, weights = ("efficientnet_lite0", "imagenet") if kind == "efficientnet_mlp" \
-        else ("color", None)
-    model = Pipeline([
-        ("embedder", TrailerEmbedder(backbone, weights=weights, n_frames=16, pooling=pooling,
-                                     memory=memory)),
-        ("scaler", StandardScaler()),
-        ("head", GenreMLP((256,), pos_weight=False, random_state=random_state)),
-    ])
-    return set_routed_params(model, kwargs, {"embedder": _EMBEDDER_KW, "head": _HEAD_KW})
+    return Trailer3DCNN(memory=memory, random_state=random_state)
 
 
-def _features_model(kind, random_state, memory):
-    """The pipeline of the kinds reading precomputed feature arrays (no torch for logreg)."""
-    from ._features import TrailerFeatures
+def _frames(backbone, weights, pooling):
+    """A builder of ``embedder -> scaler -> head`` on frame features of a frozen backbone.
 
-    if kind == "features_logreg":
-        # C chosen by 5-fold x 2 cross-validation on the MMTF-14K features (see the Notes
-        # of make_trailer_model).
-        head = PerGenreClassifier(LogisticRegression(C=0.01, max_iter=1000))
-    else:
+    ``random_state`` seeds the head only: a randomly initialised backbone keeps the
+    embedder's own fixed seed, so that its features are reproducible and cached.
+    """
+    def build(random_state, memory=None):
         from ..nn import GenreMLP
+        from ._embedder import TrailerEmbedder
 
-        head = GenreMLP((256,), pos_weight=False, random_state=random_state)
-    return Pipeline([
-        ("features", TrailerFeatures(memory=memory)),
-        ("scaler", StandardScaler()),
-        ("head", head),
-    ])
+        return Pipeline([
+            ("embedder", TrailerEmbedder(backbone, weights=weights, n_frames=16,
+                                         pooling=pooling, memory=memory)),
+            ("scaler", StandardScaler()),
+            ("head", GenreMLP((256,), pos_weight=False, random_state=random_state)),
+        ])
+    return build
+
+
+def _features(head):
+    """A builder of ``features -> scaler -> head`` on precomputed feature arrays."""
+    def build(random_state, memory=None):
+        from ._features import TrailerFeatures
+
+        return Pipeline([
+            ("features", TrailerFeatures(memory=memory)),
+            ("scaler", StandardScaler()),
+            ("head", head(random_state)),
+        ])
+    return build
+
+
+def _logreg_head(random_state):
+    # C chosen by 5-fold x 2 cross-validation on the MMTF-14K features (see the Notes
+    # of make_trailer_model); no torch.
+    return PerGenreClassifier(LogisticRegression(C=0.01, max_iter=1000))
+
+
+def _mlp_head(random_state):
+    from ..nn import GenreMLP
+
+    return GenreMLP((256,), pos_weight=False, random_state=random_state)
+
+
+#: Kind -> builder(random_state, memory): adding a kind is one entry here.
+_KINDS = {
+    "frame_stats_mlp": _frames("color", None, "mean_std"),
+    "frame_mean_mlp": _frames("color", None, "mean"),
+    "efficientnet_mlp": _frames("efficientnet_lite0", "imagenet", "mean"),
+    "cnn3d": _cnn3d,
+    "features_logreg": _features(_logreg_head),
+    "features_mlp": _features(_mlp_head),
+}
+#: Kinds accepted by :func:`make_trailer_model`.
+TRAILER_KINDS = ("default", *_KINDS)

@@ -5,12 +5,10 @@ import os
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import HasMethods, Interval
 
 from ..utils._mixins import ItemInputMixin
 from ..utils._on_error import on_error_constraint
-from ..utils._params import store_params
-from ..utils._sklearn import fit_context
+from ..utils._sklearn_compat import HasMethods, Interval, fit_context
 from ._frames import check_trailers, sample_trailers
 from ._sampling import check_size
 
@@ -79,7 +77,13 @@ class FrameSampler(ItemInputMixin, TransformerMixin, BaseEstimator):
 
     def __init__(self, n_frames=200, *, every=None, size=(64, 64), memory=None,
                  on_error="raise", verbose=0, n_jobs=None):
-        store_params(self, locals())
+        self.n_frames = n_frames
+        self.every = every
+        self.size = size
+        self.memory = memory
+        self.on_error = on_error
+        self.verbose = verbose
+        self.n_jobs = n_jobs
 
     def _check_params(self):
         check_size(self.size)

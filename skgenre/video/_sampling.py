@@ -7,6 +7,9 @@ import numbers
 
 import numpy as np
 
+from ..utils._on_error import MediaReadError
+from ..utils._video import check_frames
+
 __all__ = [
     "TrailerReadError",
     "TrailerReadWarning",
@@ -17,11 +20,17 @@ __all__ = [
 ]
 
 
-class TrailerReadError(ValueError):
+class TrailerReadError(MediaReadError):
     """A trailer (video file, frame folder or ``.npy``) that cannot be read.
 
-    The message names the file. Subclass of :class:`ValueError`.
+    The message names the file, says what is wrong and that ``on_error="missing"``
+    treats such trailers as missing; the attributes ``path``, ``reason``, ``modality``
+    (``"trailer"``), ``parameter`` (``"on_error"``) and ``fix`` (``{"on_error":
+    "missing"}``) hold the same facts (see :class:`~skgenre.utils.MediaReadError`).
+    Subclass of :class:`ValueError`.
     """
+
+    modality = "trailer"
 
 
 class TrailerReadWarning(UserWarning):
@@ -95,26 +104,12 @@ def check_size(size):
 
 
 
-def check_frames_array(frames, source):
-    frames = np.asarray(frames)
-    if frames.ndim == 2:
-        raise TrailerReadError(
-            f"{source} holds per-frame features of shape {frames.shape}, not frames; "
-            "feature arrays are read by TrailerEmbedder."
-        )
-    if frames.ndim != 4 or frames.shape[-1] != 3 or frames.shape[0] == 0:
-        raise TrailerReadError(
-            f"{source} must hold frames of shape (n_frames, height, width, 3); got "
-            f"{frames.shape}."
-        )
-    if frames.dtype != np.uint8:
-        if np.issubdtype(frames.dtype, np.floating) and not np.isfinite(frames).all():
-            raise TrailerReadError(f"{source} holds NaN or infinite pixel values.")
-        if np.issubdtype(frames.dtype, np.floating) and frames.max(initial=0) <= 1.0:
-            frames = frames * 255.0
-        frames = np.clip(frames, 0, 255).astype(np.uint8)
-    return frames
-
+def check_frames_array(frames, source, path=None, *, on_error_applies=True):
+    """``frames`` as a (n_frames, height, width, 3) uint8 array, or :class:`TrailerReadError`
+    naming ``source`` (the sentence's subject, e.g. ``"Trailer array <path>"``);
+    ``on_error_applies=False`` where no ``on_error`` covers the error (its advice)."""
+    return check_frames(frames, lambda reason: TrailerReadError(
+        path, reason, subject=source, on_error_applies=on_error_applies))
 
 
 def sampling(n_frames, every):

@@ -12,7 +12,7 @@ from ._backbones import (
 )
 from ._base import BaseFrozenEmbedder
 from ._efficientnet import EfficientNetLite0, packaged_efficientnet_lite0_weights
-from ._cnn import PosterCNN, PosterNetModule
+from ._cnn import PosterCNN, PosterNetModule, build_poster_module
 from ._embedder import PosterEmbedder, PosterLoadWarning
 from ._images import ImageLoadError, load_image, preprocess_images
 from ._models import POSTER_KINDS, make_poster_model
@@ -32,6 +32,7 @@ __all__ = [
     "PosterEmbedder",
     "PosterNetModule",
     "PosterLoadWarning",
+    "build_poster_module",
     "load_backbone",
     "load_image",
     "load_weights",

@@ -4,8 +4,8 @@
 :class:`~skgenre.video.TrailerEmbedder` (one vector per trailer, pooled over its
 frames) build on it. It lives in ``vision`` because the backbones do
 (:func:`~skgenre.vision.load_backbone`); its modality-free parts (the feature cache,
-the progress bar, the device helper and device-portable pickling, the ``on_error``
-vocabulary) are in :mod:`skgenre.utils`, which the frame readers of ``video`` use
+the progress bar, the device helpers, the ``on_error`` vocabulary) are in
+:mod:`skgenre.utils`, which the frame readers of ``video`` use
 without torch.
 """
 
@@ -18,22 +18,27 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from ..utils._cache import FeatureCache, cache_location
-from ..utils._device import PortableBackboneMixin, module_device
+from ..utils._device import (
+    arrays_to_tensors,
+    available_device,
+    module_device,
+    tensors_to_arrays,
+)
 from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
 from ..utils._on_error import _DEPRECATED, check_on_error, on_error_constraint
 from ..utils._progress import progress
-from ._backbones import BACKBONE_NAMES, load_backbone, state_fingerprint
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
+from ._backbones import BACKBONE_NAMES, WeightsError, load_backbone, state_fingerprint
 from ._images import normalize_uint8
 
 __all__ = ["BaseFrozenEmbedder"]
 
 
 class BaseFrozenEmbedder(
-    FrozenTransformerMixin, ItemInputMixin, PortableBackboneMixin,
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator,
+    FrozenTransformerMixin, ItemInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+    BaseEstimator,
 ):
     """Base class of the transformers that run a frozen CNN over media files.
 
@@ -50,11 +55,13 @@ class BaseFrozenEmbedder(
     - ``on_error`` is the one vocabulary of :data:`skgenre.utils.ON_ERROR`:
       ``"raise"`` or ``"missing"`` (``"zero"`` is a deprecated alias of ``"missing"``);
     - ``verbose > 0`` shows a progress bar (:func:`skgenre.utils.progress`);
-    - a model fitted on a GPU unpickles on a CPU-only machine
-      (:class:`~skgenre.utils.PortableBackboneMixin`).
+    - the fitted embedder is plain data (``__getstate__``, used by pickle, ``copy`` and
+      :func:`skgenre.save_model`): a named backbone with packaged or random weights is
+      built again on load and checked against ``fingerprint_``; any other is stored as
+      arrays. One fitted on a GPU loads on a CPU-only machine, with a warning.
 
     Subclasses declare ``__init__`` with these parameters and their own (its body is
-    ``store_params(self, locals())``), add their own to ``_parameter_constraints``, may
+    one ``self.<name> = <name>`` line per parameter), add their own to ``_parameter_constraints``, may
     override ``_fit_width`` (what ``fit`` builds; :meth:`_fit_backbone` by default) and
     call :meth:`_forward` on uint8 image batches.
     """
@@ -98,18 +105,70 @@ class BaseFrozenEmbedder(
         backbone = self.backbone
         if isinstance(backbone, torch.nn.Module):  # eval(), .to(device): not the user's
             backbone = copy.deepcopy(backbone)
-        self.backbone_ = load_backbone(
-            backbone, weights=self.weights, input_size=self.input_size,
-            device=self.device, random_state=self._seed(),
-        )
-        for parameter in self.backbone_.parameters():
-            parameter.requires_grad_(False)
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(state_fingerprint(self.backbone_.model).encode())
-        digest.update(f"input_size={self.backbone_.input_size}".encode())
-        self.fingerprint_ = digest.hexdigest()
+        self._backbone_seed = self._seed()
+        self.backbone_ = self._build_backbone(backbone, self.weights, self.input_size,
+                                              self.device)
+        self.fingerprint_ = self._fingerprint(self.backbone_)
         self.n_features_in_ = 1
         return self.backbone_.n_features
+
+    def _build_backbone(self, backbone, weights, input_size, device):
+        backbone = load_backbone(backbone, weights=weights, input_size=input_size,
+                                 device=device, random_state=self._backbone_seed)
+        for parameter in backbone.parameters():
+            parameter.requires_grad_(False)
+        return backbone
+
+    @staticmethod
+    def _fingerprint(backbone):
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(state_fingerprint(backbone.model).encode())
+        digest.update(f"input_size={backbone.input_size}".encode())
+        return digest.hexdigest()
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        if isinstance(self.weights, dict):  # a state dict given as a parameter
+            state["weights"] = tensors_to_arrays(self.weights)
+        backbone = state.get("backbone_")
+        if isinstance(backbone, torch.nn.Module):
+            rebuilt = isinstance(self.backbone, str) and self.weights in (None, "imagenet")
+            weights = None if rebuilt else tensors_to_arrays(backbone.model.state_dict())
+            state["backbone_"] = {"input_size": backbone.input_size, "weights": weights}
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if isinstance(getattr(self, "weights", None), dict):
+            self.weights = arrays_to_tensors(self.weights)
+        saved = state.get("backbone_")
+        if isinstance(saved, (torch.nn.Module, dict)):
+            device = available_device(self.device, type(self).__name__)
+            if isinstance(saved, dict):
+                self._restore_backbone(saved, device)
+            else:  # pickled by an earlier skgenre
+                self.backbone_ = saved.to(device)
+
+    def _restore_backbone(self, saved, device):
+        """Build the backbone again: stored weights, or rebuilt ones checked by digest."""
+        backbone = self.backbone
+        if isinstance(backbone, torch.nn.Module):
+            backbone = copy.deepcopy(backbone)
+        weights = saved["weights"]
+        self.backbone_ = self._build_backbone(
+            backbone, self.weights if weights is None else None, saved["input_size"], "cpu"
+        )
+        if weights is not None:
+            self.backbone_.model.load_state_dict(arrays_to_tensors(weights))
+        elif self._fingerprint(self.backbone_) != self.fingerprint_:
+            what = "the packaged ImageNet weights" if self.weights else "the random weights"
+            raise WeightsError(
+                f"{type(self).__name__} was fitted with {what} of {self.backbone!r}, whose "
+                f"digest is {self.fingerprint_}; built here they give "
+                f"{self._fingerprint(self.backbone_)} (another version of torch or of the "
+                "weights' package). Install the versions it was fitted with, or fit it again."
+            )
+        self.backbone_ = self.backbone_.to(device)
 
     def _on_error(self):
         """``on_error`` in the one vocabulary (``"raise"`` or ``"missing"``)."""

@@ -3,19 +3,20 @@
 import copy
 import numbers
 import os
+import warnings
 
 import torch
-from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from ..nn import BaseGenreNet
 from ..utils._mixins import ItemInputMixin
-from ..utils._params import store_params
+from ..utils._on_error import check_on_error, on_error_constraint
+from ..utils._sklearn_compat import Interval, StrOptions
 from ._backbones import BACKBONE_NAMES, load_backbone
-from ._embedder import check_images
+from ._embedder import PosterLoadWarning, check_images
 from ._images import load_images_uint8, normalize_uint8
 
-__all__ = ["PosterCNN", "PosterNetModule"]
+__all__ = ["PosterCNN", "PosterNetModule", "build_poster_module"]
 
 
 def _parameterised_layers(backbone, input_size, device="cpu"):
@@ -95,6 +96,41 @@ class PosterNetModule(nn.Module):
         return self.head(self.backbone(x))
 
 
+def build_poster_module(backbone, n_outputs, *, weights=None, input_size=None,
+                        trainable_layers="all", dropout=0.5, augment=True, random_state=None):
+    """A :class:`PosterNetModule` from plain parameters, on the CPU.
+
+    What :class:`PosterCNN` gives its skorch net as ``module``, so that the net is
+    rebuilt from its parameters when a fitted model is loaded.
+
+    Parameters
+    ----------
+    backbone, weights, input_size, trainable_layers, dropout, augment
+        As for :class:`PosterCNN` (a module is deep-copied).
+    n_outputs : int
+    random_state : int or None, default=None
+        Seed of the backbone's random initialisation.
+
+    Returns
+    -------
+    module : PosterNetModule
+    """
+    if isinstance(backbone, nn.Module):
+        backbone = copy.deepcopy(backbone)
+    backbone = load_backbone(backbone, weights=weights, input_size=input_size,
+                             random_state=random_state)
+    layers = _parameterised_layers(backbone, backbone.input_size)
+    used = {id(p) for layer in layers for p in layer.parameters()}
+    for parameter in backbone.parameters():  # e.g. SmallCNN.classifier: never called
+        if id(parameter) not in used:
+            parameter.requires_grad_(False)
+    frozen = []
+    if trainable_layers != "all":
+        n_train = min(int(trainable_layers), len(layers))
+        frozen = "all" if n_train == 0 else layers[:len(layers) - n_train]
+    return PosterNetModule(backbone, n_outputs, dropout=dropout, augment=augment, frozen=frozen)
+
+
 class PosterCNN(ItemInputMixin, BaseGenreNet):
     """A CNN trained end to end on poster images with skorch (a :class:`MultilabelNet`).
 
@@ -140,8 +176,11 @@ class PosterCNN(ItemInputMixin, BaseGenreNet):
         Subtract ``log(pos_weight)`` from the logits in ``predict_proba`` (see
         :class:`~skgenre.nn.GenreMLP`).
     threshold : float, default=0.5
-    on_error : {"raise", "zero"}, default="raise"
-        A missing or corrupt image raises an error naming it, or becomes a black image.
+    on_error : {"raise", "missing"}, default="raise"
+        A missing or corrupt image raises :class:`ImageLoadError` naming it, or, with
+        ``"missing"``, becomes a black image and a :class:`PosterLoadWarning` names it.
+        ``"zero"``, the former name of ``"missing"``, still works with a
+        ``FutureWarning`` (see :data:`skgenre.utils.ON_ERROR`).
     device : str, default="cpu"
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
@@ -180,7 +219,7 @@ class PosterCNN(ItemInputMixin, BaseGenreNet):
         "trainable_layers": [StrOptions({"all"}), Interval(numbers.Integral, 0, None,
                                                            closed="left")],
         "augment": ["boolean"],
-        "on_error": [StrOptions({"raise", "zero"})],
+        "on_error": [on_error_constraint()],
     }
     _item_name = "posters"
 
@@ -207,38 +246,56 @@ class PosterCNN(ItemInputMixin, BaseGenreNet):
         random_state=None,
         verbose=0,
     ):
-        store_params(self, locals())
+        self.backbone = backbone
+        self.weights = weights
+        self.input_size = input_size
+        self.trainable_layers = trainable_layers
+        self.augment = augment
+        self.dropout = dropout
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.pos_weight = pos_weight
+        self.correct_pos_weight = correct_pos_weight
+        self.threshold = threshold
+        self.on_error = on_error
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
 
     def _fit_examples(self, X, Y):
+        # a former spelling warns, pointing at the user's fit (through fit_context)
+        check_on_error(self.on_error, type(self).__name__, stacklevel=5)
         items = check_images(X)
         self._check_n_rows(len(items), Y)
         return items, None
 
     def _make_module(self, n_outputs, seed):
-        backbone = self.backbone
-        if isinstance(backbone, nn.Module):
-            backbone = copy.deepcopy(backbone)
-        backbone = load_backbone(backbone, weights=self.weights, input_size=self.input_size,
-                                 device=self.device, random_state=seed)
-        self.input_size_ = backbone.input_size
-        layers = _parameterised_layers(backbone, self.input_size_, self.device)
-        used = {id(p) for layer in layers for p in layer.parameters()}
-        for parameter in backbone.parameters():  # e.g. SmallCNN.classifier: never called
-            if id(parameter) not in used:
-                parameter.requires_grad_(False)
-        frozen = []
-        if self.trainable_layers != "all":
-            n_train = min(int(self.trainable_layers), len(layers))
-            frozen = "all" if n_train == 0 else layers[:len(layers) - n_train]
-        module = PosterNetModule(backbone, n_outputs, dropout=self.dropout,
-                                 augment=self.augment, frozen=frozen)
+        params = {"backbone": self.backbone, "n_outputs": n_outputs, "weights": self.weights,
+                  "input_size": self.input_size, "trainable_layers": self.trainable_layers,
+                  "dropout": self.dropout, "augment": self.augment, "random_state": seed}
+        module = build_poster_module(**params)  # built again by the net, from params
+        self.input_size_ = module.backbone.input_size
         self.n_trainable_parameters_ = sum(
             p.numel() for p in module.parameters() if p.requires_grad
         )
-        return module, {}
+        return build_poster_module, {f"module__{k}": v for k, v in params.items()}
 
     def _encode(self, items):
-        return load_images_uint8(items, self.input_size_, on_error=self.on_error)[0]
+        on_error = "raise" if self.on_error == "raise" else "missing"
+        pixels, failed = load_images_uint8(items, self.input_size_, on_error=on_error)
+        if failed.any():
+            names = [str(items[i]) for i in failed.nonzero()[0][:5]]
+            warnings.warn(
+                f"{int(failed.sum())} poster(s) could not be read and are black images "
+                f"(on_error='missing'): {', '.join(names)}"
+                + (" ..." if failed.sum() > 5 else ""),
+                PosterLoadWarning, stacklevel=3,
+            )
+        return pixels
 
     def _predict_examples(self, X):
         return self._encode(check_images(X))

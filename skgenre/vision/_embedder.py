@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._params import store_params
 from ._base import BaseFrozenEmbedder
 from ._images import image_key, load_images_uint8
 
@@ -138,7 +137,15 @@ class PosterEmbedder(BaseFrozenEmbedder):
         random_state=0,
         verbose=0,
     ):
-        store_params(self, locals())
+        self.backbone = backbone
+        self.weights = weights
+        self.input_size = input_size
+        self.batch_size = batch_size
+        self.device = device
+        self.memory = memory
+        self.on_error = on_error
+        self.random_state = random_state
+        self.verbose = verbose
 
     @property
     def backbone_id_(self):

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..utils._cache import file_key
+from ..utils._on_error import MediaReadError, describe_content
 
 __all__ = [
     "IMAGENET_MEAN",
@@ -30,9 +31,23 @@ IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 IMAGENET_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 
 
-class ImageLoadError(ValueError):
+class ImageLoadError(MediaReadError):
     """An image file is missing, unreadable, not an image, or a decompression bomb (more
-    pixels than Pillow's ``Image.MAX_IMAGE_PIXELS``); the message names it."""
+    pixels than Pillow's ``Image.MAX_IMAGE_PIXELS``).
+
+    The message names the file, says what is wrong and that ``on_error="missing"``
+    treats such posters as missing; the attributes ``path``, ``reason``, ``modality``
+    (``"poster"``), ``parameter`` (``"on_error"``) and ``fix`` (``{"on_error":
+    "missing"}``) hold the same facts (see :class:`~skgenre.utils.MediaReadError`).
+    Subclass of :class:`ValueError`.
+    """
+
+    modality = "poster"
+
+    def __init__(self, path, reason, *, subject=None, on_error_applies=True):
+        if subject is None and path is not None:
+            subject = f"Image file {os.fspath(path)!r}"
+        super().__init__(path, reason, subject=subject, on_error_applies=on_error_applies)
 
 
 def _describe(item):
@@ -74,9 +89,10 @@ def load_image(item, size=None):
     if isinstance(item, (str, os.PathLike)):
         path = os.fspath(item)
         if os.path.isdir(path):
-            raise ImageLoadError(f"Image path is a folder, not a file: {path!r}.")
+            raise ImageLoadError(path, "is a folder, not an image file",
+                                 subject=f"Image path {path!r}")
         if not os.path.isfile(path):
-            raise ImageLoadError(f"Image file not found: {path!r}.")
+            raise ImageLoadError(path, "does not exist (not found)")
         try:
             with Image.open(path) as image:
                 _check_pixels(image, path)
@@ -87,9 +103,14 @@ def load_image(item, size=None):
         except ImageLoadError:
             raise
         except bombs as exc:  # past twice the limit (or the warning raised by a filter)
-            raise ImageLoadError(f"Refusing the image file {path!r}: {exc}") from exc
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise ImageLoadError(f"Cannot read image file {path!r}: {exc}") from exc
+            raise ImageLoadError(path, _too_many_pixels(None, None)) from exc
+        except UnidentifiedImageError as exc:
+            reason = describe_content(path, "image") or (
+                "is not in an image format Pillow can read (damaged, or another kind of file)")
+            raise ImageLoadError(path, reason) from exc
+        except (OSError, SyntaxError, ValueError) as exc:
+            what = "truncated" if "truncated" in str(exc).lower() else "damaged"
+            raise ImageLoadError(path, f"is {what}: Pillow cannot decode it ({exc})") from exc
         return image
     if isinstance(item, Image.Image):
         return _rgb(item)
@@ -99,9 +120,8 @@ def load_image(item, size=None):
             array = np.repeat(array[:, :, None], 3, axis=2)
         if array.ndim != 3 or array.shape[2] not in (3, 4):
             raise ImageLoadError(
-                f"Image arrays must have shape (H, W, 3) (or (H, W) / (H, W, 4)); "
-                f"got {item.shape}."
-            )
+                None, f"has shape {item.shape}; image arrays must have shape (H, W, 3) (or "
+                "(H, W) / (H, W, 4))", subject="The image array")
         if array.dtype != np.uint8:
             if np.issubdtype(array.dtype, np.floating) and array.size and array.max() <= 1.0:
                 array = array * 255.0
@@ -148,11 +168,18 @@ def _check_pixels(image, path):
     limit = Image.MAX_IMAGE_PIXELS
     width, height = image.size
     if limit is not None and width * height > limit:
-        raise ImageLoadError(
-            f"Refusing the image file {path!r}: {width}x{height} = {width * height} pixels is "
-            f"more than PIL.Image.MAX_IMAGE_PIXELS ({limit}), a possible decompression bomb. "
-            "Raise that limit if the file is trusted."
-        )
+        raise ImageLoadError(path, _too_many_pixels(image.size, limit))
+
+
+def _too_many_pixels(size, limit):
+    """The reason for refusing an image of ``size`` (width, height) over ``limit`` pixels."""
+    from PIL import Image
+
+    limit = Image.MAX_IMAGE_PIXELS if limit is None else limit
+    count = ("more pixels" if size is None
+             else f"{size[0]}x{size[1]} = {size[0] * size[1]:,} pixels, more")
+    return (f"is refused: it has {count} than the {limit:,} that Pillow decodes "
+            "(PIL.Image.MAX_IMAGE_PIXELS): a possible decompression bomb")
 
 
 def _to_uint8(item, size):
@@ -172,9 +199,10 @@ def load_images_uint8(images, size, *, on_error="raise"):
     images : sequence of str, path-like, PIL images or (H, W, 3) arrays
     size : int
         Side of the square output.
-    on_error : {"raise", "zero"}, default="raise"
+    on_error : {"raise", "missing"}, default="raise"
         ``"raise"`` raises :class:`ImageLoadError` naming the first missing or corrupt
-        file; ``"zero"`` leaves its slot black (all zeros) and flags it in ``failed``.
+        file; ``"missing"`` (or its former name ``"zero"``) leaves its slot black (all
+        zeros) and flags it in ``failed``.
 
     Returns
     -------
@@ -223,9 +251,10 @@ def preprocess_images(images, size, *, on_error="raise"):
         A single path or image is not accepted: wrap it in a list.
     size : int
         Side of the square model input (224 for VGG-16).
-    on_error : {"raise", "zero"}, default="raise"
+    on_error : {"raise", "missing"}, default="raise"
         What to do with a missing or corrupt file: raise :class:`ImageLoadError`
-        naming it, or give it an all-black image (ImageNet-normalised zeros).
+        naming it, or (``"missing"``, or its former name ``"zero"``) give it an
+        all-black image (ImageNet-normalised zeros).
 
     Returns
     -------
@@ -241,8 +270,8 @@ def preprocess_images(images, size, *, on_error="raise"):
     """
     if isinstance(images, (str, os.PathLike)) or not hasattr(images, "__len__"):
         raise TypeError("images must be a sequence (e.g. a list) of images or file paths.")
-    if on_error not in ("raise", "zero"):
-        raise ValueError(f"on_error must be 'raise' or 'zero'; got {on_error!r}.")
+    if on_error not in ("raise", "missing", "zero"):
+        raise ValueError(f"on_error must be 'raise' or 'missing'; got {on_error!r}.")
     pixels, _ = load_images_uint8(list(images), size, on_error=on_error)
     return normalize_uint8(pixels)
 

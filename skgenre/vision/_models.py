@@ -3,7 +3,7 @@
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ..utils._params import set_routed_params
+from ..utils._params import build_model
 
 __all__ = ["POSTER_KINDS", "make_poster_model"]
 
@@ -11,15 +11,9 @@ __all__ = ["POSTER_KINDS", "make_poster_model"]
 # (trained on train+val, no pretrained weights available): see make_poster_model.
 DEFAULT_KIND = "color_mlp"
 
-POSTER_KINDS = ("default", "color_mlp", "color_linear", "efficientnet_mlp",
-                "efficientnet_linear", "vgg16_mlp", "small_mlp", "cnn")
-
-# Convenience keywords and the pipeline steps they go to.
-_EMBEDDER_KW = {"weights", "input_size", "batch_size", "on_error", "device", "verbose"}
-_HEAD_KW = {"device", "verbose", "max_epochs", "hidden_layer_sizes", "threshold"}
 
 
-def make_poster_model(kind="default", *, random_state=None, memory=None, **kwargs):
+def make_poster_model(kind="default", *, random_state=None, memory=None, **params):
     """A fresh, unfitted poster classifier taking a 1-D array of poster paths.
 
     Parameters
@@ -52,12 +46,13 @@ def make_poster_model(kind="default", *, random_state=None, memory=None, **kwarg
     memory : None, str, path-like or joblib.Memory, default=None
         Per-image cache of the frozen features (ignored by ``"cnn"``, which trains
         its backbone).
-    **kwargs
-        ``weights``, ``input_size``, ``batch_size``, ``on_error`` go to the embedder
-        (or the CNN); ``device`` and ``verbose`` to every step; ``max_epochs``,
-        ``hidden_layer_sizes`` and ``threshold`` to the head. Any other name is passed
-        to ``set_params``, e.g. ``head__lr=1e-4`` or ``embedder__batch_size=8`` (for
-        ``"cnn"``: any :class:`PosterCNN` parameter).
+    **params
+        Routed as in every ``make_*_model`` (:func:`skgenre.utils.route_params`): a
+        short name goes to every step that takes it, e.g. ``weights``, ``input_size``
+        and ``on_error`` to the embedder, ``max_epochs``, ``hidden_layer_sizes`` and
+        ``threshold`` to the head, ``device``, ``verbose`` and ``batch_size`` to both;
+        a ``set_params`` path to one step, e.g. ``head__lr=1e-4`` or
+        ``embedder__batch_size=8``. For ``"cnn"``: any :class:`PosterCNN` parameter.
 
     Returns
     -------
@@ -111,30 +106,40 @@ def make_poster_model(kind="default", *, random_state=None, memory=None, **kwarg
     >>> [name for name, _ in model.steps]
     ['embedder', 'scaler', 'head']
     """
-    from ..nn import GenreMLP
-    from ._cnn import PosterCNN
-    from ._embedder import PosterEmbedder
+    return build_model(_KINDS, kind, default=DEFAULT_KIND, random_state=random_state,
+                       memory=memory, params=params, what="poster model")
 
-    if kind not in POSTER_KINDS:
-        raise ValueError(f"kind must be one of {list(POSTER_KINDS)}; got {kind!r}.")
-    if kind == "default":
-        kind = DEFAULT_KIND
-    if kind == "cnn":
-        model = PosterCNN(random_state=random_state)
-        model.set_params(**kwargs)
-        return model
-    backbone, weights, hidden, pos_weight = {
-        "color_mlp": ("color", None, (256,), False),
-        "color_linear": ("color", None, (), False),
-        "efficientnet_mlp": ("efficientnet_lite0", "imagenet", (256,), False),
-        "efficientnet_linear": ("efficientnet_lite0", "imagenet", (), False),
-        "vgg16_mlp": ("vgg16", None, (1000,), True),
-        "small_mlp": ("small", None, (1000,), True),
-    }[kind]
-    model = Pipeline([
-        ("embedder", PosterEmbedder(backbone, weights=weights, memory=memory,
-                                    random_state=random_state)),
-        ("scaler", StandardScaler()),
-        ("head", GenreMLP(hidden, pos_weight=pos_weight, random_state=random_state)),
-    ])
-    return set_routed_params(model, kwargs, {"embedder": _EMBEDDER_KW, "head": _HEAD_KW})
+
+def _cnn(random_state, memory=None):
+    from ._cnn import PosterCNN
+
+    return PosterCNN(random_state=random_state)  # trains its backbone: nothing to cache
+
+
+def _frozen(backbone, weights, hidden, pos_weight):
+    """A builder of ``embedder -> scaler -> head`` on a frozen backbone's features."""
+    def build(random_state, memory=None):
+        from ..nn import GenreMLP
+        from ._embedder import PosterEmbedder
+
+        return Pipeline([
+            ("embedder", PosterEmbedder(backbone, weights=weights, memory=memory,
+                                        random_state=random_state)),
+            ("scaler", StandardScaler()),
+            ("head", GenreMLP(hidden, pos_weight=pos_weight, random_state=random_state)),
+        ])
+    return build
+
+
+#: Kind -> builder(random_state, memory): adding a kind is one entry here.
+_KINDS = {
+    "color_mlp": _frozen("color", None, (256,), False),
+    "color_linear": _frozen("color", None, (), False),
+    "efficientnet_mlp": _frozen("efficientnet_lite0", "imagenet", (256,), False),
+    "efficientnet_linear": _frozen("efficientnet_lite0", "imagenet", (), False),
+    "vgg16_mlp": _frozen("vgg16", None, (1000,), True),
+    "small_mlp": _frozen("small", None, (1000,), True),
+    "cnn": _cnn,
+}
+#: The kinds ``make_poster_model`` builds; ``"default"`` is an alias of the measured best.
+POSTER_KINDS = ("default", *_KINDS)

@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skgenre.datasets import ManifestWarning, MissingMediaWarning, load_movies, parse_genres
+from skgenre.datasets import (
+    ManifestError,
+    ManifestWarning,
+    MissingMediaError,
+    MissingMediaWarning,
+    load_movies,
+    parse_genres,
+)
 
 
 def _write(folder, rows, name="movies.csv"):
@@ -124,6 +131,12 @@ def test_missing_files_raise_with_count_and_examples(tmp_path):
     message = str(info.value)
     assert "gone1.jpg" in message and "gone3.jpg" in message and "gone4.jpg" not in message
     assert "on_missing_file='mark_missing'" in message
+    error = info.value  # the facts, for a command line to name its own flag
+    assert isinstance(error, MissingMediaError)
+    assert (error.path, error.column, error.n_missing) == (str(path), "poster", 4)
+    assert error.parameter == "on_missing_file"
+    assert error.fix == {"on_missing_file": "mark_missing"}
+    assert "on_missing_file" not in error.problem and len(error.examples) == 3
 
 
 def test_missing_files_marked_missing_dropped_or_ignored(tmp_path):
@@ -269,8 +282,9 @@ SEMICOLONS = b"plot;genres\na ghost;Horror\na kiss;Romance\n"
         ("movies.csv.gz", LATIN1, {}, ValueError, r"movies.csv.gz is not valid utf-8 at line 4"),
         ("movies.csv", LATIN1, {"encoding": "utf-9"}, ValueError,
          "Unknown encoding 'utf-9' .*movies.csv"),
-        ("movies.csv", "plot,genres\n".encode("utf-16"), {}, ValueError,
-         "not valid utf-8 at line 1"),
+        ("movies.csv", "plot,genres\nun été,Drama\n".encode("utf-16-le"), {}, ValueError,
+         r"not valid utf-8 at line \d: .* \(it looks like UTF-16-LE: every other byte is "
+         r"zero\)\. Pass the file's encoding, e.g. encoding='utf-16-le'"),
         ("movies.csv", SEMICOLONS, {}, ValueError,
          "movies.csv looks delimited by ';', not ',': line 1"),
         ("movies.csv", SEMICOLONS, {"target_column": None}, ValueError, "delimited by ';'"),
@@ -339,8 +353,6 @@ def test_genres_written_as_lists(tmp_path, cells):
          "repeats the column 'plot'; the repeat was renamed 'plot.1'"),
         ({"plot": ["a", "b", "c"], "genres": ["Comedy", "comedy", "Drama"]}, {},
          r"differ only in case, e.g. \['Comedy', 'comedy'\]"),
-        ({"plot": ["a", "b"], "genres": ["", "(no genres listed)"]}, {},
-         "gives no genre for any of its 2 movies"),
         ({"plot": ["a", "b"], "genres": ["Drama", "War"]}, {"genres": ["Comedy"]},
          "gives none of the requested genres for any of its 2 movies"),
     ],
@@ -357,8 +369,106 @@ def test_more_suspicious_manifests_warn(tmp_path, rows, kwargs, match):
         ({"plot": ["a"], "genre": ["Drama"]}, {}, "Did you mean target_column='genre'"),
         ({"plot": ["a", "b"], "genres": ["['Drama']", "[1, 2]"]}, {},
          r"holds lists, but row 1 \('\[1, 2\]'\) is not a list of genre names"),
+        ({"plot": ["a", "b"], "genres": ["", "(no genres listed)"]}, {},
+         r"gives no genre for any of its 2 movies.*pass target_column=None"),
+        ({"plot": ["a", "b"], "genres": [None, None]}, {},
+         r"'genres' column .* gives no genre for any of its 2 movies"),
     ],
 )
 def test_more_bad_manifests(tmp_path, rows, kwargs, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ManifestError, match=match):
         load_movies(_write(tmp_path, rows), **kwargs)
+
+
+# ------------------------------------- errors a command line turns into one line, by flag
+
+@pytest.mark.parametrize("rows, content, kwargs, parameter, fix", [
+    ({"plot": ["a"], "Genres": ["Drama"]}, None, {}, "target_column",
+     {"target_column": "Genres"}),
+    ({"plot": ["a"], "label": ["Drama"]}, None, {}, "target_column", {}),
+    ({"plot": ["a", "b"], "genres": ["", None]}, None, {}, "target_column",
+     {"target_column": None}),
+    (None, "plot,genres\nun été,Drama\n".encode("latin-1"), {}, "encoding",
+     {"encoding": "latin-1"}),
+    (None, "plot,genres\nun été,Drama\n".encode("utf-16-be"), {}, "encoding",
+     {"encoding": "utf-16-be"}),
+    ({"plot": ["a"], "genres": ["Drama"], "split": ["train"]}, None, {"split": "val"}, "split",
+     {}),
+])
+def test_manifest_errors_expose_the_parameter_that_fixes_them(tmp_path, rows, content, kwargs,
+                                                              parameter, fix):
+    """The message gives Python advice (``encoding=...``); the attributes let a command
+    line name its own flag instead, without parsing the message."""
+    if rows is not None:
+        path = _write(tmp_path, rows)
+    else:
+        path = tmp_path / "movies.csv"
+        path.write_bytes(content)
+    with pytest.raises(ManifestError) as info:
+        load_movies(path, **kwargs)
+    error = info.value
+    assert isinstance(error, ValueError)
+    assert (error.path, error.parameter, error.fix) == (str(path), parameter, fix)
+    assert str(path) in error.problem and error.problem in str(error)
+    assert f"{parameter}=" not in error.problem  # the Python spelling is in the advice only
+    if fix:
+        fixed = load_movies(path, **{**kwargs, **fix}) if fix != {"target_column": None} \
+            else load_movies(path, target_column=None)
+        assert len(fixed.data) >= 1  # the fix it names reads the file
+
+
+def test_parquet_genres_column_of_lists_is_read_as_lists(tmp_path):
+    """(Main read ['Action', 'Drama', 'Horror'] as one genre, 'ActionDramaHorror'.)"""
+    path = _write(tmp_path, {"plot": ["a", "b", "c"],
+                             "genres": [["Action", "Drama", "Horror"], ["Comedy"], []]},
+                  name="movies.parquet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        movies = load_movies(path)
+    assert movies.target_names == ["Action", "Comedy", "Drama", "Horror"]
+    assert movies.target.tolist() == [[1, 0, 1, 1], [0, 1, 0, 0], [0, 0, 0, 0]]
+    records = _write(tmp_path / "records", {"plot": ["a"], "genres": [[{"id": 18, "name": "Drama"}]]},
+                     name="movies.parquet")
+    assert load_movies(records).target_names == ["Drama"]
+
+
+def test_placeholder_genres_are_no_genre_with_a_warning(tmp_path):
+    """(Main made genres named 'None', 'N/A', 'NaN' and 'nan'.)"""
+    path = _write(tmp_path, {"plot": list("abcdef"),
+                             "genres": ["Drama", "None", "N/A", "NaN", "nan", "Comedy|None"]})
+    with pytest.warns(ManifestWarning, match=r"placeholders for a missing genre, \{'None': 2, "
+                                             r"'N/A': 1, 'NaN': 1, 'nan': 1\}.*read as no genre"):
+        movies = load_movies(path)
+    assert movies.target_names == ["Comedy", "Drama"]
+    assert movies.target.tolist() == [[0, 1], [0, 0], [0, 0], [0, 0], [0, 0], [1, 0]]
+    Y, names = parse_genres(["None", "N/A|War"])
+    assert names == ["War"] and Y.tolist() == [[0], [1]]
+
+
+def test_split_values_match_whatever_their_case_and_spaces(tmp_path):
+    """(Main selected only the movie spelled exactly 'train'.)"""
+    path = _write(tmp_path, {"plot": list("abcd"), "genres": ["Drama", "War"] * 2,
+                             "split": ["Train", "train ", "TRAIN", "test"]})
+    with pytest.warns(ManifestWarning, match=r"spells the split values asked for \(\['train'\]\)"
+                                             r" in other ways: \{'TRAIN': 1, 'Train': 1, "
+                                             r"'train ': 1\}"):
+        movies = load_movies(path, split="train")
+    assert movies.data["plot"].tolist() == ["a", "b", "c"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(load_movies(path, split="test").data) == 1  # spelled as asked: no warning
+
+
+def test_utf16_export_with_byte_order_mark_and_parquet_named_csv_are_read(tmp_path):
+    """(Main advised encoding='latin-1' for both.)"""
+    frame = pd.DataFrame({"plot": ["un été à Paris", "b"], "genres": ["Drama", "War"]})
+    utf16 = tmp_path / "utf16" / "movies.csv"
+    utf16.parent.mkdir()
+    frame.to_csv(utf16, index=False, encoding="utf-16")  # starts with a byte-order mark
+    parquet = tmp_path / "parquet" / "movies.csv"
+    parquet.parent.mkdir()
+    frame.to_parquet(parquet)
+    for path in (utf16, parquet):
+        movies = load_movies(path)
+        assert movies.data["plot"].tolist() == ["un été à Paris", "b"]
+        assert movies.target_names == ["Drama", "War"]

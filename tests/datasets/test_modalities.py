@@ -4,11 +4,15 @@ import pandas as pd
 import pytest
 
 from skgenre.datasets import (
+    MEDIA_COLUMNS,
     MODALITIES,
     MODALITY_REGISTRY,
     get_modality,
     make_movies,
+    media_columns,
+    register_modality,
     resolve_modalities,
+    unregister_modality,
 )
 from skgenre.ensemble._defaults import default_estimators
 
@@ -73,12 +77,12 @@ def test_default_estimators_take_a_kind_per_modality():
     ("default", False), ("tfidf_logreg", False), ("sentence_logreg", True),
     ("tfidf_sentence", True),
 ])
-def test_default_estimators_hand_memory_to_costly_text_kinds(kind, cached, tmp_path):
+def test_default_estimators_hand_memory_to_the_kinds_that_cache(kind, cached, tmp_path):
+    # Every factory takes memory; the text kinds without a sentence encoder ignore it.
     X = pd.DataFrame({"plot": ["a", "b"]})
     [(_, estimator, _)] = default_estimators(X, memory=tmp_path, kinds={"text": kind})
     memories = [v for k, v in estimator.get_params().items() if k.endswith("memory")]
     assert (tmp_path in memories) is cached
-    assert get_modality("text").takes_memory(kind) is cached
 
 
 @pytest.mark.parametrize("kinds, error, match", [
@@ -130,3 +134,62 @@ def test_make_movies_same_catalogue_for_name_and_alias(tmp_path):
 def test_make_movies_unknown_modality(tmp_path):
     with pytest.raises(ValueError, match="Unknown modality 'smell'"):
         make_movies(10, modalities=("smell",), path=tmp_path)
+
+
+def _factory(kind="default", *, random_state=None, memory=None, **params):
+    raise AssertionError("not built in these tests")
+
+
+@pytest.fixture
+def registered():
+    """Register modalities for one test; the registry is as it was afterwards."""
+    names = []
+
+    def register(name, **kwargs):
+        kwargs.setdefault("factory", _factory)
+        kwargs.setdefault("kinds", ("default",))
+        modality = register_modality(name, **kwargs)
+        names.append(name)
+        return modality
+
+    yield register
+    for name in names:
+        unregister_modality(name)
+    assert tuple(MODALITY_REGISTRY) == MODALITIES
+
+
+def test_register_modality_adds_one_entry_and_unregister_takes_it_out(registered):
+    modality = registered("sound", columns="audio", aliases=("audio_track",), media=True)
+    assert list(MODALITY_REGISTRY) == [*MODALITIES, "sound"]
+    assert get_modality("audio_track") is modality and modality.kinds == ("default",)
+    assert modality.frame_input is False and modality.columns == ("audio",)
+    assert media_columns() == (*MEDIA_COLUMNS, "audio")
+    assert resolve_modalities("sound,plot") == ("text", "sound")
+    lyrics = registered("lyrics", columns=["lyrics", "chorus"], kinds=("bag", "default"))
+    assert lyrics.frame_input is True and lyrics.kinds == ("bag", "default")
+
+
+@pytest.mark.parametrize("name, kwargs, match", [
+    ("text", {"columns": "x"}, r"\['text'\] are taken"),
+    ("sound", {"columns": "x", "aliases": ("plot",)}, r"\['plot'\] are taken"),
+    ("sound", {"columns": ["audio", "cast"]}, r"\['cast'\] are read by the metadata"),
+    ("two__words", {"columns": "x"}, "identifier without '__'"),
+    ("sound", {"columns": []}, "at least one column"),
+])
+def test_register_modality_errors(registered, name, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        registered(name, **kwargs)
+    assert tuple(MODALITY_REGISTRY) == MODALITIES
+
+
+def test_unregister_an_unknown_modality():
+    with pytest.raises(KeyError, match="No modality 'sound'"):
+        unregister_modality("sound")
+
+
+def test_make_movies_draws_only_the_built_in_modalities(registered, tmp_path):
+    registered("sound", columns="audio")
+    with pytest.raises(ValueError, match=r"no generator for \['sound'\]"):
+        make_movies(10, modalities=("text", "sound"), path=tmp_path)
+    with pytest.raises(ValueError, match=r"draws no \['sound'\] modality"):
+        make_movies(10, signal={"sound": 0.5}, path=tmp_path)

@@ -203,7 +203,8 @@ def test_default_estimators_skip_absent_modalities(table, monkeypatch):
         ({"estimators": [("poster", text_model(), "poster")]}, lambda X: X, lambda Y: Y,
          ValueError, "poster"),
         ({}, lambda X: X, lambda Y: Y.iloc[:-1], ValueError, "movies"),
-        ({}, lambda X: X, lambda Y: Y.iloc[:, 0], ValueError, "2-D"),
+        ({}, lambda X: X, lambda Y: Y.to_numpy().argmax(axis=1), ValueError, "multiclass y"),
+        ({}, lambda X: X, lambda Y: Y.to_numpy()[:, 0] * 0, ValueError, "one class only"),
         ({"estimators": None}, lambda X: X[["title"]], lambda Y: Y, ValueError,
          "none of the modality"),
         ({"cv": "prefit"}, lambda X: X, lambda Y: Y, Exception, "not fitted"),
@@ -324,6 +325,42 @@ def test_memory_caches_base_models_across_final_estimator_grid(table, tmp_path, 
     assert counter.read_text().count("fit") == 2 * first
 
 
+def test_ctrl_c_during_a_net_propagates_and_caches_nothing_cut_short(table, tmp_path,
+                                                                     monkeypatch):
+    """Ctrl-C while a base net trains ends the stacker's fit (skorch alone would end that
+    net's training quietly and keep the cut-short net); the memory cache keeps nothing of
+    the interrupted fit, so the next fit with it gives what a fit without it gives."""
+    from skgenre.nn import GenreMLP
+    from skgenre.nn._net import MultilabelNet
+
+    X, Y = table
+
+    def stacker(memory):
+        net = make_pipeline(TfidfVectorizer(), GenreMLP(hidden_layer_sizes=(8,), max_epochs=4,
+                                                       random_state=0))
+        return MovieGenreStacker([("text", net, "plot")], cv=2, memory=memory,
+                                 random_state=0)
+
+    epochs = []
+    run_single_epoch = MultilabelNet.run_single_epoch
+
+    def interrupted(self, *args, **kwargs):
+        epochs.append(1)
+        if len(epochs) == 6:  # in the second fold's net, after the first fold finished
+            raise KeyboardInterrupt
+        return run_single_epoch(self, *args, **kwargs)
+
+    cache = str(tmp_path / "cache")
+    with monkeypatch.context() as patch:
+        patch.setattr(MultilabelNet, "run_single_epoch", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            stacker(cache).fit(X, Y)
+    assert len(epochs) == 6  # it stopped there: no later net was trained
+    again = stacker(cache).fit(X, Y).oof_proba_["text"]
+    fresh = stacker(None).fit(X, Y).oof_proba_["text"]
+    np.testing.assert_allclose(again, fresh)
+
+
 def test_parallel_fit_matches_sequential(table):
     X, Y = table
     seq = MovieGenreStacker(base_estimators(), cv=3, random_state=0).fit(X, Y)
@@ -373,10 +410,12 @@ def test_linear_layer_final_estimator(split):
 def test_per_genre_classifier_constant_genre():
     X = np.arange(8.0).reshape(-1, 1)
     Y = np.column_stack([[0, 0, 0, 0, 1, 1, 1, 1], np.zeros(8, int)])
-    with pytest.warns(ConstantGenreWarning, match=r"Genres \[1\] are constant"):
+    with pytest.warns(ConstantGenreWarning, match=r"Genre columns \[1\] are constant"):
         clf = PerGenreClassifier().fit(X, Y)
     proba = clf.predict_proba(X)
     assert (proba[:, 1] == 0).all() and proba[-1, 0] > proba[0, 0]
+    with pytest.warns(ConstantGenreWarning, match=r"Genres \['Western'\] are constant"):
+        PerGenreClassifier().fit(X, pd.DataFrame(Y, columns=["Drama", "Western"]))
 
 
 def test_model_fitted_on_gpu_loads_and_predicts_on_cpu(split, tmp_path):

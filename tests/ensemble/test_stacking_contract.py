@@ -3,8 +3,10 @@
 scikit-learn's array checks cannot run on an estimator that reads a table of columns
 routed to base models (tests/test_common.py skips it from them, with the reason); this
 module checks the same contract on a movie table: clone, nested parameters, pickling,
-grid search over a nested parameter, cross-validation with skgenre's scorers. The
-stacker stays multilabel-only: a 1-D ``y`` gets a clear error.
+grid search over a nested parameter, cross-validation with skgenre's scorers. A single
+genre works as :class:`~skgenre.multioutput.MultilabelClassifierMixin` says: a 1-D
+binary ``y`` like scikit-learn's classifiers, an (n, 1) indicator matrix as one genre; a
+multiclass ``y`` gets a clear error.
 """
 
 import pickle
@@ -118,9 +120,36 @@ def test_cross_val_score_with_skgenre_scorers(table, average):
     assert scores.min() > 0.6
 
 
-@pytest.mark.parametrize("y", [np.arange(120) % 2, pd.Series(np.arange(120) % 3)],
-                         ids=["binary", "multiclass"])
-def test_one_d_y_is_refused_clearly(table, y):
+@pytest.mark.parametrize("labels", [np.array([0, 1]), np.array(["other", "horror"])],
+                         ids=["int", "str"])
+def test_single_genre_as_a_one_d_binary_y_follows_the_mixin_contract(table, labels):
+    """(Main gave "Supported target type is: multilabel-indicator. Got 'binary'".)"""
+    X, Y = table
+    y = labels[Y["Horror"].to_numpy()]
+    stacker = make_stacker().fit(X, y)
+    np.testing.assert_array_equal(stacker.classes_, np.sort(labels))
+    proba = stacker.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    pred = stacker.predict(X)
+    np.testing.assert_array_equal(pred, stacker.classes_[(proba[:, 1] >= 0.5).astype(int)])
+    assert stacker.score(X, y) == np.mean(pred == y) > 0.8  # accuracy, as for 1-D y
+    assert stacker.n_genres_ == 1 and stacker.oof_proba_["text"].shape == (len(X), 1)
+    assert stacker.genre_names_ == [str(stacker.classes_[1])]  # P(that label)
+    named = make_stacker().fit(X, Y["Horror"])  # a named 0/1 Series names its genre
+    assert named.genre_names_ == ["Horror"]
+
+
+def test_single_genre_as_a_one_column_indicator_matrix(table):
+    X, Y = table
+    stacker = make_stacker().fit(X, Y[["Horror"]])
+    assert stacker.predict_proba(X).shape == (len(X), 1)
+    assert stacker.predict(X).shape == (len(X), 1)
+    assert stacker.genre_names_ == ["Horror"] and len(stacker.classes_) == 1
+    assert stacker.score(X, Y[["Horror"]]) > 0.7  # macro average precision
+
+
+def test_multiclass_y_is_refused_clearly(table):
     X, _ = table
-    with pytest.raises(ValueError, match=r"2-D \(n_movies, n_genres\)"):
-        make_stacker().fit(X, y)
+    with pytest.raises(ValueError, match="a multiclass y with 3 classes"):
+        make_stacker().fit(X, pd.Series(np.arange(len(X)) % 3))

@@ -203,3 +203,71 @@ def test_fit_without_memory_computes_each_posters_features_once(tmp_path, monkey
     computed.clear()
     stacker.predict_proba(X)  # after fit, without memory, nothing is kept
     assert sorted(computed) == sorted(X["poster"])
+
+
+# ------------------------------------------------------------ targets checked by name
+
+def _with_na(Y, dtype):
+    Y = Y.astype(dtype)
+    Y.iloc[3, 1] = pd.NA
+    return Y
+
+
+@pytest.mark.parametrize("make_Y, error, match", [
+    (lambda Y: Y.set_axis(["Horror", "Comedy", "Horror", "Romance"], axis=1), ValueError,
+     r"Y repeats the genre column\(s\) \['Horror'\]"),
+    (lambda Y: _with_na(Y, "Int8"), ValueError,
+     r"Y has 1 missing value\(s\) \(NaN, None or pd.NA\) in genre\(s\) \['Comedy'\], at "
+     r"index label\(s\) \[3\]"),
+    (lambda Y: _with_na(Y, "boolean"), ValueError, r"pd.NA\) in genre\(s\) \['Comedy'\]"),
+    (lambda Y: Y.set_axis(Y.index + 1000), ValueError,
+     r"Y's index differs from X's \(labels \[1000, .*\] are not in X's index"),
+    (lambda Y: Y.iloc[np.r_[0, 0, 2:len(Y)]], ValueError, "Y's index differs from X's"),
+])
+def test_fit_with_a_wrong_target_raises_naming_it(table, make_Y, error, match):
+    X, Y = table
+    with pytest.raises(error, match=match):
+        MovieGenreStacker(base_estimators(), cv=2).fit(X, make_Y(Y))
+
+
+def test_target_in_another_row_order_is_matched_by_label_with_a_warning(table, fitted):
+    from skgenre.utils import RowAlignmentWarning
+
+    X, Y = table
+    shuffled = Y.sample(frac=1, random_state=0)
+    with pytest.warns(RowAlignmentWarning, match=r"matched to X's movies by label"):
+        stacker = MovieGenreStacker(base_estimators(), cv=2, random_state=0).fit(X, shuffled)
+    np.testing.assert_allclose(stacker.predict_proba(X), fitted.predict_proba(X))
+
+
+def test_constant_genres_are_named_once(table):
+    from skgenre.ensemble import ConstantGenreWarning
+
+    X, Y = table
+    # Western: no movie; Drama: every movie; Rare: one movie, absent from some folds.
+    Y = Y.assign(Western=0, Drama=1, Rare=np.r_[1, np.zeros(len(Y) - 1, int)])
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        MovieGenreStacker(base_estimators(), cv=3, random_state=0).fit(X, Y)
+    messages = [str(w.message) for w in record if w.category is ConstantGenreWarning]
+    assert len(messages) == 1, messages  # not once per fold, base model and fusion
+    assert ("Genres 'Western' (no movie has it), 'Drama' (every movie has it) are constant "
+            "in Y") in messages[0]
+    assert "Genres ['Rare'] are constant among the training movies of some fits of the " \
+           "base models ['cast', 'text']" in messages[0]
+
+
+def test_movies_without_any_modality_get_a_warning_naming_how_many(fitted, table):
+    from skgenre.ensemble import NoModalityWarning
+
+    X, _ = table
+    X = X.copy()
+    X.loc[X.index[:3], "plot"] = ""
+    X.loc[X.index[:4], "cast"] = np.nan  # movies 0-2 have nothing, movie 3 a plot
+    with pytest.warns(NoModalityWarning, match=r"^3 of 160 movie\(s\) have no modality at all"
+                                               r": .*\['plot', 'cast'\].*\[0, 1, 2\]"):
+        proba = fitted.predict_proba(X)
+    np.testing.assert_allclose(proba[1], proba[0])  # all alike: nothing tells them apart
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NoModalityWarning)
+        fitted.predict_proba(X.iloc[3:])  # every movie has a modality: no warning

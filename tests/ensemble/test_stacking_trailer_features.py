@@ -48,7 +48,7 @@ def test_kinds_name_the_feature_model(tmp_path):
 @pytest.mark.parametrize("bad, match", [
     ("video", r"mixes feature arrays \(.*0\.npy\) and frame inputs \(.*trailer\.mp4\)"),
     ("wide", r"differ in width: .*0\.npy has 13 features per row, .*wide\.npy has 20"),
-    ("flat", r"flat\.npy has shape \(13,\)"),
+    ("flat", r"flat\.npy is 1-D \(shape \(13,\)\)"),
 ])
 def test_a_column_no_model_can_read_fails_before_fitting(tmp_path, bad, match):
     X, Y = feature_table(tmp_path, n=30, width=13)
@@ -58,8 +58,10 @@ def test_a_column_no_model_can_read_fails_before_fitting(tmp_path, bad, match):
         path = tmp_path / f"{bad}.npy"
         np.save(path, np.ones(13) if bad == "flat" else np.ones((1, 20)))
         X.loc[3, "trailer"] = str(path)
-    with pytest.raises(TrailerReadError, match=match):
+    with pytest.raises(TrailerReadError, match=match) as info:
         MovieGenreStacker(cv=2).fit(X, Y)
+    # Checked before any reader runs, so on_error='missing' would not help: no such advice.
+    assert info.value.fix == {} and "on_error" not in str(info.value)
 
 
 def test_frame_inputs_keep_the_frame_model(tmp_path):

@@ -63,15 +63,20 @@ def test_keywords_are_routed_to_their_step():
     assert (clf.n_estimators, clf.n_jobs, clf.random_state) == (12, 2, 0)
     mlp = make_metadata_model("mlp", max_epochs=2, columns=["cast"])
     assert mlp["head"].max_epochs == 2 and mlp["encoder"].columns == ["cast"]
+    # A short name reaches every step that takes it: the per-genre head and its models.
+    logistic = make_metadata_model(C=0.3, n_jobs=2)
+    assert logistic["head"].estimator.C == 0.3
+    assert logistic["head"].n_jobs == logistic["head"].estimator.n_jobs == 2
 
 
 @pytest.mark.parametrize(
     "kind, kw, error, match",
     [
-        ("boosting", {}, ValueError, "kind must be one of"),
-        ("forest", {"max_epochs": 3}, TypeError, "unknown parameter.*max_epochs"),
-        ("default", {"n_estimators": 3}, TypeError, "unknown parameter.*n_estimators"),
-        ("mlp", {"n_estimators": 3}, TypeError, "unknown parameter.*n_estimators"),
+        ("boosting", {}, ValueError, "Unknown metadata model kind 'boosting'; choose one of"),
+        ("forest", {"max_epochs": 3}, ValueError,
+         r"Invalid parameter 'max_epochs'.*Short names it takes: \[.*'n_estimators'"),
+        ("default", {"n_estimators": 3}, ValueError, "Invalid parameter 'n_estimators'"),
+        ("mlp", {"n_estimators": 3}, ValueError, "Invalid parameter 'n_estimators'"),
     ],
 )
 def test_factory_errors(kind, kw, error, match):

@@ -165,3 +165,21 @@ def test_binary_classes_trap_breaks_sklearn_scorer_but_not_ours():
 def test_get_scorer_unknown_name():
     with pytest.raises(ValueError, match="Unknown scorer"):
         get_scorer("roc_auc")
+
+
+def test_left_out_genres_are_named_by_name_wherever_the_names_are_known():
+    """(Main named them by column number: "... macro average: [1]".)"""
+    from skgenre.metrics import get_scorer
+    from skgenre.multioutput import PerGenreClassifier
+
+    Y = pd.DataFrame({"Drama": [1, 0, 1, 0], "Western": [0, 0, 0, 0]})
+    P = np.array([[0.9, 0.1], [0.2, 0.1], [0.8, 0.3], [0.1, 0.2]])
+    with pytest.warns(UndefinedMetricWarning, match=r"macro average: \['Western'\]"):
+        average_precision(Y, P)
+    X = np.array([[1.0], [0.0], [1.0], [0.0]])
+    with pytest.warns(UserWarning):  # the constant genre, named
+        model = PerGenreClassifier().fit(X, Y)
+    with pytest.warns(UndefinedMetricWarning, match=r"\['Western'\]"):
+        model.score(X, Y)
+    with pytest.warns(UndefinedMetricWarning, match=r"\['Western'\]"):
+        get_scorer("average_precision_macro")(model, X, Y)

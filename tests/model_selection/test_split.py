@@ -65,3 +65,21 @@ def test_check_multilabel_cv():
     assert check_multilabel_cv(None).n_splits == 5
     kf = KFold(3)
     assert check_multilabel_cv(kf) is kf
+
+
+def test_a_single_genre_is_stratified_too():
+    """iterative-stratification refuses one column ("Supported target type is:
+    multilabel-indicator. Got 'binary'"); one genre is split by scikit-learn's
+    stratified splitters."""
+    from skgenre.model_selection import MultilabelStratifiedShuffleSplit
+
+    Y = np.zeros((40, 1), dtype=int)
+    Y[:8] = 1
+    for _, test in MultilabelStratifiedKFold(4, shuffle=True, random_state=0).split(Y, Y):
+        assert Y[test].sum() == 2
+    _, test = next(MultilabelStratifiedShuffleSplit(1, test_size=0.25,
+                                                     random_state=0).split(Y, Y))
+    assert len(test) == 10 and Y[test].sum() == 2
+    _, X_test = multilabel_train_test_split(np.arange(40), stratify=Y, test_size=0.5,
+                                            random_state=0)
+    assert Y[X_test].sum() == 4

@@ -7,6 +7,7 @@ import pytest
 import torch
 from sklearn.datasets import make_blobs
 from sklearn.metrics import accuracy_score
+from skorch.callbacks import Callback
 
 from skgenre.nn import BaseGenreNet, GenreMLP
 from skgenre.video import Trailer3DCNN
@@ -187,3 +188,48 @@ def test_subclasses_share_the_base_constraints_and_fit():
         assert shared <= set(cls._parameter_constraints)
         assert shared <= set(inspect.signature(cls).parameters)
         assert cls.fit is BaseGenreNet.fit
+
+
+class _CtrlC(Callback):
+    """A skorch callback that presses Ctrl-C at the end of epoch ``epoch``."""
+
+    def __init__(self, epoch=2):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_propagates_out_of_multilabel_net(multilabel_data):
+    """skorch ends training quietly on Ctrl-C and returns the cut-short net; ours raises."""
+    from skgenre.nn import MLPModule, MultilabelNet
+
+    X, Y = multilabel_data
+    net = MultilabelNet(MLPModule, module__n_features=X.shape[1], module__n_outputs=Y.shape[1],
+                        max_epochs=10, callbacks=[("ctrl_c", _CtrlC(epoch=2))], verbose=0)
+    with pytest.raises(KeyboardInterrupt):
+        net.fit(X, Y)
+    assert len(net.history) == 2  # stopped where it was interrupted, not after 10 epochs
+
+
+@pytest.mark.parametrize("name", list(NETS))
+def test_ctrl_c_propagates_out_of_every_net_and_keeps_no_net(name, monkeypatch):
+    from skgenre.nn._net import MultilabelNet
+
+    make, data = NETS[name]
+    y = _binary_labels()
+    epochs = []
+    run_single_epoch = MultilabelNet.run_single_epoch
+
+    def interrupted(self, *args, **kwargs):
+        epochs.append(1)
+        if len(epochs) == 2:
+            raise KeyboardInterrupt
+        return run_single_epoch(self, *args, **kwargs)
+
+    monkeypatch.setattr(MultilabelNet, "run_single_epoch", interrupted)
+    model = make(patience=1)  # skorch's EarlyStopping is there, and is not what stops it
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(data(y), y)
+    assert not hasattr(model, "net_")  # nothing half-trained left to predict with

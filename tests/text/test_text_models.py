@@ -120,7 +120,7 @@ def test_genre_constant_in_training(glove_file, plots):
     Y = Y.copy()
     Y[:, 1] = 0
     for kind in ("tfidf_logreg", "combined"):
-        with pytest.warns(ConstantGenreWarning, match=r"Genres \[1\] are constant"):
+        with pytest.warns(ConstantGenreWarning, match=r"Genre columns \[1\] are constant"):
             model = small(kind, glove_file).fit(texts, Y)
         proba = model.predict_proba(texts[:5])
         assert proba.shape == (5, 3)

@@ -15,6 +15,7 @@ from skgenre.video import (  # noqa: E402
     Conv3DModule,
     FrameSampler,
     Trailer3DCNN,
+    TrailerReadError,
     TrailerReadWarning,
     write_video,
 )
@@ -148,12 +149,15 @@ def test_on_error_missing_uses_the_prior(tmp_path, video_paths):
     ({"aggregate": "median"}, "frames", ValueError, "aggregate"),
     ({}, "mixed", TypeError, "mixes trailer paths and frame arrays"),
     ({}, "short_y", ValueError, "12 trailers but Y has 11"),
+    # an array given directly: on_error does not cover it, and the error does not say so
+    ({}, "nan_frames", TrailerReadError, r"^X\[0\] holds NaN or infinite pixel values\.$"),
 ])
 def test_trailer3dcnn_errors(video_paths, params, X, error, match):
     paths, Y = video_paths
     frames, _ = toy_trailers(12)
+    nan_frames = [np.full(frames[0].shape, np.nan)] + list(frames[1:])
     X = {"frames": frames, "paths": paths, "mixed": [paths[0]] + list(frames[1:]),
-         "short_y": frames}[X]
+         "short_y": frames, "nan_frames": nan_frames}[X]
     Yx = Y[:11] if match.startswith("12 trailers") else Y
     with pytest.raises(error, match=match):
         Trailer3DCNN(max_epochs=1, **params).fit(X, Yx)

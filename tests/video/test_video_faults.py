@@ -52,13 +52,18 @@ def files(tmp_path_factory):
         "nan.npy": np.where(np.eye(20, 416, dtype=bool), np.nan, rng.normal(size=(20, 416))),
         "inf.npy": np.full((20, 416), np.inf),
         "narrow.npy": rng.normal(size=(20, 4)),
+        "empty.npy": np.zeros((0, 416)),
+        "flat.npy": rng.normal(size=416),
+        "cube.npy": rng.normal(size=(3, 4, 5)),
     }
     for name, array in features.items():
         np.save(folder / name, array.astype(np.float32))
     nan_frames = _frames(6).astype(np.float32) / 255
     nan_frames[2, 0, 0, 0] = np.nan
     np.save(folder / "nan_frames.npy", nan_frames)
-    out.update({name: str(folder / name) for name in [*features, "nan_frames.npy"]})
+    np.save(folder / "objects.npy", np.array([{"frame": 1}], dtype=object), allow_pickle=True)
+    out.update({name: str(folder / name)
+                for name in [*features, "nan_frames.npy", "objects.npy"]})
     return out
 
 
@@ -111,12 +116,18 @@ def test_truncated_video_under_on_error_missing(files):
     (None, ["good.npy", "narrow.npy"], r"narrow\.npy holds features of width 4, but the "
                                        r"others have 416"),
     ("color", [np.full((3, 416), np.nan)], r"The trailer array holds 1248 NaN"),
+    (None, ["empty.npy"], r"empty\.npy is empty \(shape \(0, 416\)\); it must hold per-frame"),
+    (None, ["flat.npy"], r"flat\.npy is 1-D \(shape \(416,\)\); it must hold per-frame"),
+    ("color", ["cube.npy"], r"cube\.npy is 3-D \(shape \(3, 4, 5\)\); it must hold per-frame"),
+    (None, ["objects.npy"], r"objects\.npy holds Python objects \(dtype object\), not numbers"),
 ])
 def test_bad_feature_files_raise_naming_the_file(files, backbone, items, match):
     items = [files[i] if isinstance(i, str) else i for i in items]
     embedder = TrailerEmbedder(backbone).fit()
-    with pytest.raises(TrailerReadError, match=match):
+    with pytest.raises(TrailerReadError, match=match + ".* Pass on_error='missing'") as info:
         embedder.transform(items)
+    path = items[-1] if isinstance(items[-1], str) else None
+    assert (info.value.path, info.value.fix) == (path, {"on_error": "missing"})
 
 
 @pytest.mark.parametrize("backbone, bad, match", [
@@ -124,6 +135,8 @@ def test_bad_feature_files_raise_naming_the_file(files, backbone, items, match):
     ("color", "narrow.npy", r"narrow\.npy holds features of width 4"),
     (None, "narrow.npy", r"narrow\.npy holds features of width 4"),
     (None, "inf.npy", r"inf\.npy holds 8320 NaN or infinite"),
+    (None, "empty.npy", r"empty\.npy is empty"),
+    (None, "objects.npy", r"objects\.npy holds Python objects"),
 ])
 def test_bad_feature_files_under_on_error_missing(files, backbone, bad, match):
     embedder = TrailerEmbedder(backbone, on_error="missing").fit()

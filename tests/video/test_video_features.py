@@ -68,12 +68,14 @@ def test_any_width_and_in_memory_arrays():
 
 @pytest.mark.parametrize("name, error, match", [
     ("nan.npy", TrailerReadError, r"nan\.npy holds 3 NaN or infinite"),
-    ("empty.npy", TrailerReadError, r"empty\.npy has shape \(0, 7\): it holds no feature"),
-    ("flat.npy", TrailerReadError, r"flat\.npy has shape \(7,\).*save a single vector x as x\[None\]"),
-    ("cube.npy", TrailerReadError, r"cube\.npy has shape \(2, 3, 7\).* 2-D array"),
+    ("empty.npy", TrailerReadError, r"empty\.npy is empty \(shape \(0, 7\)\); it must hold"),
+    ("flat.npy", TrailerReadError, r"flat\.npy is 1-D \(shape \(7,\)\).*save a single vector "
+                                   r"x as x\[None\]"),
+    ("cube.npy", TrailerReadError, r"cube\.npy is 3-D \(shape \(2, 3, 7\)\); it must hold "
+                                   r"per-frame features"),
     ("objects.npy", TrailerReadError, r"objects\.npy holds Python objects \(dtype object\)"),
     ("words.npy", TrailerReadError, r"words\.npy holds <U1 values, not numbers"),
-    ("garbage.npy", TrailerReadError, r"Cannot read trailer array .*garbage\.npy"),
+    ("garbage.npy", TrailerReadError, r"garbage\.npy is not a readable \.npy file"),
     ("pixels.npy", TrailerReadError, r"pixels\.npy holds frames .* not features"),
     ("video.mp4", TrailerReadError, r"video\.mp4 is a video or a frame folder"),
     ("gone.npy", FileNotFoundError, r"gone\.npy"),

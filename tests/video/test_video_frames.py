@@ -9,6 +9,7 @@ from sklearn.base import clone
 
 av = pytest.importorskip("av")
 
+from skgenre.utils import MediaReadError  # noqa: E402
 from skgenre.video import (  # noqa: E402
     FrameSampler,
     TrailerReadError,
@@ -218,24 +219,57 @@ def broken_videos(tmp_path_factory, video):
     bad_image_dir = folder / "bad_images"
     bad_image_dir.mkdir()
     (bad_image_dir / "0001.png").write_bytes(b"not a png")
+    (folder / "page.mp4").write_bytes(b"<!DOCTYPE html><html><body>Not Found</body></html>")
+    (folder / "random.mp4").write_bytes(np.random.default_rng(0).bytes(2000))
+    (folder / "folder.mp4").mkdir()
+    np.save(folder / "nan_frames.npy", np.full((3, 4, 4, 3), np.nan))
+    np.save(folder / "no_frames.npy", np.zeros((0, 4, 4, 3), np.uint8))
+    np.save(folder / "flat.npy", np.zeros(12, np.uint8))
+    np.save(folder / "grey_frames.npy", np.zeros((3, 4, 4), np.uint8))
+    np.save(folder / "objects.npy", np.array([{"frame": 1}], dtype=object), allow_pickle=True)
     return {p.name: str(p) for p in folder.iterdir()}
 
 
+REMEDY = r"\. Pass on_error='missing' to treat unreadable trailers as missing trailers\.$"
+
+
 @pytest.mark.parametrize("name, error, match", [
-    ("empty.mp4", TrailerReadError, r"empty\.mp4 is empty \(0 bytes\)"),
-    ("junk.mp4", TrailerReadError, r"junk\.mp4 is not a readable video"),
-    ("cut.mp4", TrailerReadError, r"cut\.mp4 is not a readable video"),
-    ("truncated.mp4", TrailerReadError, r"truncated\.mp4 is (corrupt or )?truncated"),
-    ("no_frames", TrailerReadError, r"no_frames holds no image files"),
-    ("bad_images", TrailerReadError, r"Cannot read frame image .*0001\.png"),
+    ("empty.mp4", TrailerReadError, r"empty\.mp4 is empty \(0 bytes\)" + REMEDY),
+    ("junk.mp4", TrailerReadError, r"junk\.mp4 holds text, not a video" + REMEDY),
+    ("page.mp4", TrailerReadError,
+     r"page\.mp4 holds HTML or XML text \(a web page saved under this name\?\), not a video"
+     + REMEDY),
+    ("random.mp4", TrailerReadError, r"random\.mp4 is not a video FFmpeg can read \(damaged"),
+    ("cut.mp4", TrailerReadError,
+     r"cut\.mp4 is truncated or damaged: it starts as an MP4/MOV video but FFmpeg cannot open"),
+    ("truncated.mp4", TrailerReadError, r"truncated\.mp4 is (corrupt or )?truncated.*" + REMEDY),
+    ("no_frames", TrailerReadError, r"folder .*no_frames holds no image files \(.*\.png"),
+    ("folder.mp4", TrailerReadError, r"folder .*folder\.mp4 holds no image files"),
+    ("bad_images", TrailerReadError,
+     r"bad_images has a frame image that cannot be read: 0001\.png holds text, not an image"),
+    ("nan_frames.npy", TrailerReadError, r"nan_frames\.npy holds NaN or infinite pixel values" + REMEDY),
+    ("no_frames.npy", TrailerReadError, r"no_frames\.npy must hold frames .*\(0, 4, 4, 3\)"),
+    ("flat.npy", TrailerReadError, r"flat\.npy must hold frames .*got \(12,\)"),
+    ("grey_frames.npy", TrailerReadError, r"grey_frames\.npy must hold frames .*\(3, 4, 4\)"),
+    ("objects.npy", TrailerReadError,
+     r"objects\.npy holds Python objects \(dtype object\), not numbers" + ".*" + REMEDY),
     ("missing.mp4", FileNotFoundError, r"Trailer file not found: .*missing\.mp4"),
 ])
 def test_corrupt_trailers_raise_naming_the_file(broken_videos, name, error, match):
     path = broken_videos.get(name, os.path.join(os.path.dirname(broken_videos["junk.mp4"]), name))
-    with pytest.raises(error, match=match):
+    with pytest.raises(error, match=match) as info:
         FrameSampler(n_frames=4, size=8).fit_transform([path])
     with pytest.raises(error, match=match):  # also in `every` mode (decodes to the end)
         FrameSampler(every=3, size=8).fit_transform([path])
+    if error is TrailerReadError:  # the facts, for a command line to name its own flag
+        assert isinstance(info.value, MediaReadError)
+        assert (info.value.path, info.value.modality) == (path, "trailer")
+        assert info.value.fix == {"on_error": "missing"}
+        assert info.value.problem in str(info.value) and "on_error" not in info.value.problem
+        with pytest.warns(TrailerReadWarning) as record:  # as the error says
+            frames = FrameSampler(n_frames=4, size=8, on_error="missing").fit_transform([path])
+        assert frames[0] is None
+        assert "on_error='missing' to treat" not in str(record[0].message)
 
 
 def test_on_error_missing(broken_videos, video):

@@ -75,7 +75,7 @@ def test_keywords_are_routed_to_the_steps():
 
 
 @pytest.mark.parametrize("kind, kw, error, match", [
-    ("resnet", {}, ValueError, "kind must be one of"),
+    ("resnet", {}, ValueError, "Unknown trailer model kind 'resnet'; choose one of"),
     ("default", {"no_such": 1}, ValueError, "Invalid parameter"),
     ("cnn3d", {"n_frame": 1}, ValueError, "Invalid parameter"),
 ])

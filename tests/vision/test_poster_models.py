@@ -55,6 +55,9 @@ def test_keyword_routing():
     assert params["embedder__input_size"] == 64 and params["head__max_epochs"] == 3
     assert params["embedder__verbose"] == params["head__verbose"] == 1
     assert params["head__lr"] == 0.1
+    # One rule for every short name: batch_size reaches both steps that take it.
+    both = make_poster_model(batch_size=8).get_params()
+    assert both["embedder__batch_size"] == both["head__batch_size"] == 8
     cnn = make_poster_model("cnn", input_size=32, max_epochs=2, augment=False)
     assert (cnn.input_size, cnn.max_epochs, cnn.augment) == (32, 2, False)
 
@@ -62,8 +65,8 @@ def test_keyword_routing():
 @pytest.mark.parametrize(
     "kind, kwargs, match",
     [
-        ("resnet", {}, "kind must be one of"),
-        ("color_mlp", {"colour": 3}, "colour"),
+        ("resnet", {}, "Unknown poster model kind 'resnet'; choose one of"),
+        ("color_mlp", {"colour": 3}, r"Invalid parameter 'colour'.*'input_size'"),
         ("cnn", {"hidden_layer_sizes": (3,)}, "hidden_layer_sizes"),
     ],
 )

@@ -1,10 +1,14 @@
 """Image loading and preprocessing: paths, PIL images, arrays, errors naming the file."""
 
+import io
+import pickle
+
 import numpy as np
 import pytest
 import torch
 from PIL import Image
 
+from skgenre.utils import MediaReadError
 from skgenre.vision import ImageLoadError, load_image, preprocess_images
 from skgenre.vision._images import IMAGENET_MEAN, IMAGENET_STD, image_key, load_images_uint8
 
@@ -65,9 +69,9 @@ def _corrupt(tmp_path):
 @pytest.mark.parametrize(
     "make, error, match",
     [
-        (lambda tmp: [tmp / "missing.jpg"], ImageLoadError, "not found: .*missing.jpg"),
-        (lambda tmp: [tmp], ImageLoadError, "is a folder, not a file"),
-        (lambda tmp: [_corrupt(tmp)], ImageLoadError, "Cannot read image file .*corrupt.jpg"),
+        (lambda tmp: [tmp / "missing.jpg"], ImageLoadError, "missing.jpg' does not exist"),
+        (lambda tmp: [tmp], ImageLoadError, "is a folder, not an image file"),
+        (lambda tmp: [_corrupt(tmp)], ImageLoadError, "corrupt.jpg' holds text, not an image"),
         (lambda tmp: [np.zeros((4, 4, 2), np.uint8)], ImageLoadError, r"shape \(H, W, 3\)"),
         (lambda tmp: [42], TypeError, "type int"),
         (lambda tmp: str(tmp / "a.jpg"), TypeError, "sequence"),
@@ -121,9 +125,9 @@ def _png_header_only(path, width, height):
     "width, height, match",
     [
         # Past twice Pillow's limit: PIL raises DecompressionBombError.
-        (20000, 20000, r"Refusing the image file .*bomb.png.*decompression bomb"),
+        (20000, 20000, r"bomb.png' is refused: .*decompression bomb"),
         # Between once and twice the limit: PIL only warns and would decode 100 MB.
-        (10000, 10000, r"Refusing the image file .*bomb.png.*10000x10000 .*MAX_IMAGE_PIXELS"),
+        (10000, 10000, r"bomb.png' is refused: .*10000x10000 .*MAX_IMAGE_PIXELS"),
     ],
 )
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # PIL's own, at open
@@ -147,8 +151,66 @@ def test_decompression_bomb_warning_as_error_is_still_image_load_error(tmp_path,
         with pytest.raises(ImageLoadError, match="bomb.png"):
             load_image(bomb)
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", None)  # the user's opt-out is honoured
-    with pytest.raises(ImageLoadError, match="Cannot read image file .*bomb.png"):
+    with pytest.raises(ImageLoadError, match="bomb.png' is truncated"):
         load_image(bomb)  # now decoded, and the truncated data is the error
+
+
+def _jpeg_bytes():
+    buffer = io.BytesIO()
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _write_poster(tmp_path, name, content):
+    path = tmp_path / name
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    return path
+
+
+# The unreadable posters a movie table meets: (file, content, what the error says).
+UNREADABLE_POSTERS = [
+    ("random.jpg", np.random.default_rng(0).bytes(600),
+     "is not in an image format Pillow can read"),
+    ("empty.jpg", b"", r"is empty \(0 bytes\)"),
+    ("page.jpg", b"<!DOCTYPE html><html><body>404 Not Found</body></html>",
+     r"holds HTML or XML text \(a web page saved under this name\?\), not an image"),
+    ("cut.jpg", _jpeg_bytes()[:400], "is truncated: Pillow cannot decode it"),
+    ("folder.jpg", None, "is a folder, not an image file"),
+    ("features.jpg", b"\x93NUMPY\x01\x00" + b"\0" * 100, "is a NumPy .npy array, not an image"),
+    ("clip.jpg", b"\0\0\0\x18ftypmp42" + b"\0" * 100, "is an MP4/MOV video, not an image"),
+]
+
+
+@pytest.mark.parametrize("name, content, match", UNREADABLE_POSTERS,
+                         ids=[row[0] for row in UNREADABLE_POSTERS])
+def test_unreadable_poster_names_file_problem_and_remedy(tmp_path, name, content, match):
+    path = _write_poster(tmp_path, name, content)
+    with pytest.raises(ImageLoadError, match=f"{name}' {match}.*on_error='missing'") as info:
+        load_image(path)
+    error = info.value
+    assert isinstance(error, MediaReadError) and isinstance(error, ValueError)
+    assert (error.path, error.modality, error.parameter) == (str(path), "poster", "on_error")
+    assert error.fix == {"on_error": "missing"}
+    assert "on_error" not in error.problem and str(path) in error.problem
+    again = pickle.loads(pickle.dumps(error))  # crosses joblib's process boundary intact
+    assert (type(again), str(again), again.path, again.fix) == (
+        ImageLoadError, str(error), error.path, error.fix)
+    pixels, failed = load_images_uint8([path], 8, on_error="missing")  # as the error says
+    assert failed.tolist() == [True] and not pixels.any()
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_decompression_bomb_error_gives_no_advice_a_command_line_cannot_follow(tmp_path):
+    bomb = _png_header_only(tmp_path / "bomb.png", 10000, 10000)
+    with pytest.raises(ImageLoadError) as info:
+        load_image(bomb)
+    assert "10000x10000 = 100,000,000 pixels" in info.value.problem
+    assert "Raise that limit" not in str(info.value)
+    assert info.value.fix == {"on_error": "missing"}
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """What the ``skgenre`` commands do: load, fit, score, predict, describe a model.
 
-The parser and ``main`` live in :mod:`skgenre._cli`; each ``_cmd_*`` here takes the parsed
-arguments and a progress printer, and raises :class:`CLIError` for an input problem.
+The parser lives in :mod:`skgenre.cli._parser` and ``main`` in :mod:`skgenre.cli._main`;
+each ``_cmd_*`` here takes the parsed arguments and a progress printer, and raises
+:class:`CLIError` for an input problem.
 """
 
 import ast
@@ -79,7 +80,7 @@ def _parse_sets(items):
 def _load_manifest(path, *, with_genres=True, on_missing_file="raise", split=None,
                    media_columns=None):
     """``load_movies`` with its errors turned into one-line CLI errors."""
-    from .datasets import load_movies
+    from ..datasets import load_movies
 
     try:
         return load_movies(
@@ -113,8 +114,8 @@ def _align_genres(target, target_names, model_genres, source):
 
 def _save_model(path, stacker, genre_names, manifest, params):
     """Save the stacker and what the CLI needs to use it with ``skgenre.save_model``."""
-    from . import __version__
-    from ._persistence import save_model
+    from .. import __version__
+    from ..io import save_model
 
     metadata = {
         "format": MODEL_FORMAT,
@@ -138,7 +139,7 @@ def _load_model(path, *, trusted=None, allow_pickle=False):
     ``skgenre.load_model`` audits the file; a pickle (the format of skgenre 0.1) is
     refused unless ``allow_pickle`` (``--allow-pickle``).
     """
-    from ._persistence import UntrustedModelError, load_model
+    from ..io import UntrustedModelError, load_model
 
     path = Path(path)
     if not path.is_file():
@@ -170,7 +171,7 @@ def _check_output(path, flag, *, folder=False):
     """Fail fast, before any fitting, on an output path that cannot be written."""
     path = Path(path)
     if not folder and path.is_dir():
-        raise CLIError(f"{flag} {path} is a folder; give a file name, e.g. {path / 'model.skops'}")
+        raise CLIError(f"{flag} {path} is a folder; give a file name, e.g. {path / 'model.skgenre'}")
     if folder and path.exists() and not path.is_dir():
         raise CLIError(f"{flag} {path} exists and is not a folder")
     parent = path.parent if not (folder and path.is_dir()) else path
@@ -181,18 +182,18 @@ def _check_output(path, flag, *, folder=False):
 
 
 def _media_columns(stacker):
-    """The media columns (poster, trailer) a fitted stacker reads."""
-    from .datasets import MEDIA_COLUMNS
+    """The media columns (poster, trailer: file paths) a fitted stacker reads."""
+    from ..datasets import media_columns
 
     read = {c for cols in stacker.columns_ for c in ([cols] if isinstance(cols, str) else cols)}
-    return [c for c in MEDIA_COLUMNS if c in read]
+    return [c for c in media_columns() if c in read]
 
 
 def _parallel(args):
     """Where the stacker's fits run: ``--scheduler`` (a Dask cluster) or ``--n-jobs``."""
     import contextlib
 
-    from .utils import parallel_backend_for
+    from ..utils import parallel_backend_for
 
     scheduler = getattr(args, "scheduler", None)
     stack = contextlib.ExitStack()
@@ -209,7 +210,7 @@ def _oof_table(stacker, X, Y):
     """Out-of-fold AP of each modality and of the fusion, from the fit itself."""
     import numpy as np
 
-    from .metrics import average_precision_report
+    from ..metrics import average_precision_report
 
     oof = dict(stacker.oof_proba_)
     if "fusion" not in oof:
@@ -238,7 +239,7 @@ def _report_probas(stacker, X):
 
 
 def _write_report(out, stacker, X, Y, genre_names, *, threshold, facts, say):
-    from .report import explanation_lines, write_report
+    from ..report import explanation_lines, write_report
 
     say(f"writing the report to {out}/")
     try:  # each card's per-modality explanation, where the final estimator gives one
@@ -264,11 +265,11 @@ def _cmd_demo(args, say):
     import numpy as np
     import pandas as pd
 
-    from . import __version__
-    from .datasets import get_data_home, make_movies
-    from .ensemble import MovieGenreStacker
-    from .metrics import modality_report
-    from .model_selection import multilabel_train_test_split
+    from .. import __version__
+    from ..datasets import get_data_home, make_movies
+    from ..ensemble import MovieGenreStacker
+    from ..metrics import modality_report
+    from ..model_selection import multilabel_train_test_split
 
     t0 = time.perf_counter()
     say(
@@ -326,20 +327,19 @@ def _cmd_demo(args, say):
 def _set_nested(stacker, X, nested):
     """Nested ``--set`` values (``text__head__max_epochs=5``, ``final_estimator__C=1``).
 
-    A default modality's parameters exist only once its model is built, so the
-    default estimators of the modalities present in ``X`` are built here, as
-    ``estimators=None`` would at fit time.
+    A default modality's parameters exist only once its model is built: the stacker
+    builds its default estimators here exactly as its fit would
+    (:meth:`~skgenre.MovieGenreStacker.resolve_estimators`: the same kinds, memory and
+    derived seed), and takes them as its ``estimators``.
     """
-    from .ensemble import default_estimators, make_final_estimator
+    from ..datasets import MODALITY_REGISTRY
+    from ..ensemble import make_final_estimator
 
     if stacker.final_estimator is None and any(k.startswith("final_estimator__") for k in nested):
         stacker.set_params(final_estimator=make_final_estimator())
-    if stacker.estimators is None:
-        defaults = default_estimators(
-            X, random_state=stacker.random_state, memory=stacker.memory, kinds=stacker.kinds
-        )
-        if any(k.split("__", 1)[0] in {name for name, _, _ in defaults} for k in nested):
-            stacker.set_params(estimators=defaults)
+    if stacker.estimators is None and any(k.split("__", 1)[0] in MODALITY_REGISTRY
+                                          for k in nested):
+        stacker.set_params(estimators=stacker.resolve_estimators(X), kinds=None)
     try:
         stacker.set_params(**nested)
     except (ValueError, TypeError, AttributeError) as exc:
@@ -350,7 +350,7 @@ def _cmd_fit(args, say):
     import numpy as np
     import pandas as pd
 
-    from .ensemble import MovieGenreStacker
+    from ..ensemble import MovieGenreStacker
 
     params = _parse_sets(args.set)
     _check_output(args.out, "--out")
@@ -400,7 +400,7 @@ def _keep_modalities(X, modalities):
     Names and aliases come from the modality registry, so every name ``--help`` lists
     (and a modality's main column, e.g. ``plot``) is accepted.
     """
-    from .datasets import MODALITY_REGISTRY, resolve_modalities
+    from ..datasets import MODALITY_REGISTRY, resolve_modalities
 
     try:
         wanted = resolve_modalities(modalities)
@@ -412,7 +412,7 @@ def _keep_modalities(X, modalities):
 
 
 def _cmd_evaluate(args, say):
-    from .metrics import modality_report
+    from ..metrics import modality_report
 
     if args.report:
         _check_output(args.report, "--report", folder=True)
@@ -442,7 +442,7 @@ def _cmd_predict(args, say):
     import numpy as np
     import pandas as pd
 
-    from .metrics import confident_genres
+    from ..metrics import confident_genres
 
     if args.output:
         _check_output(args.output, "--output")
@@ -452,7 +452,7 @@ def _cmd_predict(args, say):
                             split=args.split, media_columns=_media_columns(stacker))
     X = movies.data
     if "genres" in X:  # labelled data: it must speak of the model's genres
-        from .datasets import parse_genres
+        from ..datasets import parse_genres
 
         try:
             target, names = parse_genres(X["genres"])

@@ -1,26 +1,14 @@
-"""The ``skgenre`` command line: ``demo``, ``fit``, ``evaluate``, ``predict`` and ``info``.
+"""The ``skgenre`` command's parser: its subcommands, their flags and argument types.
 
-Run ``skgenre --help`` (or ``python -m skgenre --help``) for the commands. Input errors
-(a bad manifest, a missing model file, a model trained with other genres, a bad
-``--set``) end with exit code 2 and a one-line message, without a traceback.
+The modality names and kinds the flags accept come from the modality registry, read
+when the parser is built.
 """
 
 import argparse
-import logging
-import sys
-import warnings
 
-from ._cli_commands import (
-    CLIError,
-    _cmd_demo,
-    _cmd_evaluate,
-    _cmd_fit,
-    _cmd_info,
-    _cmd_predict,
-    _Progress,
-)
+from ._commands import _cmd_demo, _cmd_evaluate, _cmd_fit, _cmd_info, _cmd_predict
 
-__all__ = ["main"]
+__all__ = ["build_parser"]
 
 DEFAULT_DEMO_MOVIES = 500
 
@@ -61,7 +49,7 @@ def _positive_int(value):
 
 def modality_kind(text):
     """An argparse type: ``MODALITY=KIND``, both checked against the modality registry."""
-    from .datasets import get_modality
+    from ..datasets import get_modality
 
     name, sep, kind = (part.strip() for part in text.partition("="))
     if not sep or not name or not kind:
@@ -95,8 +83,12 @@ def _add_trust_flags(parser):
     )
 
 
-_MISSING_HELP = ("what to do with a poster/trailer path that does not exist: raise "
-                 "(default), mark_missing (treat the modality as missing) or drop the movie")
+def _missing_help():
+    """``--missing-files``' help, naming the registered modalities' file columns."""
+    from ..datasets import media_columns
+
+    return (f"what to do with a {'/'.join(media_columns())} path that does not exist: raise "
+            "(default), mark_missing (treat the modality as missing) or drop the movie")
 
 
 def _add_command(sub, common, name, func, help, description):
@@ -109,7 +101,7 @@ def _add_command(sub, common, name, func, help, description):
 def _add_rows(parser, verb, example):
     """The arguments choosing the rows of a manifest: ``--missing-files``, ``--split``."""
     parser.add_argument("--missing-files", choices=["raise", "mark_missing", "drop"],
-                        default="raise", help=_MISSING_HELP)
+                        default="raise", help=_missing_help())
     parser.add_argument("--split", default=None, metavar="VALUES",
                         help=f"{verb} the movies whose split column is one of these, "
                         f"comma-separated (e.g. {example}); default: every movie")
@@ -125,9 +117,9 @@ def _add_model_and_data(parser, data, verb):
     _add_trust_flags(parser)
 
 
-def _build_parser():
-    from . import __version__
-    from .datasets._modalities import MODALITIES
+def build_parser():
+    from .. import __version__
+    from ..datasets import MODALITY_REGISTRY
 
     parser = argparse.ArgumentParser(
         prog="skgenre",
@@ -172,11 +164,11 @@ def _build_parser():
     fit = _add_command(
         sub, common, "fit", _cmd_fit, help="train a MovieGenreStacker on a manifest",
         description="Train a MovieGenreStacker on a movie manifest (CSV or Parquet, read by "
-        "skgenre.datasets.load_movies) and save it with skgenre.save_model (a skops file, "
+        "skgenre.datasets.load_movies) and save it with skgenre.save_model (a zip of plain data, "
         "loaded without unpickling).",
     )
     fit.add_argument("--data", required=True, help="manifest of the training movies")
-    fit.add_argument("--out", required=True, help="model file to write, e.g. model.skops")
+    fit.add_argument("--out", required=True, help="model file to write, e.g. model.skgenre")
     fit.add_argument(
         "--set", action="append", metavar="NAME=VALUE",
         help="a stacker parameter, as in set_params (repeatable), e.g. --set cv=3 "
@@ -184,7 +176,7 @@ def _build_parser():
     )
     fit.add_argument("--modalities", default=None,
                      help="use only these modalities, comma-separated ("
-                     f"{','.join(MODALITIES)}; a modality's column such as plot also "
+                     f"{','.join(MODALITY_REGISTRY)}; a modality's column such as plot also "
                      "works); default: every modality present")
     fit.add_argument("--kinds", nargs="+", type=modality_kind, metavar="MODALITY=KIND",
                      help="default base models of other kinds, e.g. text=tfidf_sentence "
@@ -231,38 +223,3 @@ def _build_parser():
     info.add_argument("--model", required=True, help="model file written by `skgenre fit`")
     _add_trust_flags(info)
     return parser
-
-
-def main(argv=None):
-    """Run the ``skgenre`` command line.
-
-    Parameters
-    ----------
-    argv : list of str, default=None
-        The arguments after the program name; ``sys.argv[1:]`` when None.
-
-    Returns
-    -------
-    status : int
-        0 on success, 2 for a usage or input error (reported on one line).
-    """
-    parser = _build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("skgenre").setLevel(logging.INFO if args.verbose else logging.WARNING)
-    say = _Progress(quiet=args.quiet)
-
-    def show_warning(message, category, filename, lineno, file=None, line=None):
-        text = " ".join(str(message).split())
-        print(f"skgenre {args.command}: warning: {text} ({category.__name__})", file=sys.stderr)
-
-    try:
-        with warnings.catch_warnings():
-            warnings.showwarning = show_warning  # one line each, no source excerpt
-            return args.func(args, say)
-    except CLIError as exc:
-        print(f"skgenre {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"skgenre {args.command}: interrupted", file=sys.stderr)
-        return 130

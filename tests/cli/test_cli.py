@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from skgenre import load_model, save_model
-from skgenre._cli import main
-from skgenre._cli_commands import _parse_value
-from skgenre.datasets import make_movies
+from skgenre.cli import main
+from skgenre.cli._commands import _parse_value
+from skgenre.datasets import load_movies, make_movies
 
 # The CLI tests share a fitted model; run them on one worker.
 pytestmark = pytest.mark.xdist_group("cli")
@@ -46,7 +46,7 @@ def catalogue(tmp_path_factory):
 @pytest.fixture(scope="module")
 def model_file(catalogue, tmp_path_factory):
     folder, _ = catalogue
-    out = tmp_path_factory.mktemp("model") / "model.skops"
+    out = tmp_path_factory.mktemp("model") / "model.skgenre"
     status = main(["fit", "--data", str(folder / "train.csv"), "--out", str(out), "-q", *FAST])
     assert status == 0
     return out
@@ -57,7 +57,7 @@ def test_fit_saves_stacker_with_genres_and_version(model_file, catalogue):
 
     _, genres = catalogue
     stacker, bundle = load_model(model_file, return_metadata=True)
-    assert model_file.read_bytes()[:2] == b"PK"  # a skops (zip) file, not a pickle
+    assert model_file.read_bytes()[:2] == b"PK"  # a zip of plain data, not a pickle
     assert bundle["format"] == "skgenre-model"
     assert bundle["genre_names"] == list(genres)
     assert bundle["skgenre_version"] == skgenre.__version__
@@ -162,11 +162,11 @@ def test_input_errors_are_one_line(model_file, catalogue, tmp_path, capsys):
     pd.DataFrame({"plot": ["a ghost", "a cowboy"], "genres": ["Horror", "Western|Opera"]}).to_csv(
         other_genres, index=False
     )
-    not_a_model = tmp_path / "model.skops"
+    not_a_model = tmp_path / "model.skgenre"
     save_model({"hello": 1}, not_a_model)  # a skgenre file without the CLI's metadata
     pickled = tmp_path / "model.joblib"
     joblib.dump({"hello": 1}, pickled)
-    garbage = tmp_path / "garbage.skops"
+    garbage = tmp_path / "garbage.skgenre"
     garbage.write_bytes(b"PK\x03\x04 not a zip")
     model, train = str(model_file), str(folder / "train.csv")
     cases = [
@@ -187,7 +187,7 @@ def test_input_errors_are_one_line(model_file, catalogue, tmp_path, capsys):
         (["evaluate", "--model", str(pickled), "--data", train, "--allow-pickle"],
          "is not a skgenre model file"),
         (["predict", "--model", str(pickled), "--data", train],
-         "is not a skops model file: it looks like a pickle"),
+         "is not a skgenre model file (a zip archive): it may be a pickle"),
         (["predict", "--model", str(garbage), "--data", train],
          "is not a readable skgenre model file"),
         (["evaluate", "--model", model, "--data", str(other_genres)],
@@ -234,7 +234,7 @@ def test_pickled_model_needs_allow_pickle(model_file, catalogue, tmp_path, capsy
     assert main([command, "--model", str(model_file), "--data", data, "-q"]) == 0
     outputs = capsys.readouterr().out
     half = len(outputs) // 2
-    assert outputs[:half] == outputs[half:]  # the legacy and skops files agree
+    assert outputs[:half] == outputs[half:]  # the legacy and current files agree
 
 
 def double(X):
@@ -247,12 +247,16 @@ def test_untrusted_type_needs_trust_flag(model_file, catalogue, tmp_path, capsys
     folder, _ = catalogue
     stacker, metadata = load_model(model_file, return_metadata=True)
     stacker.unused_ = FunctionTransformer(double)  # a function skgenre does not know
-    path = save_model(stacker, tmp_path / "custom.skops", metadata=metadata)
+    path = save_model(stacker, tmp_path / "custom.skgenre", metadata=metadata)
     argv = ["predict", "--model", str(path), "--data", str(folder / "unlabelled.csv"), "-q"]
     status, err = _run_error(argv, capsys)
-    name = f"{double.__module__}.double"
-    assert status == 2 and len(err) == 1 and name in err[0] and "--trust" in err[0]
-    assert main(argv + ["--trust", name]) == 0
+    names = [f"{double.__module__}.double",
+             "sklearn.preprocessing._function_transformer.FunctionTransformer"]
+    assert status == 2 and len(err) == 1 and "--trust" in err[0]
+    assert all(name in err[0] for name in names)
+    assert main(argv + ["--trust", names[0]]) == 2  # one of the two
+    capsys.readouterr()
+    assert main(argv + ["--trust", names[0], "--trust", names[1]]) == 0
 
 
 def test_bad_set_value_is_reported(catalogue, tmp_path, capsys):
@@ -328,7 +332,7 @@ def test_round_trip_on_real_data(movielens_csv, tmp_path, capsys):
     train.to_csv(tmp_path / "train.csv", index=False)
     test.to_csv(tmp_path / "test.csv", index=False)
     test.drop(columns=["genres"]).to_csv(tmp_path / "new.csv", index=False)
-    model = tmp_path / "model.skops"
+    model = tmp_path / "model.skgenre"
 
     assert main(["fit", "--data", str(tmp_path / "train.csv"), "--out", str(model),
                  "--set", "cv=2", "-q"]) == 0
@@ -355,9 +359,9 @@ def _help_modality_names():
     """The modality names ``skgenre fit --help`` lists for ``--modalities``."""
     import re
 
-    from skgenre._cli import _build_parser
+    from skgenre.cli._parser import build_parser
 
-    fit = _build_parser()._subparsers._group_actions[0].choices["fit"]
+    fit = build_parser()._subparsers._group_actions[0].choices["fit"]
     text = " ".join(fit.format_help().split())
     listed = re.search(r"comma-separated \(([a-z,]+);", text).group(1)
     return listed.split(",")
@@ -374,7 +378,7 @@ def test_help_lists_the_registry_modalities():
 ])
 def test_every_listed_modality_name_is_accepted(names):
     """Every name ``--help`` lists, and the column aliases, select their columns."""
-    from skgenre._cli_commands import _keep_modalities
+    from skgenre.cli._commands import _keep_modalities
     from skgenre.datasets import MODALITY_REGISTRY, resolve_modalities
 
     X = pd.DataFrame({c: ["x"] for m in MODALITY_REGISTRY.values() for c in m.columns})
@@ -387,7 +391,7 @@ def test_every_listed_modality_name_is_accepted(names):
 def test_fit_with_column_alias_modalities(catalogue, tmp_path):
     """``--modalities plot,metadata`` (a column name as alias) fits; it was refused."""
     folder, _ = catalogue
-    out = tmp_path / "m.skops"
+    out = tmp_path / "m.skgenre"
     args = ["fit", "--data", str(folder / "train.csv"), "--out", str(out), "-q",
             "--set", "cv=2", "--modalities", "plot,metadata"]
     assert main(args) == 0
@@ -396,7 +400,7 @@ def test_fit_with_column_alias_modalities(catalogue, tmp_path):
 
 def test_fit_kinds_choose_the_default_base_models(catalogue, tmp_path):
     folder, _ = catalogue
-    out = tmp_path / "m.skops"
+    out = tmp_path / "m.skgenre"
     args = ["fit", "--data", str(folder / "train.csv"), "--out", str(out), "-q",
             "--set", "cv=2", "--modalities", "text", "--kinds", "plot=tfidf_logreg"]
     assert main(args) == 0
@@ -407,6 +411,38 @@ def test_fit_kinds_choose_the_default_base_models(catalogue, tmp_path):
     assert type(stacker.named_estimators_["text"]).__name__ == "Pipeline"
 
 
+def test_fit_kinds_with_a_nested_set_builds_the_models_as_fit_does(catalogue, tmp_path):
+    """``--kinds plot=tfidf_logreg --set text__head__estimator__C=2`` fits (it raised a
+    ValueError: the defaults were built a second time, seeded with random_state)."""
+    from skgenre import MovieGenreStacker
+
+    folder, _ = catalogue
+    out = tmp_path / "m.skgenre"
+    args = ["fit", "--data", str(folder / "train.csv"), "--out", str(out), "-q",
+            "--set", "cv=2", "--modalities", "text", "--kinds", "plot=tfidf_logreg",
+            "--set", "text__head__estimator__C=2"]
+    assert main(args) == 0
+    stacker, bundle = load_model(out, return_metadata=True)
+    assert bundle["params"]["text__head__estimator__C"] == 2
+    text = stacker.named_estimators_["text"]
+    assert type(text).__name__ == "Pipeline" and text.get_params()["head__estimator__C"] == 2
+    # The rest is the model the stacker's own fit builds: the same kind, the same seed
+    # derived from --random-state 0 (not 0 itself).
+    movies = load_movies(folder / "train.csv")
+    X = movies.data.drop(columns=[c for c in movies.data if c != "plot"])
+    own = MovieGenreStacker(kinds={"text": "tfidf_logreg"}, cv=2, random_state=0).fit(
+        X, movies.target)
+
+    def leaves(model):
+        return {k: repr(v) for k, v in model.get_params().items()
+                if not hasattr(v, "fit") and k != "steps"}
+
+    expected = leaves(own.named_estimators_["text"])
+    assert expected["head__estimator__C"] == "3.0"
+    assert leaves(text) == {**expected, "head__estimator__C": "2"}
+    assert expected["head__estimator__random_state"] not in ("0", "None")
+
+
 def test_bad_outputs_and_arguments_fail_before_any_work(catalogue, model_file, tmp_path, capsys):
     """Output paths and argument ranges are checked first: exit 2, one line naming the flag."""
     folder, _ = catalogue
@@ -414,7 +450,7 @@ def test_bad_outputs_and_arguments_fail_before_any_work(catalogue, model_file, t
     a_file = tmp_path / "file.txt"
     a_file.write_text("x")
     cases = [
-        (["fit", "--data", train, "--out", str(tmp_path / "no" / "such" / "m.skops")],
+        (["fit", "--data", train, "--out", str(tmp_path / "no" / "such" / "m.skgenre")],
          "--out", "does not exist"),
         (["fit", "--data", train, "--out", str(tmp_path)], "--out", "is a folder"),
         (["evaluate", "--model", model, "--data", train, "--report", str(a_file)],
@@ -519,7 +555,7 @@ def test_fit_and_info_with_trailer_feature_files(tmp_path, capsys):
         rows.append({"title": f"m{i}", "genres": genres + ("|Drama" if i % 3 else ""),
                      "trailer": f"t{i}.npy" if i != 7 else ""})
     pd.DataFrame(rows).to_csv(tmp_path / "movies.csv", index=False)
-    model = str(tmp_path / "m.skops")
+    model = str(tmp_path / "m.skgenre")
     assert main(["fit", "--data", str(tmp_path / "movies.csv"), "--out", model, "-q",
                  "--set", "cv=2"]) == 0
     capsys.readouterr()
