@@ -8,8 +8,10 @@ scored on the fifth. The best single base model's out-of-fold probabilities, sco
 the same folds, are the line to beat. The test split is scored once per candidate,
 for the record only.
 
-Candidates: the ``make_final_estimator`` kinds, and ``LogitFusionClassifier`` with
-other ``C`` / ``genre_C`` / ``pooling``.
+Candidates: the ``make_final_estimator`` kinds (the default, ``"subsets"``, is
+``"logit"`` for every movie whose set of modalities is common in training: on tables
+as given the two agree), and ``LogitFusionClassifier`` with other ``C`` / ``genre_C`` /
+``pooling``. ``benchmarks/subsets.py`` scores movies lacking modalities.
 
 Usage (about 6 minutes for the real plots and posters on 2 idle cores; ``--cache``
 makes reruns of the base models take seconds, ``--oof`` skips them altogether)::
@@ -56,6 +58,7 @@ def scores(Y, proba):
 
 def candidates():
     yield "default", make_final_estimator()
+    yield "logit", make_final_estimator("logit")
     for kind in ("own_genre", "logistic", "logit_pergenre", "logit_cogenres"):
         yield kind, make_final_estimator(kind)
     yield "logit, pooling=full", LogitFusionClassifier(pooling="full")
@@ -73,27 +76,41 @@ def stack(probas, modalities):
     return np.hstack(blocks)
 
 
-def base_predictions(args):
-    """Out-of-fold (train+val) and test probabilities of the default base models."""
-    if args.oof and os.path.exists(args.oof):
-        with open(args.oof, "rb") as f:
-            return pickle.load(f)
-    movies = load_movies(args.data)
-    X, Y = movies.data, movies.target
+def fit_base_predictions(X, Y, *, kinds=None, cache=None, n_jobs=None):
+    """The default stacker fitted on the train+val movies of ``X``: its out-of-fold
+    (train+val) and test probabilities, the split and the modalities."""
     test = (X["split"] == "test").to_numpy()
     start = time.perf_counter()
-    stacker = MovieGenreStacker(kinds=dict(args.kinds) or None, random_state=0,
-                                memory=args.cache, n_jobs=args.n_jobs)
+    stacker = MovieGenreStacker(kinds=kinds, random_state=0, memory=cache, n_jobs=n_jobs)
     stacker.fit(X[~test], Y[~test])
-    print(f"stacker fit on {(~test).sum()} train+val movies: "
-          f"{time.perf_counter() - start:.0f} s; modalities {stacker.modalities_}")
-    out = dict(oof={m: stacker.oof_proba_[m] for m in stacker.modalities_},
-               test=stacker.predict_modalities(X[test]), Y=Y, test_mask=test,
-               modalities=stacker.modalities_)
-    if args.oof:
-        with open(args.oof, "wb") as f:
+    fit_s = time.perf_counter() - start
+    print(f"stacker fit on {(~test).sum()} train+val movies: {fit_s:.0f} s; "
+          f"modalities {stacker.modalities_}")
+    return dict(oof={m: stacker.oof_proba_[m] for m in stacker.modalities_},
+                test=stacker.predict_modalities(X[test]), Y=Y, test_mask=test,
+                modalities=stacker.modalities_, kinds=stacker.kinds_, fit_s=fit_s)
+
+
+def cached(path, compute):
+    """``compute()``, read from the pickle ``path`` if it exists, else written there."""
+    if path and os.path.exists(path):
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    out = compute()
+    if path:
+        with open(path, "wb") as f:
             pickle.dump(out, f)
     return out
+
+
+def base_predictions(args):
+    """Out-of-fold (train+val) and test probabilities of the default base models."""
+    def compute():
+        movies = load_movies(args.data)
+        return fit_base_predictions(movies.data, movies.target, kinds=dict(args.kinds) or None,
+                                    cache=args.cache, n_jobs=args.n_jobs)
+
+    return cached(args.oof, compute)
 
 
 def main(argv=None):

@@ -133,6 +133,10 @@ INPUT_KINDS = {
     "MovieGenreStacker": ("table", "reads a DataFrame of columns routed to base models"),
     "LogitFusionClassifier": ("stacked", "reads the stacker's stacked layout: per modality, "
                                          "n_genres probabilities and a missing indicator"),
+    "SubsetFusionClassifier": ("stacked", "reads the stacker's stacked layout, as "
+                                          "LogitFusionClassifier"),
+    "TrailerFeatures": ("trailer_features", "reads per-trailer or per-frame feature arrays "
+                                            "(.npy paths or 2-D arrays)"),
     "MultilabelNet": ("array", "its torch module fixes the numbers of features and outputs, "
                                "which scikit-learn's checks vary"),
 }
@@ -384,6 +388,7 @@ NOT_APPLICABLE = {
         "check_one_dimensional_target": "its torch module fixes the number of outputs",
     },
     "LogitFusionClassifier": {"check_one_dimensional_target": _MULTILABEL_ONLY},
+    "SubsetFusionClassifier": {"check_one_dimensional_target": _MULTILABEL_ONLY},
 }
 
 _CLASSIFIERS = [est for est in map(make_estimator, ESTIMATORS) if is_classifier(est)]
@@ -439,10 +444,23 @@ def _videos(media):
     return media["videos"]
 
 
+def _trailer_features(media):
+    """Per-trailer and per-frame feature arrays, in memory and in .npy files."""
+    rng = np.random.default_rng(0)
+    arrays = [rng.normal(size=(int(rng.integers(1, 5)), 6)).astype(np.float32)
+              for _ in range(8)]
+    files = []
+    for i, array in enumerate(arrays[:4]):
+        files.append(str(media["folder"] / f"features{i}.npy"))
+        np.save(files[-1], array)
+    return files + arrays[4:]
+
+
 _TRANSFORMER_INPUTS = {
     "texts": lambda media: _texts(np.random.default_rng(0), 8),
     "posters": lambda media: list(media["posters"]),
     "videos": _videos,
+    "trailer_features": _trailer_features,
 }
 
 

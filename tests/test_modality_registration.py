@@ -115,3 +115,29 @@ def test_the_command_line_lists_a_registered_modality(tagline, capsys):
         main(["fit", "--data", "x.csv", "--out", "m.skgenre", "--kinds", "tagline=bert"])
     assert "the tagline modality has no kind 'bert'; choose among default, tfidf, counts" in (
         capsys.readouterr().err)
+
+
+def test_a_registered_modality_can_pick_its_default_kind_from_its_data(catalogue):
+    """``data_kind=`` (what picks the trailer's feature model for feature arrays) works
+    for a modality of one's own: it sees the movies' values and names the default kind;
+    a kind asked for by name wins."""
+    _, frame = catalogue
+    X, Y = frame.drop(columns=["genres"]), frame["genres"].str.get_dummies("|")
+    seen = []
+
+    def tagline_kind(values):
+        seen.append(list(values))
+        return "counts"
+
+    register_modality("tagline", columns="tagline", factory=make_tagline_model,
+                      kinds=tuple(TAGLINE_KINDS), data_kind=tagline_kind)
+    try:
+        stacker = MovieGenreStacker(cv=2, random_state=0).fit(X, Y)
+        asked = MovieGenreStacker(cv=2, random_state=0, kinds={"tagline": "tfidf"}).fit(X, Y)
+    finally:
+        unregister_modality("tagline")
+    assert seen[0] == frame["tagline"].dropna().tolist()  # the movies that have one
+    assert stacker.kinds_ == {"text": "default", "metadata": "default", "tagline": "counts"}
+    assert type(stacker.named_estimators_["tagline"]["vectorizer"]) is CountVectorizer
+    assert asked.kinds_["tagline"] == "tfidf"
+    assert type(asked.named_estimators_["tagline"]["vectorizer"]) is TfidfVectorizer

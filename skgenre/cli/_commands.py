@@ -506,8 +506,11 @@ def _cmd_info(args, say):
         ("final estimator", type(stacker.final_estimator_).__name__),
         ("parameters set", json.dumps(bundle.get("params") or {})),
     ]
-    for name, _ in zip(stacker.modalities_, stacker.estimators_):
-        lines.append((f"  {name} model", type(stacker.named_estimators_[name]).__name__))
+    kinds = getattr(stacker, "kinds_", None) or {}  # absent from older model files
+    for name in stacker.modalities_:
+        model = type(stacker.named_estimators_[name]).__name__
+        lines.append((f"  {name} model",
+                      f"{model} (kind {kinds[name]})" if name in kinds else model))
     width = max(len(k) for k, _ in lines)
     for key, value in lines:
         print(f"{key:<{width}}  {value}")

@@ -207,7 +207,9 @@ def build_parser():
     fit.add_argument("--kinds", nargs="+", type=modality_kind, metavar="MODALITY=KIND",
                      help="default base models of other kinds, e.g. text=tfidf_sentence "
                      "poster=efficientnet_mlp for the pretrained encoders (needs "
-                     "skgenre[pretrained]; the stacker's kinds parameter)")
+                     "skgenre[pretrained]; the stacker's kinds parameter). A trailer "
+                     "column of .npy feature arrays gets trailer=features_logreg "
+                     "without asking")
     fit.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     _add_rows(fit, "fit on", "train,val")
     fit.add_argument("--n-jobs", type=_n_jobs, default=None,

@@ -11,6 +11,9 @@ built-in factories by import path, so reading it imports no modality and no torc
 import importlib
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from ..utils import is_missing
 from ._format import METADATA_INPUT_COLUMNS, PLOT_COLUMN, POSTER_COLUMN, TRAILER_COLUMN
 
 __all__ = [
@@ -60,6 +63,11 @@ class Modality:
         Whether its columns hold file paths (posters, trailers): :func:`load_movies`
         resolves them against the manifest's folder and checks they exist, and the
         stacker's ``memory`` keys cached results on the files' identity.
+    data_kind : callable, str or None, default=None
+        ``data_kind(values)`` returning the kind ``"default"`` stands for on the data
+        (raising on data no kind can read), or ``"module:function"`` naming it: trailers
+        given as precomputed feature arrays get the feature model, videos the frame
+        model (see :meth:`resolve_kind`).
     """
 
     name: str
@@ -69,10 +77,40 @@ class Modality:
     aliases: tuple = field(default=())
     frame_input: bool = False
     media: bool = False
+    data_kind: object = None
 
     def make_model(self, kind="default", **params):
         """A fresh model of this modality: ``factory(kind, **params)``."""
         return _load(self.factory)(kind, **params)
+
+    def resolve_kind(self, X, kind="default"):
+        """The kind to build on the table ``X``: ``"default"`` may depend on the data.
+
+        With ``data_kind``, the modality's values in ``X`` are checked (data no kind can
+        read raises, whatever ``kind`` is) and ``"default"`` becomes the kind it names.
+
+        Parameters
+        ----------
+        X : DataFrame
+            The movie table.
+        kind : str, default="default"
+            The kind asked for.
+
+        Returns
+        -------
+        kind : str
+        """
+        present = self.columns_in(X)
+        if self.data_kind is None or not present:
+            return kind
+        if self.frame_input:
+            frame = X[present]
+            values = frame[~np.logical_and.reduce([is_missing(frame[c]) for c in present])]
+        else:
+            column = X[self.columns[0]]
+            values = column[~is_missing(column)].to_numpy()
+        resolved = _load(self.data_kind)(values)
+        return resolved if kind == "default" else kind
 
     def model_kinds(self):
         """The kinds :meth:`make_model` accepts (imports the modality's subpackage)."""
@@ -93,7 +131,7 @@ MODALITY_REGISTRY = {}
 
 
 def register_modality(name, *, columns, factory, kinds, aliases=(), frame_input=None,
-                      media=False):
+                      media=False, data_kind=None):
     """Add a modality: the stacker, ``explain``, the report and the CLI then use it.
 
     Parameters
@@ -122,6 +160,14 @@ def register_modality(name, *, columns, factory, kinds, aliases=(), frame_input=
         the single column; ``None`` means "when there are several columns".
     media : bool, default=False
         Whether the columns hold file paths (see :class:`Modality`).
+    data_kind : callable or str, default=None
+        For a modality whose best model depends on the form of its data:
+        ``data_kind(values)`` receives the values of the movies that have the modality
+        (a 1-D array of its column's non-empty cells, or the DataFrame of its columns
+        for a ``frame_input`` modality), raises on data no kind can read, and returns
+        the kind ``"default"`` stands for on them; or ``"module:function"`` naming it.
+        The stacker's default base models (and ``kinds_``) use it. The trailer
+        modality's picks ``"features_logreg"`` for precomputed feature arrays.
 
     Returns
     -------
@@ -173,7 +219,7 @@ def register_modality(name, *, columns, factory, kinds, aliases=(), frame_input=
     modality = Modality(
         name, columns, factory, kinds, aliases=aliases,
         frame_input=len(columns) > 1 if frame_input is None else bool(frame_input),
-        media=bool(media),
+        media=bool(media), data_kind=data_kind,
     )
     MODALITY_REGISTRY[name] = modality
     return modality
@@ -206,7 +252,8 @@ register_modality("poster", columns=POSTER_COLUMN, factory="skgenre.vision:make_
                   kinds="skgenre.vision:POSTER_KINDS", aliases=("vision", "image"), media=True)
 register_modality("trailer", columns=TRAILER_COLUMN,
                   factory="skgenre.video:make_trailer_model",
-                  kinds="skgenre.video:TRAILER_KINDS", aliases=("video",), media=True)
+                  kinds="skgenre.video:TRAILER_KINDS", aliases=("video",), media=True,
+                  data_kind="skgenre.video._features:default_trailer_kind")
 register_modality("metadata", columns=METADATA_INPUT_COLUMNS,
                   factory="skgenre.metadata:make_metadata_model",
                   kinds="skgenre.metadata:METADATA_MODEL_KINDS", aliases=("credits",))

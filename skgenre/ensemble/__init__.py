@@ -13,12 +13,14 @@ from ._stacking import (
     NoModalityWarning,
     UnusedColumnsWarning,
 )
+from ._subsets import SubsetFusionClassifier
 
 __all__ = [
     "LogitFusionClassifier",
     "MissingModalityWarning",
     "MovieGenreStacker",
     "NoModalityWarning",
+    "SubsetFusionClassifier",
     "UnusedColumnsWarning",
     "default_estimators",
     "make_final_estimator",

@@ -16,6 +16,10 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
     """``(name, estimator, columns)`` for each modality present in ``X``.
 
     A modality is present when its column(s) exist and at least one movie has a value.
+    Its model is the ``"default"`` kind of its factory, or the kind ``kinds`` names; a
+    trailer column of precomputed feature arrays (``.npy`` files or 2-D arrays of any
+    width) makes the trailer's default ``"features_logreg"``, which learns their width
+    at fit (video files and frame folders keep the frame model).
     A modality whose optional extra is missing is skipped with a ``UserWarning``, unless
     ``kinds`` names it.
 
@@ -43,6 +47,9 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
         If ``kinds`` is not a mapping.
     ValueError
         For a name in ``kinds`` that is no modality, or a kind its factory does not make.
+    skgenre.video.TrailerReadError
+        For a trailer column that mixes feature arrays and videos, or whose feature
+        arrays differ in width.
     ImportError
         For a modality named in ``kinds`` whose optional extra is not installed.
 
@@ -51,9 +58,7 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
     UserWarning
         For a modality named in ``kinds`` that ``X`` lacks (left out).
     """
-    if kinds is not None and not isinstance(kinds, Mapping):
-        raise TypeError(f"kinds must be a dict of modality name -> kind, got {kinds!r}")
-    kinds = {get_modality(name).name: kind for name, kind in (kinds or {}).items()}
+    kinds = _check_kinds(kinds)
     out = []
     for name, modality in MODALITY_REGISTRY.items():
         present = modality.columns_in(X)
@@ -64,9 +69,9 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
                     f"{list(modality.columns)}; it is left out.", UserWarning, stacklevel=2,
                 )
             continue
+        kind = modality.resolve_kind(X, kinds.get(name, "default"))
         try:
-            estimator = modality.make_model(kinds.get(name, "default"),
-                                            random_state=random_state, memory=memory)
+            estimator = modality.make_model(kind, random_state=random_state, memory=memory)
         except ImportError as exc:  # an optional extra (e.g. PyAV for trailers) is missing
             if name in kinds:  # asked for by name: say so rather than drop it
                 raise
@@ -74,3 +79,21 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
             continue
         out.append((name, estimator, modality.estimator_columns(X)))
     return out
+
+
+def _check_kinds(kinds):
+    """``kinds`` keyed by modality name (aliases resolved)."""
+    if kinds is not None and not isinstance(kinds, Mapping):
+        raise TypeError(f"kinds must be a dict of modality name -> kind, got {kinds!r}")
+    return {get_modality(name).name: kind for name, kind in (kinds or {}).items()}
+
+
+def resolved_kinds(X, modalities, kinds=None):
+    """The kind each default model of ``modalities`` was built with on ``X``.
+
+    ``"default"`` of a modality whose default depends on its data (trailers given as
+    feature arrays) is the kind it stands for there.
+    """
+    kinds = _check_kinds(kinds)
+    return {name: MODALITY_REGISTRY[name].resolve_kind(X, kinds.get(name, "default"))
+            for name in modalities}

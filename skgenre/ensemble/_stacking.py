@@ -7,19 +7,14 @@ import os
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.metrics import precision_recall_curve
 from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted
 
 from ..model_selection import check_multilabel_cv
 from ..multioutput import MultilabelClassifierMixin
 from ..multioutput._per_genre import constant_genres_reported, warn_constant_genres_by_name
-from ..utils import (
-    align_genres,
-    align_rows,
-    check_multilabel_target,
-    positive_proba,
-)
+from ..metrics._threshold import best_f1_thresholds
+from ..utils import align_genres, align_rows, check_multilabel_target, positive_proba
 from ..utils._cache import feature_memo
 from ..utils._sklearn_compat import BaseComposition, HasMethods, Interval, StrOptions, fit_context
 from ._base_models import (
@@ -35,13 +30,9 @@ from ._base_models import (
     modality_scores,
     warn_missing_modalities,
 )
+from ._defaults import resolved_kinds
 from ._final import make_final_estimator
-from ._resolve import (
-    check_movie_table,
-    derive_seeds,
-    passthrough_columns,
-    resolve_estimators,
-)
+from ._resolve import check_movie_table, derive_seeds, passthrough_columns, resolve_estimators
 
 logger = logging.getLogger(__name__)
 
@@ -74,15 +65,21 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         ``None`` builds the measured-best default for each registered modality present
         in ``X`` at fit time (see :func:`skgenre.ensemble.default_estimators` and
         :meth:`resolve_estimators`): ``"text"`` on ``plot``, ``"poster"`` on ``poster``,
-        ``"trailer"`` on ``trailer``, ``"metadata"`` on the metadata columns, and any
-        modality added with :func:`skgenre.datasets.register_modality`.
+        ``"trailer"`` on ``trailer`` (videos and frame folders: the frame model;
+        precomputed feature arrays of any width: ``"features_logreg"``), ``"metadata"``
+        on the metadata columns, and any modality added with
+        :func:`skgenre.datasets.register_modality`.
     final_estimator : estimator, default=None
         Fitted on the stacked (n_movies, n_base x (n_genres + 1)) out-of-fold features;
         ``None`` means :func:`~skgenre.ensemble.make_final_estimator` ``("default")``:
         per genre, a logistic regression on the logit of that genre's probability from
         each base model and the missing-modality indicators
         (:class:`~skgenre.ensemble.LogitFusionClassifier`), which :meth:`explain` splits
-        exactly into per-modality contributions.
+        exactly into per-modality contributions; a movie whose set of modalities is
+        rare or unseen in training (no plot, when every training movie had one) gets
+        such a fusion of the modalities it has, fitted on all training movies that
+        have them, and a movie with none the genre prior
+        (:class:`~skgenre.ensemble.SubsetFusionClassifier`).
     kinds : dict, default=None
         With ``estimators=None``: modality name (or alias, e.g. ``"plot"``) -> the kind
         of default model to build instead of ``"default"``, e.g. ``{"text":
@@ -133,6 +130,10 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         Names of the base estimators, in stacking order.
     columns_ : list of str or list of str
         The columns each base estimator reads.
+    kinds_ : dict of str to str
+        With ``estimators=None``: the kind each default base model was built with
+        (``"default"``, or the kind ``kinds`` or the data chose: a trailer column of
+        feature arrays gives ``"features_logreg"``); empty when ``estimators`` is given.
     final_estimator_ : estimator
     genre_names_ : list of str
         ``Y``'s column names when it is a DataFrame, else ``genre_0``, ``genre_1``, ...;
@@ -330,6 +331,8 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         estimators = resolve_estimators(self, X, model_seed, stacklevel=3)
         self.modalities_ = [name for name, _, _ in estimators]
         self.columns_ = [cols for _, _, cols in estimators]
+        self.kinds_ = ({} if self.estimators is not None
+                       else resolved_kinds(X, self.modalities_, self.kinds))
         present = {name: _present(X, cols) for name, _, cols in estimators}
         for name, mask in present.items():
             if mask.sum() < 2:
@@ -363,7 +366,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         if self.tune_thresholds:
             fused = self._out_of_fold_fusion(Z, Y, cv_seed)
             self.oof_proba_["fusion"] = fused
-            self.thresholds_ = _best_f1_thresholds(Y, fused)
+            self.thresholds_ = best_f1_thresholds(Y, fused)
         return self
 
     def _out_of_fold_fusion(self, Z, Y, cv_seed):
@@ -451,9 +454,12 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         modality is the sum over its features of weight times (value minus training
         mean), so ``base`` plus the contributions equals the fused logit *exactly*
         (the linear model's Shapley values, grouped by modality). A modality the movie
-        lacks contributes through its missing indicator. Any final estimator with a
-        ``contributions(Z, groups)`` method returning ``(terms, base)`` works the same;
-        others raise a ``TypeError``.
+        lacks contributes through its missing indicator when its set of modalities is
+        common in training; otherwise the movie is served by a fusion of the
+        modalities it has (see :class:`~skgenre.ensemble.SubsetFusionClassifier`), and
+        an absent modality contributes nothing. Any final estimator with a
+        ``contributions(Z, groups)`` method returning ``(terms, base)`` (``base`` per
+        genre, or per movie and genre) works the same; others raise a ``TypeError``.
 
         Parameters
         ----------
@@ -465,7 +471,8 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
             One row per (movie, genre), indexed by a MultiIndex ``("movie", "genre")``
             (``movie``: the labels of ``X.index``; ``genre``: ``genre_names_``), movies
             in ``X``'s order, genres in ``genre_names_`` order. Columns: ``"base"``
-            (the logit of an average training movie), one column per modality named as
+            (the logit of an average training movie served by the same fusion; the
+            genre prior's logit for a movie with no modality), one column per modality named as
             in ``modalities_`` (its contribution, in logits), ``"passthrough"`` when
             passthrough columns are used, then ``"logit"`` (the fused logit, the sum of
             the previous columns) and ``"proba"`` (the fused probability,
@@ -508,7 +515,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         n = len(X)
         frame = pd.DataFrame(terms[:, :, : len(names)].reshape(n * k, len(names)),
                              columns=names)
-        frame.insert(0, "base", np.tile(base, n))
+        frame.insert(0, "base", np.broadcast_to(base, (n, k)).reshape(n * k))
         frame["logit"] = frame.to_numpy().sum(axis=1)
         frame["proba"] = self._fuse(Z).reshape(n * k)
         frame.index = pd.MultiIndex.from_product([X.index, self.genre_names_],
@@ -579,16 +586,3 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         tags.input_tags.string = True
         tags.input_tags.allow_nan = True
         return tags
-
-
-def _best_f1_thresholds(Y, proba):
-    """Per-genre threshold maximising F1 on (out-of-fold) probabilities."""
-    thresholds = np.full(Y.shape[1], 0.5)
-    for j in range(Y.shape[1]):
-        if not Y[:, j].any() or Y[:, j].all():
-            continue
-        precision, recall, cut = precision_recall_curve(Y[:, j], proba[:, j])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0)
-        thresholds[j] = cut[np.argmax(f1[:-1])]
-    return thresholds

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import precision_recall_curve
 
 from ..utils import positive_proba
 
@@ -51,3 +52,16 @@ def confident_genres(proba, genre_names, threshold=0.75):
         hits = np.flatnonzero(row >= threshold)
         out.append(list(names[hits[np.argsort(-row[hits], kind="stable")]]))
     return out
+
+
+def best_f1_thresholds(Y, proba):
+    """Per-genre threshold maximising F1 on (out-of-fold) probabilities."""
+    thresholds = np.full(Y.shape[1], 0.5)
+    for j in range(Y.shape[1]):
+        if not Y[:, j].any() or Y[:, j].all():
+            continue
+        precision, recall, cut = precision_recall_curve(Y[:, j], proba[:, j])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0)
+        thresholds[j] = cut[np.argmax(f1[:-1])]
+    return thresholds

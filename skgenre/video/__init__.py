@@ -1,4 +1,5 @@
-"""Trailers: frame sampling from video, frame-averaged CNN features and the sliced 3D CNN.
+"""Trailers: frame sampling from video, frame-averaged CNN features, the sliced 3D CNN
+and precomputed feature arrays of any width.
 
 Reading trailers (:func:`read_trailer`, :class:`FrameSampler`, :func:`write_video`)
 needs neither torch nor, until a video file is decoded, PyAV; the torch-based
@@ -9,6 +10,7 @@ first use.
 import importlib
 
 from ._decode import write_video
+from ._features import TrailerFeatures, check_trailer_column
 from ._frames import read_trailer
 from ._models import TRAILER_KINDS, make_trailer_model
 from ._sampler import FrameSampler
@@ -29,8 +31,10 @@ __all__ = [
     "FrameSampler",
     "Trailer3DCNN",
     "TrailerEmbedder",
+    "TrailerFeatures",
     "TrailerReadError",
     "TrailerReadWarning",
+    "check_trailer_column",
     "make_trailer_model",
     "read_trailer",
     "sample_indices",

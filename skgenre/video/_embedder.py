@@ -9,46 +9,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
 from ..vision import BACKBONE_NAMES, BaseFrozenEmbedder
+from ._features import FEATURES_KIND, _as_features, _path, _pool, _pool_rows, _width_error
+from ._features import _source as _array_source
 from ._frames import check_trailers, load_npy, map_trailers, read_trailer
 from ._sampling import TrailerReadError, TrailerReadWarning, sampling
 
 __all__ = ["TrailerEmbedder"]
-
-
-def _as_features(array, source, path=None):
-    """A 2-D (n_frames, d) array of per-frame features, or None when it holds frames."""
-    array = np.asarray(array)
-    if array.ndim == 4:
-        return None
-    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] == 0:
-        what = "is empty" if array.size == 0 else f"is {array.ndim}-D"
-        raise TrailerReadError(
-            path, f"{what} (shape {array.shape}); it must hold per-frame features "
-            "(n_frames, n_features) or frames (n_frames, height, width, 3)", subject=source)
-    if not np.issubdtype(array.dtype, np.number):
-        raise TrailerReadError(path, f"holds {array.dtype} values, not numbers",
-                               subject=source)
-    if not np.isfinite(array).all():
-        n_bad = int(np.size(array) - np.isfinite(array).sum())
-        raise TrailerReadError(
-            path, f"holds {n_bad} NaN or infinite per-frame feature value(s)", subject=source)
-    return array
-
-
-def _width_error(trailer, width, expected):
-    path = None if isinstance(trailer, np.ndarray) else os.fspath(trailer)
-    source = "The trailer array" if path is None else f"Trailer array {path}"
-    return TrailerReadError(
-        path, f"holds features of width {width}, but the others have {expected}: "
-        f"trailer features differ in width {sorted({width, expected})}", subject=source)
-
-
-def _pool(total, total_sq, count, pooling):
-    mean = total / count
-    if pooling == "mean":
-        return mean.astype(np.float32)
-    std = np.sqrt(np.maximum(total_sq / count - mean ** 2, 0.0))
-    return np.concatenate([mean, std]).astype(np.float32)
 
 
 def _source(trailer):
@@ -77,10 +43,15 @@ def _embed_trailer(trailer, *, fingerprint, n_frames, every, size, pooling, embe
         if width is not None and pooling == "mean_std":
             width //= 2
         if width is not None and features.shape[1] != width:
-            raise _width_error(original, features.shape[1], width)
-        features = np.asarray(features, dtype=np.float64)
-        return _pool(features.sum(axis=0), (features ** 2).sum(axis=0), len(features),
-                     pooling)
+            backbone = embedder.backbone
+            backbone = repr(backbone) if isinstance(backbone, str) else type(backbone).__name__
+            raise TrailerReadError(
+                _path(original), f"holds features of width {features.shape[1]}, but the {backbone} backbone "
+                f"makes {width} per frame: precomputed features of another width are read "
+                f"by make_trailer_model({FEATURES_KIND!r}) (TrailerFeatures), which "
+                "MovieGenreStacker picks by default when every trailer is a feature array",
+                subject=_array_source(original))
+        return _pool_rows(features, pooling)
     if embedder.backbone_ is None:
         raise TrailerReadError(
             None if isinstance(original, np.ndarray) else source,

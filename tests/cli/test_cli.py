@@ -515,3 +515,24 @@ def test_split_n_jobs_cache_dir_then_evaluate_predict_info(catalogue, fast, tmp_
     decision = out.split("decision thresholds", 1)[1].splitlines()[0]
     assert "0.50 for every genre" in decision and "skgenre predict" in decision
     assert "0.75" in out.split("confidence threshold", 1)[1].splitlines()[0]
+
+
+def test_fit_and_info_with_trailer_feature_files(tmp_path, capsys):
+    """A manifest whose trailers are .npy feature arrays (width 11) fits with no trailer
+    argument; info names the feature kind the data chose."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for i in range(40):
+        genres = ["Horror", "Comedy"][i % 2]
+        features = rng.normal(size=(1, 11)).astype(np.float32) + (i % 2)
+        np.save(tmp_path / f"t{i}.npy", features)
+        rows.append({"title": f"m{i}", "genres": genres + ("|Drama" if i % 3 else ""),
+                     "trailer": f"t{i}.npy" if i != 7 else ""})
+    pd.DataFrame(rows).to_csv(tmp_path / "movies.csv", index=False)
+    model = str(tmp_path / "m.skgenre")
+    assert main(["fit", "--data", str(tmp_path / "movies.csv"), "--out", model, "-q",
+                 "--set", "cv=2"]) == 0
+    capsys.readouterr()
+    assert main(["info", "--model", model]) == 0
+    out = capsys.readouterr().out
+    assert "trailer model" in out and "(kind features_logreg)" in out

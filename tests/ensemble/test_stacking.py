@@ -14,6 +14,7 @@ from skgenre.ensemble import (
     ConstantGenreWarning,
     LogitFusionClassifier,
     PerGenreClassifier,
+    SubsetFusionClassifier,
     make_final_estimator,
 )
 from skgenre.metrics import average_precision, confident_genres, get_scorer, modality_report
@@ -485,8 +486,9 @@ def test_per_genre_classifier_own_genre_columns(split):
 
 
 def test_make_final_estimator_kinds():
-    assert isinstance(make_final_estimator(), LogitFusionClassifier)
-    assert repr(make_final_estimator("logit")) == repr(make_final_estimator())
+    assert isinstance(make_final_estimator(), SubsetFusionClassifier)
+    assert repr(make_final_estimator("subsets")) == repr(make_final_estimator())
+    assert type(make_final_estimator("logit")) is LogitFusionClassifier
     assert make_final_estimator().pooling == "partial"
     assert make_final_estimator("logit_pergenre").pooling == "none"
     assert make_final_estimator("logit_cogenres").other_genres == "all"
@@ -589,13 +591,17 @@ def test_explain_contributions_sum_to_the_fused_logit(fitted, split):
     proba = fitted.predict_proba(X_test)
     np.testing.assert_allclose(table["proba"].to_numpy().reshape(proba.shape), proba)
     np.testing.assert_allclose(1 / (1 + np.exp(-table["logit"])), table["proba"])
-    # The base value is the same for every movie; the text term of the movie without a
-    # plot is its missing indicator's alone, the same for all such movies.
+    # Every training movie has a plot: the movie without one is served by the fusion of
+    # its cast alone, so its text term is zero and its base that fusion's, the same for
+    # every movie without a plot; the movies with both share the other base.
     first = table.loc[X_test.index[0]]
-    assert (table.groupby(level="genre")["base"].nunique() == 1).all()
+    np.testing.assert_array_equal(first["text"], 0.0)
+    rest = table.drop(index=X_test.index[0], level="movie")
+    assert (rest.groupby(level="genre")["base"].nunique() == 1).all()
+    assert not np.allclose(first["base"], rest.loc[X_test.index[1], "base"])
     again = X_test.copy()
     again["plot"] = None
-    np.testing.assert_allclose(fitted.explain(again).loc[X_test.index[0], "text"], first["text"])
+    np.testing.assert_allclose(fitted.explain(again).loc[X_test.index[0]], first)
 
 
 def test_explain_with_passthrough_and_other_final_estimators(table):

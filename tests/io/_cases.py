@@ -12,6 +12,11 @@ KIND_CASES = [f"{name}:{kind}" for name, modality in MODALITY_REGISTRY.items()
               for kind in modality.model_kinds() if kind != "default"]
 
 
+def reads_trailer_features(case):
+    """Whether a case's model reads precomputed trailer feature arrays, not videos."""
+    return case.startswith("trailer:features_")
+
+
 def make_small(estimator):
     params = estimator.get_params()
     return estimator.set_params(**{

@@ -31,7 +31,7 @@ from skgenre.datasets import MODALITY_REGISTRY, load_movies
 from skgenre.io import TRUSTED
 from skgenre.io._tree import TreeWriter
 
-from _cases import KIND_CASES
+from _cases import KIND_CASES, reads_trailer_features
 
 pytestmark = pytest.mark.xdist_group("io")
 
@@ -47,8 +47,8 @@ def _same(after, before):
 
 
 @pytest.mark.parametrize("case", STACKER_CASES)
-def test_stacker_round_trip_is_exact_and_the_cli_reads_it(case, fitted, movies, tmp_path,
-                                                          capsys):
+def test_stacker_round_trip_is_exact_and_the_cli_reads_it(case, fitted, movies,
+                                                          feature_movies, tmp_path, capsys):
     model, X = fitted(case)
     genres = list(model.genre_names_)
     path = save_model(model, tmp_path / "model.skgenre",
@@ -61,7 +61,7 @@ def test_stacker_round_trip_is_exact_and_the_cli_reads_it(case, fitted, movies, 
     # `skgenre info` and `skgenre predict` load it with no flag.
     assert main(["info", "--model", str(path)]) == 0
     assert "modalities" in capsys.readouterr().out
-    manifest = movies[2]
+    manifest = (feature_movies if reads_trailer_features(case) else movies)[2]
     assert main(["predict", "--model", str(path), "--data", str(manifest), "--format",
                  "json", "-q"]) == 0
     predicted = json.loads(capsys.readouterr().out)["movies"]
@@ -137,6 +137,29 @@ def test_multiclass_net_round_trip_is_exact(tmp_path):
     loaded = load_model(save_model(model, tmp_path / "mlp.skgenre"))
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_subset_fusion_patterns_round_trip_as_tuples(tmp_path):
+    """SubsetFusionClassifier's patterns (tuples of base-model indices) load as tuples of
+    int, not as JSON's lists, and its per-subset fusions predict the same."""
+    from skgenre.ensemble import SubsetFusionClassifier
+
+    rng = np.random.default_rng(0)
+    Y = (rng.random((200, 2)) < [0.2, 0.4]).astype(int)
+    text = np.clip(Y * 0.5 + rng.random((200, 2)) * 0.4, 0.01, 0.99)
+    poster = np.clip(Y * 0.2 + rng.random((200, 2)) * 0.5, 0.01, 0.99)
+    Z = np.hstack([text, np.zeros((200, 1)), poster, np.zeros((200, 1))])
+    Z[:20, 3:5], Z[:20, 5] = 0.0, 1.0  # 20 movies without a poster: a rare pattern
+    fusion = SubsetFusionClassifier(min_pattern_movies=50).fit(Z, Y)
+    assert fusion.common_patterns_ == [(0, 1)] and fusion.subsets_ == [(0,), (1,)]
+    loaded = load_model(save_model(fusion, tmp_path / "fusion.skgenre"))
+    for name in ("common_patterns_", "subsets_"):
+        value = getattr(loaded, name)
+        assert value == getattr(fusion, name)
+        assert all(type(p) is tuple and all(type(i) is int for i in p) for p in value)
+    no_text = Z.copy()
+    no_text[:, :2], no_text[:, 2] = 0.0, 1.0
+    np.testing.assert_array_equal(loaded.predict_proba(no_text), fusion.predict_proba(no_text))
 
 
 # ---------------------------------------------------------------- the trusted list

@@ -102,8 +102,10 @@ def test_frame_folder_and_npy_frames(tmp_path, videos):
 @pytest.mark.parametrize("params, X, error, match", [
     ({"backbone": None}, "video", TrailerReadError, "backbone=None only reads"),
     ({"backbone": None}, [np.ones((3, 4)), np.ones((3, 5))], ValueError, "differ in width"),
-    ({"backbone": "color"}, [np.ones((3, 4))], ValueError, r"differ in width \[4, 416\]"),
-    ({"backbone": None}, [np.ones((3, 4, 5))], TrailerReadError, "per-frame features"),
+    ({"backbone": "color"}, [np.ones((3, 4))], ValueError,
+     r"width 4, but the 'color' backbone makes 416 per frame.*'features_logreg'"),
+    ({"backbone": None}, [np.ones((3, 4, 5))], TrailerReadError,
+     r"is 3-D \(shape \(3, 4, 5\)\); it must hold per-frame features"),
     ({"backbone": "resnet"}, [np.ones((3, 4))], ValueError, "backbone"),
     ({"pooling": "max"}, [np.ones((3, 4))], ValueError, "pooling"),
 ])

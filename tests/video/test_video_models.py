@@ -46,7 +46,7 @@ def test_kinds():
         "embedder", "scaler", "head"]
     assert isinstance(default[0], TrailerEmbedder) and isinstance(default[-1], GenreMLP)
     assert TRAILER_KINDS == ("default", "frame_stats_mlp", "frame_mean_mlp", "efficientnet_mlp",
-                             "cnn3d")
+                             "cnn3d", "features_logreg", "features_mlp")
     effnet = make_trailer_model("efficientnet_mlp").get_params()
     assert (effnet["embedder__backbone"], effnet["embedder__weights"],
             effnet["embedder__pooling"]) == ("efficientnet_lite0", "imagenet", "mean")
