@@ -67,10 +67,11 @@ def average_precision(Y_true, Y_score, *, average="macro", genre_names=None):
         keep = Y_true.sum(axis=0) > 0
         if not keep.all():
             dropped = np.flatnonzero(~keep)
-            names = [genre_names[j] for j in dropped] if genre_names is not None else dropped
+            names = ([genre_names[j] for j in dropped] if genre_names is not None
+                     else [f"column {j}" for j in dropped])
             warnings.warn(
                 f"{len(dropped)} genre(s) have no positive movie and are left out of the "
-                f"macro average: {list(names)[:10]}",
+                f"macro average: {names[:10]}",
                 UndefinedMetricWarning,
                 stacklevel=2,
             )

@@ -51,6 +51,9 @@ def test_genre_without_positive_is_left_out_of_macro_with_warning():
     expected = np.mean([average_precision_score(Y0[:, j], P[:, j]) for j in (0, 2)])
     assert score == pytest.approx(expected)
     assert np.isfinite(score)
+    # Without names, by column position as plain numbers (not numpy reprs).
+    with pytest.warns(UndefinedMetricWarning, match=r"macro average: \['column 1'\]$"):
+        average_precision(Y0, P, average="macro")
 
 
 def test_movie_without_genre_is_left_out_of_samples_with_warning():
