@@ -6,8 +6,16 @@ The bottom layer: importing it imports nothing else of skgenre.
 
 import importlib
 
-from ._cache import FeatureCache, cache_location, file_key
-from ._device import PortableBackboneMixin, module_device
+from ._cache import (
+    CacheWriteWarning,
+    FeatureCache,
+    cache_location,
+    cache_usage,
+    clear_cache_home,
+    file_key,
+)
+from ._device import PortableBackboneMixin, module_device, state_fingerprint
+from ._home import get_cache_home
 from ._genres import align_genres
 from ._missing import is_missing
 from ._multilabel import check_multilabel_target, multilabel_classes, positive_proba
@@ -17,19 +25,24 @@ from ._progress import progress
 
 __all__ = [
     "ON_ERROR",
+    "CacheWriteWarning",
     "FeatureCache",
     "align_genres",
     "PortableBackboneMixin",
     "cache_location",
+    "cache_usage",
+    "clear_cache_home",
     "check_multilabel_target",
     "check_on_error",
     "file_key",
+    "get_cache_home",
     "is_missing",
     "module_device",
     "multilabel_classes",
     "parallel_backend_for",
     "positive_proba",
     "progress",
+    "state_fingerprint",
 ]
 
 # Names that moved up to other subpackages, imported only when asked for (aliases kept

@@ -7,7 +7,7 @@ import copy
 import itertools
 import warnings
 
-__all__ = ["PortableBackboneMixin", "module_device"]
+__all__ = ["PortableBackboneMixin", "module_device", "state_fingerprint"]
 
 
 def module_device(module):
@@ -60,3 +60,20 @@ class PortableBackboneMixin:
                     UserWarning,
                     stacklevel=2,
                 )
+
+
+def state_fingerprint(module):
+    """A digest of a module's class and parameters/buffers, to key cached features."""
+    import hashlib
+
+    import numpy as np
+
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(type(module).__name__.encode())
+    digest.update(repr(module).encode())
+    for key, value in module.state_dict().items():
+        digest.update(key.encode())
+        array = value.detach().cpu().contiguous().numpy()
+        digest.update(str(array.dtype).encode() + str(array.shape).encode())
+        digest.update(np.ascontiguousarray(array).view(np.uint8).data)
+    return digest.hexdigest()
