@@ -18,9 +18,9 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 
-from ..utils._cache import FeatureCache, cache_location
+from ..utils._cache import FeatureCache, cache_location, default_memory
 from ..utils._device import PortableBackboneMixin, module_device
 from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
 from ..utils._on_error import _DEPRECATED, check_on_error, on_error_constraint
@@ -46,7 +46,13 @@ class BaseFrozenEmbedder(
       default 0, so that features are reproducible and cacheable), freezes it and
       records ``fingerprint_``, a digest of all its weights and its input size;
     - ``memory`` is the folder of the per-item :class:`~skgenre.utils.FeatureCache`,
-      keyed on each file's identity and the extractor's fingerprint;
+      keyed on each file's identity and the extractor's fingerprint; ``None`` (the
+      default) is the user cache folder (:func:`~skgenre.utils.get_cache_home`),
+      ``False`` no cache;
+    - a subclass whose ``__init__`` takes ``backend`` runs the backbone in torch
+      (``"torch"``) or exports it once to ONNX and runs it in ONNX Runtime on the CPU
+      (``"onnx"``: several times faster for EfficientNet-Lite0, the same features to
+      2e-5; the fingerprint says which, so their cache entries never mix);
     - ``on_error`` is the one vocabulary of :data:`skgenre.utils.ON_ERROR`:
       ``"raise"`` or ``"missing"`` (``"zero"`` is a deprecated alias of ``"missing"``);
     - ``verbose > 0`` shows a progress bar (:func:`skgenre.utils.progress`);
@@ -65,7 +71,7 @@ class BaseFrozenEmbedder(
         "input_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "device": [str, torch.device],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "memory": [None, Options(bool, {False}), str, os.PathLike, HasMethods(["cache"])],
         "on_error": [on_error_constraint()],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -95,6 +101,9 @@ class BaseFrozenEmbedder(
         # a former spelling warns, pointing at the user's fit (through fit_context)
         check_on_error(self.on_error, type(self).__name__, stacklevel=5)
         cache_location(self.memory)  # a wrong type fails in fit, not at transform
+        if self._backend() == "onnx" and str(self.device) != "cpu":
+            raise ValueError(f"backend='onnx' runs on the CPU; for device={self.device!r} "
+                             "use backend='torch'.")
         backbone = self.backbone
         if isinstance(backbone, torch.nn.Module):  # eval(), .to(device): not the user's
             backbone = copy.deepcopy(backbone)
@@ -107,6 +116,11 @@ class BaseFrozenEmbedder(
         digest = hashlib.blake2b(digest_size=16)
         digest.update(state_fingerprint(self.backbone_.model).encode())
         digest.update(f"input_size={self.backbone_.input_size}".encode())
+        if self._backend() == "onnx":  # other kernels, other last bits: other entries
+            from ..utils._onnx import onnx_fingerprint
+
+            digest.update(onnx_fingerprint().encode())
+        self.__dict__.pop("_onnx_session", None)
         self.fingerprint_ = digest.hexdigest()
         self.n_features_in_ = 1
         return self.backbone_.n_features
@@ -115,9 +129,12 @@ class BaseFrozenEmbedder(
         """``on_error`` in the one vocabulary (``"raise"`` or ``"missing"``)."""
         return _DEPRECATED.get(self.on_error, self.on_error)
 
+    def _backend(self):
+        return getattr(self, "backend", "torch")
+
     def _feature_cache(self, fingerprint):
-        """The per-item cache of this extractor (disabled without ``memory``)."""
-        return FeatureCache(self.memory, fingerprint)
+        """The per-item cache of this extractor (the user cache folder by default)."""
+        return FeatureCache(default_memory(self.memory), fingerprint)
 
     def _progress(self, total, desc):
         return progress(total=total, verbose=self.verbose, desc=desc, unit=self._unit)
@@ -129,9 +146,38 @@ class BaseFrozenEmbedder(
         -------
         features : torch.Tensor of shape (n, n_features), on the backbone's device
         """
+        if self._backend() == "onnx":
+            from ..utils._onnx import run_onnx_items
+
+            batch = normalize_uint8(pixels).numpy()
+            feeds = [{"images": batch[i:i + 4]} for i in range(0, len(batch), 4)]
+            return torch.from_numpy(run_onnx_items(self._session(), feeds))
         with torch.inference_mode():
             batch = torch.as_tensor(pixels).to(module_device(self.backbone_))
             return self.backbone_(normalize_uint8(batch))
+
+    def _session(self):
+        """The ONNX Runtime session of ``backbone_`` (exported on first use, not pickled)."""
+        session = getattr(self, "_onnx_session", None)
+        if session is None:
+            from ..utils._onnx import onnx_graph, onnx_session
+
+            def build():
+                model = copy.deepcopy(self.backbone_).cpu().eval()
+                model = model.to(memory_format=torch.contiguous_format)
+                size = self.backbone_.input_size
+                return model, (torch.zeros(2, 3, size, size),)
+
+            graph = onnx_graph("backbone", self.fingerprint_, build, input_names=["images"],
+                               output_names=["features"],
+                               dynamic_axes={"images": {0: "batch"}})
+            session = self._onnx_session = onnx_session(graph, threads=1)
+        return session
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("_onnx_session", None)  # rebuilt from the exported graph
+        return state
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
