@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from ..datasets._modalities import MODALITY_REGISTRY, get_modality
 from ..utils import is_missing
+from ._presets import DEFAULT_PRESET, preset_kind
 
 logger = logging.getLogger(__name__)
 
@@ -19,12 +20,14 @@ MODALITIES = {
 }
 
 
-def default_estimators(X, *, random_state=None, memory=None, kinds=None):
+def default_estimators(X, *, random_state=None, memory=None, kinds=None,
+                       preset=DEFAULT_PRESET):
     """``(name, estimator, columns)`` for each modality present in ``X``.
 
     A modality is present when its column(s) exist and at least one movie has a value.
-    A modality whose optional extra is missing is skipped with a ``UserWarning``, unless
-    ``kinds`` names it.
+    Its kind is the one ``kinds`` names, else the one ``preset`` gives it. A modality
+    whose optional extra is missing is skipped with a ``UserWarning``, unless ``kinds``
+    names it.
 
     Parameters
     ----------
@@ -32,13 +35,17 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
         The movie table.
     random_state : int, RandomState instance or None, default=None
         Seed of every base model.
-    memory : str, path-like or None, default=None
+    memory : None, False, str or path-like, default=None
         Feature cache folder, handed to the models whose features are heavy (posters,
         trailers, the sentence encoder of the ``"sentence_logreg"`` and
-        ``"tfidf_sentence"`` text kinds).
+        ``"tfidf_sentence"`` text kinds); ``None``: the user cache folder
+        (:func:`skgenre.utils.get_cache_home`), ``False``: no cache.
     kinds : dict, default=None
         Modality name (or alias, e.g. ``"plot"``) -> the kind of model its factory
-        makes instead of ``"default"``, e.g. ``{"poster": "efficientnet_mlp"}``.
+        makes instead of the preset's, e.g. ``{"poster": "color_mlp"}``.
+    preset : {"best", "fast"}, default="best"
+        The kinds of the modalities ``kinds`` does not name
+        (:data:`skgenre.ensemble.PRESETS`).
 
     Returns
     -------
@@ -72,12 +79,9 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
                     f"{list(modality.columns)}; it is left out.", UserWarning, stacklevel=2,
                 )
             continue
-        kind = kinds.get(name, "default")
-        kwargs = {"random_state": random_state}
-        if modality.takes_memory(kind):
-            kwargs["memory"] = memory
+        kind = kinds.get(name, preset_kind(preset, name))
         try:
-            estimator = modality.make_model(kind, **kwargs)
+            estimator = _make(modality, kind, random_state, memory)
         except ImportError as exc:  # an optional extra (e.g. PyAV for trailers) is missing
             if name in kinds:  # asked for by name: say so rather than drop it
                 raise
@@ -85,3 +89,10 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None):
             continue
         out.append((name, estimator, modality.estimator_columns(X)))
     return out
+
+
+def _make(modality, kind, random_state, memory):
+    kwargs = {"random_state": random_state}
+    if modality.takes_memory(kind):
+        kwargs["memory"] = memory
+    return modality.make_model(kind, **kwargs)

@@ -11,7 +11,7 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.metrics import precision_recall_curve
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
 
 from ..datasets._modalities import MODALITY_REGISTRY, NON_FEATURE_COLUMNS
@@ -42,6 +42,7 @@ from ._base_models import (
 )
 from ._defaults import default_estimators
 from ._final import make_final_estimator
+from ._presets import DEFAULT_PRESET, PRESETS
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +69,11 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         DataFrame of those columns (metadata). Each estimator takes ``fit(X, Y)`` with
         ``Y`` of shape (n_movies, n_genres) and returns (n_movies, n_genres)
         probabilities (a forest's list of (n, 2) arrays is accepted too).
-        ``None`` builds the measured-best default for each modality present in ``X``
-        at fit time (see :func:`skgenre.ensemble.default_estimators`): ``"text"`` on
-        ``plot``, ``"poster"`` on ``poster``, ``"trailer"`` on ``trailer`` and
-        ``"metadata"`` on the metadata columns.
+        ``None`` builds a default for each modality present in ``X`` at fit time, of
+        the kind ``preset`` and ``kinds`` choose (see
+        :func:`skgenre.ensemble.default_estimators`): ``"text"`` on ``plot``,
+        ``"poster"`` on ``poster``, ``"trailer"`` on ``trailer`` and ``"metadata"`` on
+        the metadata columns.
     final_estimator : estimator, default=None
         Fitted on the stacked (n_movies, n_base x (n_genres + 1)) out-of-fold features;
         ``None`` means :func:`~skgenre.ensemble.make_final_estimator` ``("default")``:
@@ -79,13 +81,21 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         each base model and the missing-modality indicators
         (:class:`~skgenre.ensemble.LogitFusionClassifier`), which :meth:`explain` splits
         exactly into per-modality contributions.
+    preset : {"best", "fast"}, default="best"
+        With ``estimators=None``, the kinds of the default base models
+        (:data:`skgenre.ensemble.PRESETS`): ``"best"``, those measured best by
+        cross-validation, with the pretrained encoders (MiniLM sentence embeddings
+        beside TF-IDF for the plots, ImageNet EfficientNet-Lite0 for the posters);
+        ``"fast"``, no pretrained network (TF-IDF and GloVe, colour statistics: the
+        defaults of skgenre 0.1, about 4x cheaper on a cold cache). A grid search may
+        compare presets. Must stay ``"best"`` when ``estimators`` is given.
     kinds : dict, default=None
         With ``estimators=None``: modality name (or alias, e.g. ``"plot"``) -> the kind
-        of default model to build instead of ``"default"``, e.g. ``{"text":
-        "tfidf_sentence", "poster": "efficientnet_mlp"}`` for the pretrained encoders
-        (see :func:`~skgenre.ensemble.default_estimators` and each modality's
-        ``model_kinds()``); a grid search may compare kinds. Must be ``None`` (or
-        empty) when ``estimators`` is given.
+        of default model to build instead of the preset's, e.g. ``{"poster":
+        "color_mlp"}`` (see :func:`~skgenre.ensemble.default_estimators` and each
+        modality's ``model_kinds()``); a grid search may compare kinds. Precedence:
+        ``estimators``, then ``kinds`` (per modality), then ``preset``. Must be
+        ``None`` (or empty) when ``estimators`` is given.
     cv : int, cross-validation generator, iterable or "prefit", default=5
         Folds for the out-of-fold predictions. An int means a shuffled
         :class:`~skgenre.model_selection.MultilabelStratifiedKFold`. ``"prefit"`` uses
@@ -103,12 +113,15 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         :func:`joblib.parallel_config` block, on its backend: Dask runs them on a
         cluster, see :func:`skgenre.utils.parallel_backend_for`); inside each base
         model, joblib runs sequentially unless given its own ``n_jobs`` (then in threads).
-    memory : str, path-like, joblib.Memory or None, default=None
-        Caches base models' out-of-fold predictions and refits (and, for default
-        estimators, the posters' and trailers' frozen features), so that a grid over
-        final-estimator parameters does not refit base models. Without it, frozen
-        features are still computed once per ``fit`` rather than once per fold: they
-        are kept in memory until ``fit`` returns.
+    memory : None, False, str, path-like or joblib.Memory, default=None
+        A folder: caches base models' out-of-fold predictions and refits (and, for
+        default estimators, the posters', trailers' and plots' frozen features), so
+        that a grid over final-estimator parameters does not refit base models.
+        ``None``: the default estimators cache their frozen features (pretrained
+        embeddings, poster statistics) per item in the user cache folder
+        (:func:`skgenre.utils.get_cache_home`), fitted base models are not cached.
+        ``False``: nothing is written; frozen features are still computed once per
+        ``fit`` rather than once per fold (kept in memory until ``fit`` returns).
     random_state : int, RandomState instance or None, default=None
         Shuffles the folds and seeds the default estimators.
     verbose : int, default=0
@@ -161,13 +174,14 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
     _parameter_constraints = {
         "estimators": [list, None],
         "final_estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "preset": [StrOptions(set(PRESETS))],
         "kinds": [dict, None],
         "cv": ["cv_object", StrOptions({"prefit"})],
         "passthrough": ["boolean", list],
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
         "tune_thresholds": ["boolean"],
         "n_jobs": [numbers.Integral, None],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "memory": [None, Options(bool, {False}), str, os.PathLike, HasMethods(["cache"])],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -177,6 +191,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         estimators=None,
         final_estimator=None,
         *,
+        preset=DEFAULT_PRESET,
         kinds=None,
         cv=5,
         passthrough=False,
@@ -230,14 +245,16 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         return X
 
     def __setstate__(self, state):
-        # Model files written before ``kinds`` existed lack it.
+        # Model files written before ``kinds`` existed lack it; those written before
+        # ``preset`` were fitted with what is now the "fast" preset.
         state.setdefault("kinds", None)
+        state.setdefault("preset", "fast")
         super().__setstate__(state)
 
     def _resolve_estimators(self, X, seed):
         if self.estimators is None:
             estimators = default_estimators(X, random_state=seed, memory=self.memory,
-                                            kinds=self.kinds)
+                                            kinds=self.kinds, preset=self.preset)
             if not estimators:
                 known = [c for m in MODALITY_REGISTRY.values() for c in m.columns]
                 raise ValueError(
@@ -249,6 +266,11 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         if self.kinds:
             raise ValueError(
                 f"kinds={self.kinds!r} chooses among the default base models, but "
+                "estimators is given; pass one or the other."
+            )
+        if self.preset != DEFAULT_PRESET:
+            raise ValueError(
+                f"preset={self.preset!r} chooses among the default base models, but "
                 "estimators is given; pass one or the other."
             )
         names = []
@@ -354,10 +376,14 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
             self.thresholds_ = _best_f1_thresholds(Y, fused)
         return self
 
+    def _model_memory(self):
+        """The memory of fitted base models: a folder given by ``memory``, else none."""
+        if self.memory is None or self.memory is False:
+            return None
+        return os.fspath(self.memory) if isinstance(self.memory, os.PathLike) else self.memory
+
     def _fit_out_of_fold(self, X, Y, estimators, present, cv_seed):
-        memory = check_memory(
-            os.fspath(self.memory) if isinstance(self.memory, os.PathLike) else self.memory
-        )
+        memory = check_memory(self._model_memory())
         fit_predict = memory.cache(_fit_predict)
         fit_all = memory.cache(_fit)
         splitter = check_multilabel_cv(self.cv, random_state=cv_seed)
@@ -368,7 +394,8 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         for name, est, cols in estimators:
             rows = np.flatnonzero(present[name])
             data = _select(X.iloc[rows], cols)
-            files = _file_identity(X.iloc[rows], cols) if self.memory is not None else None
+            files = (_file_identity(X.iloc[rows], cols) if self._model_memory() is not None
+                     else None)
             for i, (train, test) in enumerate(folds):
                 tr = np.flatnonzero(np.isin(rows, train))
                 te = np.flatnonzero(np.isin(rows, test))

