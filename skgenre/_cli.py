@@ -1,4 +1,4 @@
-"""The ``skgenre`` command line: ``demo``, ``fit``, ``evaluate``, ``predict`` and ``info``.
+"""The ``skgenre`` command line: ``demo``, ``fit``, ``evaluate``, ``predict``, ``info``, ``cache``.
 
 Run ``skgenre --help`` (or ``python -m skgenre --help``) for the commands. Input errors
 (a bad manifest, a missing model file, a model trained with other genres, a bad
@@ -10,6 +10,7 @@ import logging
 import sys
 import warnings
 
+from ._cli_cache import add_cache_command
 from ._cli_commands import (
     CLIError,
     _cmd_demo,
@@ -190,14 +191,21 @@ def _build_parser():
                      help="default base models of other kinds, e.g. text=tfidf_sentence "
                      "poster=efficientnet_mlp for the pretrained encoders (needs "
                      "skgenre[pretrained]; the stacker's kinds parameter)")
+    fit.add_argument("--preset", choices=["best", "fast"], default=None,
+                     help="default base models: best (pretrained encoders, the default) or "
+                     "fast (no pretrained network, about 4x cheaper on a cold cache); "
+                     "--kinds overrides it per modality")
     fit.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     _add_rows(fit, "fit on", "train,val")
     fit.add_argument("--n-jobs", type=_int_in(-1, None), default=None,
                      help="folds and modalities fitted in parallel on this machine "
                      "(-1: all cores; default 1)")
     fit.add_argument("--cache-dir", default=None,
-                     help="folder caching the poster/trailer features and the fitted base "
-                     "models; a second fit reuses them (default: no cache)")
+                     help="folder caching the poster/trailer/plot features and the fitted "
+                     "base models; a second fit reuses them (default: features only, in "
+                     "the user cache folder; see `skgenre cache`)")
+    fit.add_argument("--no-cache", action="store_true",
+                     help="write no cache at all (features are computed once per fit)")
     fit.add_argument("--scheduler", default=None, metavar="ADDRESS",
                      help="fit on a Dask cluster, e.g. tcp://scheduler:8786 (needs "
                      "skgenre[dask]; the workers must reach the media files and --cache-dir "
@@ -228,6 +236,7 @@ def _build_parser():
     )
     info.add_argument("--model", required=True, help="model file written by `skgenre fit`")
     _add_trust_flags(info)
+    add_cache_command(sub, common)
     return parser
 
 

@@ -356,8 +356,13 @@ def _cmd_fit(args, say):
     _check_output(args.out, "--out")
     if args.kinds:
         params["kinds"] = dict(args.kinds)
+    if args.preset:
+        params["preset"] = args.preset
+    if args.no_cache and args.cache_dir:
+        raise CLIError("--no-cache and --cache-dir contradict each other; give one")
     stacker = MovieGenreStacker(verbose=int(not args.quiet), random_state=args.random_state,
-                                n_jobs=args.n_jobs, memory=args.cache_dir)
+                                n_jobs=args.n_jobs,
+                                memory=False if args.no_cache else args.cache_dir)
     try:  # the stacker's own parameters first: a typo fails before any loading
         stacker.set_params(**{k: v for k, v in params.items() if "__" not in k})
     except (ValueError, TypeError) as exc:
