@@ -10,8 +10,12 @@ def _size(n_bytes):
         n_bytes /= 1024
 
 
-def _short(extractor, width=70):
-    return extractor if len(extractor) <= width else extractor[:width - 3] + "..."
+def _short(extractor, width=72):
+    """The start (kind, model) and the end (settings) of a long extractor fingerprint."""
+    if len(extractor) <= width:
+        return extractor
+    head = width // 3
+    return f"{extractor[:head]}...{extractor[-(width - head - 3):]}"
 
 
 def _cmd_cache(args, say):

@@ -53,7 +53,7 @@ def test_default_stacker_round_trip_is_exact(stacker, movies, tmp_path):
     before = stacker.predict_modalities(X, fusion=True)
     path = save_model(stacker, tmp_path / "model.skops", metadata={"genres": ["a", "b"]})
     # Saving does not modify the model (its torch objects are replaced in a copy).
-    net = stacker.named_estimators_["text"].estimators_[1][-1].net_
+    net = stacker.named_estimators_["poster"][-1].net_
     assert isinstance(net.module_, torch.nn.Module)
     loaded, metadata = load_model(path, return_metadata=True)
     assert metadata == {"genres": ["a", "b"]}

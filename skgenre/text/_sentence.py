@@ -315,7 +315,7 @@ class SentenceEmbedder(
 
     Attributes
     ----------
-    model_path_ : pathlib.Path or None
+    model_path_ : str or None
         The folder the model was loaded from (``None``: the Hugging Face cache).
     model_id_ : str
         The model's identity in the cache, with the settings that change its numbers.
@@ -386,7 +386,8 @@ class SentenceEmbedder(
             raise ValueError(f"backend='onnx' runs on the CPU; for device={self.device!r} "
                              "use backend='torch', precision='float32'.")
         self._clear_runtime()
-        self.model_path_ = sentence_model_path(self.model, data_home=self.data_home)
+        path = sentence_model_path(self.model, data_home=self.data_home)
+        self.model_path_ = None if path is None else str(path)  # plain state
         folder_length, _ = (_folder_config(self.model_path_) if self.model_path_ is not None
                             else (None, None))
         if folder_length is None:  # a model from the Hugging Face cache: ask the network
@@ -400,7 +401,7 @@ class SentenceEmbedder(
             settings += f"|{onnx_fingerprint(self.precision == 'int8')}"
         model_id = _model_id(self.model, self.model_path_)
         if self.model_path_ is None:  # a name alone does not pin the weights: digest them
-            from ..utils import state_fingerprint
+            from ..utils._device import state_fingerprint
 
             model_id += f"|weights={state_fingerprint(self._loaded())}"
         self.model_id_ = f"{model_id}|{settings}"

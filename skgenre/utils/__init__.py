@@ -14,7 +14,7 @@ from ._cache import (
     clear_cache_home,
     file_key,
 )
-from ._device import PortableBackboneMixin, module_device, state_fingerprint
+from ._device import PortableBackboneMixin, module_device
 from ._home import get_cache_home
 from ._genres import align_genres
 from ._missing import is_missing
@@ -42,7 +42,6 @@ __all__ = [
     "parallel_backend_for",
     "positive_proba",
     "progress",
-    "state_fingerprint",
 ]
 
 # Names that moved up to other subpackages, imported only when asked for (aliases kept

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 import torch
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
@@ -245,7 +245,7 @@ class Trailer3DCNN(ItemInputMixin, BaseGenreNet):
         "hidden_layer_sizes": ["array-like"],
         "batch_norm": ["boolean"],
         "aggregate": [StrOptions({"mean", "max"})],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "memory": [None, Options(bool, {False}), str, os.PathLike, HasMethods(["cache"])],
         "on_error": [StrOptions({"raise", "missing"})],
         "n_jobs": [None, numbers.Integral],
     }

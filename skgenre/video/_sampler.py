@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, Options
 
 from ..utils._mixins import ItemInputMixin
 from ..utils._on_error import on_error_constraint
@@ -71,7 +71,7 @@ class FrameSampler(ItemInputMixin, TransformerMixin, BaseEstimator):
         "n_frames": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "every": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "size": [Interval(numbers.Integral, 1, None, closed="left"), tuple, list, None],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "memory": [None, Options(bool, {False}), str, os.PathLike, HasMethods(["cache"])],
         "on_error": [on_error_constraint(deprecated=False)],
         "verbose": ["verbose"],
         "n_jobs": [None, numbers.Integral],

