@@ -168,6 +168,10 @@ def _build_parser():
                       help="share of movies held out for scoring (default 0.3)")
     demo.add_argument("--threshold", type=_check_threshold, default=0.75,
                       help="probability from which a genre is confident (default 0.75)")
+    demo.add_argument("--preset", choices=["best", "fast"], default="fast",
+                      help="default base models (default fast: the synthetic plots are genre "
+                      "words and the posters genre colours, which TF-IDF and colour "
+                      "statistics read directly; best adds the pretrained encoders)")
     demo.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
 
     fit = _add_command(
@@ -188,9 +192,8 @@ def _build_parser():
                      f"{','.join(MODALITIES)}; a modality's column such as plot also "
                      "works); default: every modality present")
     fit.add_argument("--kinds", nargs="+", type=modality_kind, metavar="MODALITY=KIND",
-                     help="default base models of other kinds, e.g. text=tfidf_sentence "
-                     "poster=efficientnet_mlp for the pretrained encoders (needs "
-                     "skgenre[pretrained]; the stacker's kinds parameter)")
+                     help="default base models of other kinds than the preset's, e.g. "
+                     "text=tfidf_logreg poster=color_mlp (the stacker's kinds parameter)")
     fit.add_argument("--preset", choices=["best", "fast"], default=None,
                      help="default base models: best (pretrained encoders, the default) or "
                      "fast (no pretrained network, about 4x cheaper on a cold cache); "

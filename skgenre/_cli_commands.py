@@ -291,10 +291,11 @@ def _cmd_demo(args, say):
     # so that the cross-validation folds (and a second run) never recompute them.
     cache = args.cache_dir or os.path.join(get_data_home(), "demo_cache")
     stacker = MovieGenreStacker(
-        memory=cache, verbose=int(not args.quiet), random_state=args.random_state
+        preset=args.preset, memory=cache, verbose=int(not args.quiet),
+        random_state=args.random_state,
     )
-    say(f"fitting the default MovieGenreStacker (each modality's model out of fold, then the "
-        f"fusion; features cached in {cache})")
+    say(f"fitting the default MovieGenreStacker, preset {args.preset!r} (each modality's "
+        f"model out of fold, then the fusion; features cached in {cache})")
     t_fit = time.perf_counter()
     stacker.fit(X_train, Y_train)
     fit_s = time.perf_counter() - t_fit
@@ -311,7 +312,8 @@ def _cmd_demo(args, say):
         "Data": f"make_movies(n_movies={args.n_movies}, n_genres={args.n_genres}, "
                 f"random_state={args.random_state}); {len(X_train)} train / "
                 f"{len(X_test)} test movies",
-        "Model": f"default MovieGenreStacker, modalities {', '.join(stacker.modalities_)}",
+        "Model": f"default MovieGenreStacker (preset {args.preset!r}), modalities "
+                 f"{', '.join(stacker.modalities_)}",
         "Fit time": f"{fit_s:.0f} s",
         "skgenre": __version__,
     }

