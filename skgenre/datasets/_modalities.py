@@ -82,7 +82,7 @@ MODALITY_REGISTRY = {
     for m in (
         Modality("text", (PLOT_COLUMN,), "skgenre.text:make_text_model",
                  "skgenre.text:TEXT_MODEL_KINDS", aliases=(PLOT_COLUMN,),
-                 heavy_kinds=("sentence_logreg", "tfidf_sentence")),
+                 heavy_kinds=("sentence_logreg", "tfidf_sentence", "combined_sentence")),
         Modality("poster", (POSTER_COLUMN,), "skgenre.vision:make_poster_model",
                  "skgenre.vision:POSTER_KINDS", aliases=("vision", "image"), heavy=True),
         Modality("trailer", (TRAILER_COLUMN,), "skgenre.video:make_trailer_model",

@@ -37,9 +37,9 @@ def default_estimators(X, *, random_state=None, memory=None, kinds=None,
         Seed of every base model.
     memory : None, False, str or path-like, default=None
         Feature cache folder, handed to the models whose features are heavy (posters,
-        trailers, the sentence encoder of the ``"sentence_logreg"`` and
-        ``"tfidf_sentence"`` text kinds); ``None``: the user cache folder
-        (:func:`skgenre.utils.get_cache_home`), ``False``: no cache.
+        trailers, the sentence encoder of the ``"sentence_logreg"``,
+        ``"tfidf_sentence"`` and ``"combined_sentence"`` text kinds); ``None``: the
+        user cache folder (:func:`skgenre.utils.get_cache_home`), ``False``: no cache.
     kinds : dict, default=None
         Modality name (or alias, e.g. ``"plot"``) -> the kind of model its factory
         makes instead of the preset's, e.g. ``{"poster": "color_mlp"}``.

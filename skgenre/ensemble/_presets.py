@@ -11,12 +11,12 @@ __all__ = ["DEFAULT_PRESET", "PRESETS", "preset_kind"]
 #: Preset name -> {modality name: kind}.
 #:
 #: - ``"best"``: the kinds measured best by cross-validation on train+val, the
-#:   pretrained encoders among them (MiniLM sentence embeddings beside TF-IDF for the
-#:   plots, ImageNet EfficientNet-Lite0 for the posters);
+#:   pretrained encoders among them (MiniLM sentence embeddings beside TF-IDF and GloVe
+#:   for the plots, ImageNet EfficientNet-Lite0 for the posters);
 #: - ``"fast"``: no pretrained network: TF-IDF and GloVe for the plots, colour and
 #:   texture statistics for the posters (the defaults of skgenre 0.1).
 PRESETS = {
-    "best": {"text": "tfidf_sentence", "poster": "efficientnet_mlp"},
+    "best": {"text": "combined_sentence", "poster": "efficientnet_mlp"},
     "fast": {"text": "combined", "poster": "color_mlp"},
 }
 #: The preset of ``MovieGenreStacker()``.

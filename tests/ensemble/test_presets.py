@@ -34,7 +34,7 @@ def described(estimators):
 
 
 @pytest.mark.parametrize("preset, kinds, text, poster", [
-    ("best", None, (True, False, True), "efficientnet_lite0"),
+    ("best", None, (True, True, True), "efficientnet_lite0"),
     ("fast", None, (False, True, True), "color"),
     ("fast", {"poster": "efficientnet_mlp"}, (False, True, True), "efficientnet_lite0"),
     ("best", {"plot": "tfidf_logreg"}, (False, False, True), "efficientnet_lite0"),
@@ -48,7 +48,7 @@ def test_presets_choose_the_kinds_and_kinds_override_them_per_modality(
 
 def test_the_presets_table():
     assert set(PRESETS) == {"best", "fast"}
-    assert preset_kind("best", "text") == "tfidf_sentence"
+    assert preset_kind("best", "text") == "combined_sentence"
     assert preset_kind("best", "poster") == "efficientnet_mlp"
     assert preset_kind("fast", "text") == "combined" and preset_kind("fast", "poster") == "color_mlp"
     assert preset_kind("best", "metadata") == "default"
