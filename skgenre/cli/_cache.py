@@ -45,8 +45,8 @@ def _cmd_cache(args, say):
     print(f"size           {_size(total)} in {entries} entries")
     for u in usage:
         print(f"  {_size(u['bytes']):>10s}  {u['entries']:7d}  {_short(u['extractor'])}")
-    print("clear it with `skgenre cache --clear`" + (f" --cache-dir {args.cache_dir}"
-                                                    if args.cache_dir else ""))
+    flag = f" --cache-dir {args.cache_dir}" if args.cache_dir else ""
+    print(f"clear it with `skgenre cache --clear{flag}`")
     return 0
 
 
