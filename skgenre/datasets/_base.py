@@ -13,6 +13,7 @@ import urllib.request
 from collections import namedtuple
 from pathlib import Path
 
+from ..utils._home import data_home_path
 from ..utils._progress import progress
 
 __all__ = [
@@ -67,9 +68,7 @@ def get_data_home(data_home=None):
     >>> os.path.isdir(folder)
     True
     """
-    if data_home is None:
-        data_home = os.environ.get("SKGENRE_DATA") or os.path.join("~", "skgenre_data")
-    data_home = os.path.abspath(os.path.expanduser(os.fspath(data_home)))
+    data_home = data_home_path(data_home)
     os.makedirs(data_home, exist_ok=True)
     return data_home
 

@@ -20,6 +20,7 @@ __all__ = [
     "MODALITIES",
     "MODALITY_REGISTRY",
     "NON_FEATURE_COLUMNS",
+    "PRESETS",
     "Modality",
     "get_modality",
     "media_columns",
@@ -68,6 +69,10 @@ class Modality:
         (raising on data no kind can read), or ``"module:function"`` naming it: trailers
         given as precomputed feature arrays get the feature model, videos the frame
         model (see :meth:`resolve_kind`).
+    presets : dict, default={}
+        Preset name (one of :data:`PRESETS`) -> the kind the stacker's default base
+        model of this modality is under that preset; a preset it does not name gives
+        ``"default"``.
     """
 
     name: str
@@ -78,6 +83,7 @@ class Modality:
     frame_input: bool = False
     media: bool = False
     data_kind: object = None
+    presets: dict = field(default_factory=dict, hash=False)
 
     def make_model(self, kind="default", **params):
         """A fresh model of this modality: ``factory(kind, **params)``."""
@@ -125,13 +131,19 @@ class Modality:
         return self.columns_in(X) if self.frame_input else self.columns[0]
 
 
+#: The presets of the stacker's default base models (its ``preset`` parameter), which a
+#: modality's registration maps to its kinds: ``"best"``, the kinds measured best by
+#: cross-validation, the pretrained encoders among them; ``"fast"``, no pretrained
+#: network (the defaults of skgenre 0.1).
+PRESETS = ("best", "fast")
+
 #: Modality name -> :class:`Modality`, in the order of the stacker and the report.
 #: Change it with :func:`register_modality` and :func:`unregister_modality`.
 MODALITY_REGISTRY = {}
 
 
 def register_modality(name, *, columns, factory, kinds, aliases=(), frame_input=None,
-                      media=False, data_kind=None):
+                      media=False, data_kind=None, presets=None):
     """Add a modality: the stacker, ``explain``, the report and the CLI then use it.
 
     Parameters
@@ -168,6 +180,10 @@ def register_modality(name, *, columns, factory, kinds, aliases=(), frame_input=
         the kind ``"default"`` stands for on them; or ``"module:function"`` naming it.
         The stacker's default base models (and ``kinds_``) use it. The trailer
         modality's picks ``"features_logreg"`` for precomputed feature arrays.
+    presets : dict, default=None
+        Preset name (one of :data:`PRESETS`: ``"best"``, ``"fast"``) -> the kind of the
+        stacker's default model of this modality under that preset (its ``preset``
+        parameter); a preset not named here gives ``"default"``.
 
     Returns
     -------
@@ -213,13 +229,18 @@ def register_modality(name, *, columns, factory, kinds, aliases=(), frame_input=
         raise ValueError(
             f"Column(s) {shared} are read by the {read[shared[0]]} modality already."
         )
+    presets = dict(presets or {})
+    unknown = sorted(set(presets) - set(PRESETS))
+    if unknown or not all(isinstance(k, str) for k in presets.values()):
+        raise ValueError(f"presets must map preset names among {list(PRESETS)} to kinds; "
+                         f"got {presets!r}.")
     if not isinstance(kinds, str):
         kinds = tuple(kinds)
         kinds = kinds if "default" in kinds else ("default", *kinds)
     modality = Modality(
         name, columns, factory, kinds, aliases=aliases,
         frame_input=len(columns) > 1 if frame_input is None else bool(frame_input),
-        media=bool(media), data_kind=data_kind,
+        media=bool(media), data_kind=data_kind, presets=presets,
     )
     MODALITY_REGISTRY[name] = modality
     return modality
@@ -247,9 +268,11 @@ def unregister_modality(name):
 # The built-in modalities. Factories and kinds are named by import path, so that
 # reading the registry imports neither a modality nor torch.
 register_modality("text", columns=PLOT_COLUMN, factory="skgenre.text:make_text_model",
-                  kinds="skgenre.text:TEXT_MODEL_KINDS", aliases=(PLOT_COLUMN,))
+                  kinds="skgenre.text:TEXT_MODEL_KINDS", aliases=(PLOT_COLUMN,),
+                  presets={"best": "combined_sentence", "fast": "combined"})
 register_modality("poster", columns=POSTER_COLUMN, factory="skgenre.vision:make_poster_model",
-                  kinds="skgenre.vision:POSTER_KINDS", aliases=("vision", "image"), media=True)
+                  kinds="skgenre.vision:POSTER_KINDS", aliases=("vision", "image"), media=True,
+                  presets={"best": "efficientnet_mlp", "fast": "color_mlp"})
 register_modality("trailer", columns=TRAILER_COLUMN,
                   factory="skgenre.video:make_trailer_model",
                   kinds="skgenre.video:TRAILER_KINDS", aliases=("video",), media=True,

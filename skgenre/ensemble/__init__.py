@@ -7,6 +7,7 @@ from ._final import (  # noqa: F401 (ConstantGenreWarning, PerGenreClassifier: o
     PerGenreClassifier,
     make_final_estimator,
 )
+from ._presets import DEFAULT_PRESET, PRESETS, preset_kind
 from ._stacking import (
     MissingModalityWarning,
     MovieGenreStacker,
@@ -16,14 +17,17 @@ from ._stacking import (
 from ._subsets import SubsetFusionClassifier
 
 __all__ = [
+    "DEFAULT_PRESET",
     "LogitFusionClassifier",
     "MissingModalityWarning",
     "MovieGenreStacker",
     "NoModalityWarning",
+    "PRESETS",
     "SubsetFusionClassifier",
     "UnusedColumnsWarning",
     "default_estimators",
     "make_final_estimator",
+    "preset_kind",
 ]
 
 # PerGenreClassifier and ConstantGenreWarning live in skgenre.multioutput; importable

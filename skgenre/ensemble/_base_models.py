@@ -105,7 +105,7 @@ def _fit(estimator, X, Y, cache, files=None):
 
 
 def _file_identity(X, columns):
-    """Per movie, (size, mtime_ns) of the media files its cells name, for cache keys.
+    """Per movie, (size, mtime_ns, ctime_ns) of the media files its cells name, for cache keys.
 
     Only media columns (posters, trailers: the registry's ``media`` modalities) name
     files. A folder (of trailer frames) counts with the sizes and times of the files in
@@ -126,11 +126,12 @@ def _stat(value):
         st = os.stat(value)
     except OSError:
         return None
+    # ctime too: a copy that keeps the size and mtime (cp -p, rsync -a) is still new.
     if stat.S_ISDIR(st.st_mode):
         with os.scandir(value) as entries:
-            return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
-                                for e in entries if e.is_file()))
-    return (st.st_size, st.st_mtime_ns)
+            return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns,
+                                 e.stat().st_ctime_ns) for e in entries if e.is_file()))
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def registered_columns():

@@ -18,22 +18,24 @@ interrupted fit (Ctrl-C) caches nothing half-trained.
 """
 
 import logging
-import threading
 import warnings
 from pathlib import Path
 
 import joblib
 import numpy as np
 
-from ..utils._cache import cache_location
+from ..utils._cache import (
+    FITS_FOLDER,
+    CacheWriteWarning,
+    cache_location,
+    is_unwritable,
+    warn_unwritable,
+)
 from ..utils._files import atomic_write
 
-__all__ = ["CacheWriteWarning", "FitCache"]
+__all__ = ["CacheWriteWarning", "FITS_FOLDER", "FitCache"]
 
 logger = logging.getLogger(__name__)
-
-#: The folder of the entries inside a cache folder.
-FITS_FOLDER = "skgenre_fits"
 # Bumped when the entries' layout or meaning changes: older entries are never read.
 _LAYOUT = "skgenre-fits-1"
 
@@ -42,22 +44,15 @@ _LAYOUT = "skgenre-fits-1"
 #: nor written again; such a model is refit at every fit.
 UNUSABLE = object()
 
-_UNWRITABLE = set()  # folders whose writes failed in this process: not tried again
-_LOCK = threading.Lock()
-
-
-class CacheWriteWarning(UserWarning):
-    """A cache folder cannot be written (read-only, full, a file in the way): the fit
-    goes on without caching there; said once per folder and process."""
-
-
 class FitCache:
     """Fold predictions as ``.npy`` files and refit models as skgenre model files.
 
     Parameters
     ----------
-    memory : None, str, path-like or joblib.Memory
-        The cache folder; ``None`` (or a Memory without location) caches nothing. A
+    memory : None, False, str, path-like or joblib.Memory
+        The cache folder; ``None``, ``False`` (or a Memory without location) caches
+        nothing (the user cache folder that ``None`` means to the embedders holds
+        features only). A
         ``joblib.Memory`` is used for its ``location`` only: its ``cache()``, which
         pickles, is never called.
     """
@@ -130,7 +125,7 @@ class FitCache:
             return None
 
     def put_model(self, key, model):
-        if not self.enabled or str(self.folder) in _UNWRITABLE:
+        if not self.enabled or is_unwritable(self.folder):
             return
         from .. import save_model
 
@@ -145,7 +140,7 @@ class FitCache:
 
     # -- writing ------------------------------------------------------------------------
     def _write(self, path, write):
-        if str(self.folder) in _UNWRITABLE:
+        if is_unwritable(self.folder):
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,14 +149,11 @@ class FitCache:
             self._unwritable(exc)
 
     def _unwritable(self, exc):
-        with _LOCK:
-            if str(self.folder) in _UNWRITABLE:
-                return
-            _UNWRITABLE.add(str(self.folder))
-        warnings.warn(
+        warn_unwritable(
+            self.folder,
             f"Cannot write to the cache {self.folder.parent} ({exc}); the fit goes on "
             "without caching there. Give memory= a writable folder.",
-            CacheWriteWarning, stacklevel=2,
+            stacklevel=2,
         )
 
 

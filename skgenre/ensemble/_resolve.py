@@ -16,6 +16,7 @@ from ._base_models import (
     registered_columns,
 )
 from ._defaults import default_estimators
+from ._presets import DEFAULT_PRESET
 
 __all__ = ["check_movie_table", "derive_seeds", "passthrough_columns", "resolve_estimators"]
 
@@ -72,13 +73,14 @@ def resolve_estimators(stacker, X, model_seed, *, stacklevel):
     """The ``(name, estimator, columns)`` list a fit of ``stacker`` uses on ``X``.
 
     ``estimators=None`` builds the default model of each registered modality present
-    in ``X`` (seeded with ``model_seed``, with the stacker's ``memory`` and ``kinds``)
+    in ``X`` (seeded with ``model_seed``, with the stacker's ``memory``, ``kinds`` and
+    ``preset``)
     and warns about the columns no modality reads (``stacklevel`` points the warning at
     the user's call); given estimators are checked and returned as they are.
     """
     if stacker.estimators is None:
         estimators = default_estimators(X, random_state=model_seed, memory=stacker.memory,
-                                        kinds=stacker.kinds)
+                                        kinds=stacker.kinds, preset=stacker.preset)
         if not estimators:
             raise ValueError(
                 f"X has none of the modality columns ({_columns_hint()}); its columns "
@@ -91,6 +93,11 @@ def resolve_estimators(stacker, X, model_seed, *, stacklevel):
     if stacker.kinds:
         raise ValueError(
             f"kinds={stacker.kinds!r} chooses among the default base models, but "
+            "estimators is given; pass one or the other."
+        )
+    if stacker.preset != DEFAULT_PRESET:
+        raise ValueError(
+            f"preset={stacker.preset!r} chooses among the default base models, but "
             "estimators is given; pass one or the other."
         )
     names = []

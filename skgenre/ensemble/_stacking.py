@@ -2,7 +2,6 @@
 
 import logging
 import numbers
-import os
 
 import numpy as np
 import pandas as pd
@@ -15,7 +14,7 @@ from ..multioutput import MultilabelClassifierMixin
 from ..multioutput._per_genre import constant_genres_reported, warn_constant_genres_by_name
 from ..metrics._threshold import best_f1_thresholds
 from ..utils import align_genres, align_rows, check_multilabel_target, positive_proba
-from ..utils._cache import feature_memo
+from ..utils._cache import feature_memo, memory_constraint
 from ..utils._sklearn_compat import BaseComposition, HasMethods, Interval, StrOptions, fit_context
 from ._base_models import (
     MissingModalityWarning,
@@ -32,6 +31,7 @@ from ._base_models import (
 )
 from ._defaults import resolved_kinds
 from ._final import make_final_estimator
+from ._presets import DEFAULT_PRESET, PRESETS
 from ._resolve import check_movie_table, derive_seeds, passthrough_columns, resolve_estimators
 
 logger = logging.getLogger(__name__)
@@ -62,13 +62,13 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         DataFrame of those columns (metadata). Each estimator takes ``fit(X, Y)`` with
         ``Y`` of shape (n_movies, n_genres) and returns (n_movies, n_genres)
         probabilities (a forest's list of (n, 2) arrays is accepted too).
-        ``None`` builds the measured-best default for each registered modality present
-        in ``X`` at fit time (see :func:`skgenre.ensemble.default_estimators` and
-        :meth:`resolve_estimators`): ``"text"`` on ``plot``, ``"poster"`` on ``poster``,
-        ``"trailer"`` on ``trailer`` (videos and frame folders: the frame model;
-        precomputed feature arrays of any width: ``"features_logreg"``), ``"metadata"``
-        on the metadata columns, and any modality added with
-        :func:`skgenre.datasets.register_modality`.
+        ``None`` builds a default for each registered modality present in ``X`` at fit
+        time, of the kind ``preset`` and ``kinds`` choose (see
+        :func:`skgenre.ensemble.default_estimators` and :meth:`resolve_estimators`):
+        ``"text"`` on ``plot``, ``"poster"`` on ``poster``, ``"trailer"`` on
+        ``trailer`` (videos and frame folders: the frame model; feature arrays of any
+        width: ``"features_logreg"``), ``"metadata"`` on the metadata columns, and
+        any modality added with :func:`skgenre.datasets.register_modality`.
     final_estimator : estimator, default=None
         Fitted on the stacked (n_movies, n_base x (n_genres + 1)) out-of-fold features;
         ``None`` means :func:`~skgenre.ensemble.make_final_estimator` ``("default")``:
@@ -80,13 +80,21 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         such a fusion of the modalities it has, fitted on all training movies that
         have them, and a movie with none the genre prior
         (:class:`~skgenre.ensemble.SubsetFusionClassifier`).
+    preset : {"best", "fast"}, default=skgenre.ensemble.DEFAULT_PRESET
+        With ``estimators=None``, the kinds of the default base models (each modality's
+        registration names its kind per preset): ``"best"``, those measured best by
+        cross-validation, with the pretrained encoders (MiniLM sentence embeddings
+        beside TF-IDF for the plots, ImageNet EfficientNet-Lite0 for the posters);
+        ``"fast"``, no pretrained network (TF-IDF and GloVe, colour statistics: the
+        defaults of skgenre 0.1, about 4x cheaper on a cold cache). A grid search may
+        compare presets. Must be left at its default when ``estimators`` is given.
     kinds : dict, default=None
         With ``estimators=None``: modality name (or alias, e.g. ``"plot"``) -> the kind
-        of default model to build instead of ``"default"``, e.g. ``{"text":
-        "tfidf_sentence", "poster": "efficientnet_mlp"}`` for the pretrained encoders
-        (see :func:`~skgenre.ensemble.default_estimators` and each modality's
-        ``model_kinds()``); a grid search may compare kinds. Must be ``None`` (or
-        empty) when ``estimators`` is given.
+        of default model to build instead of the preset's, e.g. ``{"poster":
+        "color_mlp"}`` (see :func:`~skgenre.ensemble.default_estimators` and each
+        modality's ``model_kinds()``); a grid search may compare kinds. Precedence:
+        ``estimators``, then ``kinds`` (per modality), then ``preset``. Must be
+        ``None`` (or empty) when ``estimators`` is given.
     cv : int, cross-validation generator, iterable or "prefit", default=5
         Folds for the out-of-fold predictions. An int means a shuffled
         :class:`~skgenre.model_selection.MultilabelStratifiedKFold`. ``"prefit"`` uses
@@ -106,15 +114,15 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         :func:`joblib.parallel_config` block, on its backend: Dask runs them on a
         cluster, see :func:`skgenre.utils.parallel_backend_for`); inside each base
         model, joblib runs sequentially unless given its own ``n_jobs`` (then in threads).
-    memory : str, path-like, joblib.Memory or None, default=None
-        A cache folder: base models' out-of-fold predictions (``.npy`` files) and refit
-        models (skgenre model files), and, for default estimators, the posters',
-        trailers' and plots' frozen features, so that a grid over final-estimator
-        parameters does not refit base models. It holds data, never code: nothing in
-        it is unpickled, so it may be shared (see :ref:`caching`); a joblib.Memory is
-        used for its location only. Without it, frozen features are still computed
-        once per ``fit`` rather than once per fold: they are kept in memory until
-        ``fit`` returns.
+    memory : None, False, str, path-like or joblib.Memory, default=None
+        A folder caching base models' out-of-fold predictions and refits, and the
+        default estimators' frozen features, so that a grid over final-estimator
+        parameters does not refit base models: data, never code, so it may be shared
+        (see :ref:`caching`; a joblib.Memory is used for its location only). ``None``:
+        the default estimators cache their frozen features per item in the user cache
+        folder (:func:`skgenre.utils.get_cache_home`), base models are not cached.
+        ``False``: nothing is written; frozen features are still computed once per
+        ``fit`` rather than once per fold (kept in memory until ``fit`` returns).
     random_state : int, RandomState instance or None, default=None
         Shuffles the folds and seeds the default estimators.
     verbose : int, default=0
@@ -178,13 +186,14 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
     _parameter_constraints = {
         "estimators": [list, None],
         "final_estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "preset": [StrOptions(set(PRESETS))],
         "kinds": [dict, None],
         "cv": ["cv_object", StrOptions({"prefit"})],
         "passthrough": ["boolean", list],
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
         "tune_thresholds": ["boolean"],
         "n_jobs": [numbers.Integral, None],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "memory": memory_constraint(),
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -198,6 +207,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         estimators=None,
         final_estimator=None,
         *,
+        preset=DEFAULT_PRESET,
         kinds=None,
         cv=5,
         passthrough=False,
@@ -210,6 +220,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
     ):
         self.estimators = estimators
         self.final_estimator = final_estimator
+        self.preset = preset
         self.kinds = kinds
         self.cv = cv
         self.passthrough = passthrough
@@ -245,8 +256,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         return check_movie_table(X, self.columns_ if fitted else None)
 
     def __setstate__(self, state):
-        # Model files written before ``kinds`` existed lack it.
+        # Model files written before ``kinds``/``preset`` lack them ("fast" is the former)
         state.setdefault("kinds", None)
+        state.setdefault("preset", "fast")
         super().__setstate__(state)
 
     def resolve_estimators(self, X):
@@ -332,7 +344,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         self.modalities_ = [name for name, _, _ in estimators]
         self.columns_ = [cols for _, _, cols in estimators]
         self.kinds_ = ({} if self.estimators is not None
-                       else resolved_kinds(X, self.modalities_, self.kinds))
+                       else resolved_kinds(X, self.modalities_, self.kinds, self.preset))
         present = {name: _present(X, cols) for name, _, cols in estimators}
         for name, mask in present.items():
             if mask.sum() < 2:

@@ -7,10 +7,18 @@ The bottom layer: importing it imports nothing else of skgenre.
 
 import importlib
 
-from ._cache import FeatureCache, cache_location, file_key
+from ._cache import (
+    CacheWriteWarning,
+    FeatureCache,
+    cache_location,
+    cache_usage,
+    clear_cache_home,
+    file_key,
+)
 from ._device import module_device
 from ._errors import InputError
 from ._genres import RowAlignmentWarning, align_genres, align_rows
+from ._home import get_cache_home
 from ._missing import is_missing
 from ._multilabel import check_multilabel_target, multilabel_classes, positive_proba
 from ._on_error import ON_ERROR, MediaReadError, check_on_error
@@ -20,6 +28,7 @@ from ._progress import progress
 
 __all__ = [
     "ON_ERROR",
+    "CacheWriteWarning",
     "FeatureCache",
     "InputError",
     "MediaReadError",
@@ -28,9 +37,12 @@ __all__ = [
     "align_rows",
     "build_model",
     "cache_location",
+    "cache_usage",
+    "clear_cache_home",
     "check_multilabel_target",
     "check_on_error",
     "file_key",
+    "get_cache_home",
     "is_missing",
     "module_device",
     "multilabel_classes",

@@ -7,8 +7,13 @@ extractor's fingerprint (weights, input size, sampling parameters...) names the 
 namespace. Writes are atomic (a temporary file renamed into place), so concurrent
 processes sharing a cache never see a torn entry; a read checks the entry's shape and
 dtype, and a damaged or mismatched entry (a truncated ``.npy``, another extractor's
-layout) counts as absent and is recomputed. Imports neither torch nor the rest of
-skgenre.
+layout) counts as absent and is recomputed. A folder that cannot be written (read-only,
+a full disk) gives one :class:`CacheWriteWarning` and the features are computed without
+it. Entries are plain ``.npy`` arrays, read with ``allow_pickle=False``, and files are
+created with the user's umask. Imports neither torch nor the rest of skgenre.
+
+The frozen embedders cache by default (``memory=None``) in the user cache folder,
+:func:`~skgenre.utils.get_cache_home`; ``memory=False`` turns caching off.
 """
 
 import contextlib
@@ -16,28 +21,101 @@ import contextvars
 import hashlib
 import logging
 import os
-import tempfile
+import shutil
+import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["FeatureCache", "cache_location", "feature_memo", "file_key", "text_key"]
+from ._files import atomic_write
+from ._home import get_cache_home
+
+__all__ = ["CacheWriteWarning", "FeatureCache", "cache_location", "cache_usage",
+           "clear_cache_home", "default_memory", "feature_memo", "file_key",
+           "memory_constraint", "text_key"]
 
 logger = logging.getLogger(__name__)
 
 # Bumped when the layout of the entries changes: older entries are then never read.
 _LAYOUT = "skgenre-features-1"
+#: The folder of the per-item entries inside a cache folder.
+FEATURES_FOLDER = "skgenre_features"
+#: The text file naming a namespace's extractor (for ``skgenre cache``); never executed.
+_DESCRIPTION = "extractor.txt"
+
+
+#: The folder of the stacker's fold predictions and refit models inside a cache folder
+#: (:mod:`skgenre.ensemble._fit_cache`).
+FITS_FOLDER = "skgenre_fits"
+
+
+class CacheWriteWarning(UserWarning):
+    """A cache folder cannot be written (read-only, full, a file in the way): features
+    are computed, and base models fitted, without caching there; said once per folder
+    and process. The feature cache and the stacker's fit cache both give it."""
+
+
+_UNWRITABLE = set()  # folders whose writes failed in this process: not tried again
+_UNWRITABLE_LOCK = threading.Lock()
+
+
+def is_unwritable(folder):
+    """Whether a write into ``folder`` failed earlier in this process."""
+    return str(folder) in _UNWRITABLE
+
+
+def warn_unwritable(folder, message, *, stacklevel):
+    """Record ``folder`` as unwritable and warn ``message`` (a
+    :class:`CacheWriteWarning`), once per folder and process."""
+    with _UNWRITABLE_LOCK:
+        if str(folder) in _UNWRITABLE:
+            return
+        _UNWRITABLE.add(str(folder))
+    warnings.warn(message, CacheWriteWarning, stacklevel=stacklevel + 1)
+
+
+def memory_constraint():
+    """The ``_parameter_constraints`` entry of a ``memory`` parameter: ``None`` (the
+    user cache folder, or no cache for cheap features), ``False`` (no cache), a folder
+    path or a ``joblib.Memory``."""
+    from ._sklearn_compat import HasMethods, Options
+
+    return [None, Options(bool, {False}), str, os.PathLike, HasMethods(["cache"])]
+
+
+def default_memory(memory):
+    """``memory`` with ``None`` meaning the user cache folder, ``False`` no cache.
+
+    What the frozen embedders (posters, trailers, sentence embeddings) do with their
+    ``memory`` parameter: their per-item features are cached by default.
+
+    Parameters
+    ----------
+    memory : None, False, str, path-like or joblib.Memory
+
+    Returns
+    -------
+    memory : False, str, path-like or joblib.Memory
+        :func:`get_cache_home` for ``None``; anything else unchanged.
+    """
+    return get_cache_home() if memory is None else memory
 
 
 def cache_location(memory):
-    """The folder that ``memory`` (None, a path or a ``joblib.Memory``) points to, or None.
+    """The folder that ``memory`` (None, False, a path or a ``joblib.Memory``) points to.
+
+    Returns
+    -------
+    location : pathlib.Path or None
+        None for ``None`` and ``False`` (no folder).
 
     Raises
     ------
     TypeError
         If ``memory`` is of another type.
     """
-    if memory is None:
+    if memory is None or memory is False:
         return None
     if isinstance(memory, (str, os.PathLike)):
         return Path(memory)
@@ -45,14 +123,18 @@ def cache_location(memory):
     if location != "missing" and hasattr(memory, "cache"):  # a joblib.Memory
         return None if location is None else Path(location)
     raise TypeError(
-        f"memory must be None, a folder path or a joblib.Memory; got {type(memory).__name__}."
+        f"memory must be None, False, a folder path or a joblib.Memory; got "
+        f"{type(memory).__name__}."
     )
 
 
 def file_key(path):
-    """What identifies a file's content: its absolute path, size and mtime (ns).
+    """What identifies a file's content: its absolute path, size, mtime and ctime (ns).
 
-    For a folder: its path and each visible file's name, size and mtime.
+    The change time is there for files replaced by a copy that keeps the size and
+    modification time (``cp -p``, ``rsync -a``, an archive extracted again): no program
+    can set it back, so such a file gets a new key rather than a stale entry. For a
+    folder: its path and each visible file's name, size, mtime and ctime.
 
     Parameters
     ----------
@@ -73,12 +155,13 @@ def file_key(path):
             (e for e in os.scandir(path) if e.is_file() and not e.name.startswith(".")),
             key=lambda e: e.name,
         )
-        listing = ";".join(
-            f"{e.name}:{e.stat().st_size}:{e.stat().st_mtime_ns}" for e in entries
-        )
+        listing = ";".join(f"{e.name}:{_stat_key(e.stat())}" for e in entries)
         return f"folder:{path}:{listing}"
-    stat = os.stat(path)
-    return f"file:{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    return f"file:{path}:{_stat_key(os.stat(path))}"
+
+
+def _stat_key(stat):
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
 
 
 class _Memo:
@@ -167,11 +250,12 @@ class FeatureCache:
 
     Parameters
     ----------
-    memory : None, str, path-like or joblib.Memory
-        The cache folder (a ``joblib.Memory``'s location); ``None``, or a Memory without
-        location, disables caching: ``get`` finds nothing and ``put`` stores nothing,
-        except inside a :func:`feature_memo` block (entries then live in memory until
-        the block ends).
+    memory : None, False, str, path-like or joblib.Memory
+        The cache folder (a ``joblib.Memory``'s location); ``None``, ``False`` or a
+        Memory without location disables caching: ``get`` finds nothing and ``put``
+        stores nothing, except inside a :func:`feature_memo` block (entries then live
+        in memory until the block ends). The estimators that cache by default pass
+        :func:`default_memory` of their ``memory``.
     fingerprint : str
         Identifies the extractor (class, weights digest, input size, sampling
         parameters...): entries of different extractors never mix.
@@ -193,13 +277,18 @@ class FeatureCache:
         self.fingerprint = fingerprint
         self.folder = (
             None if location is None
-            else location / "skgenre_features" / _digest(f"{_LAYOUT}:{fingerprint}")
+            else location / FEATURES_FOLDER / _digest(f"{_LAYOUT}:{fingerprint}")
         )
 
     @property
     def enabled(self):
         """Whether entries are read and written at all."""
         return self.folder is not None or _MEMO.get() is not None
+
+    @property
+    def writable(self):
+        """Whether entries go to the folder (no earlier write there failed)."""
+        return self.folder is not None and not is_unwritable(self.folder.parent)
 
     def path(self, key):
         """The file of ``key``'s entry."""
@@ -221,10 +310,13 @@ class FeatureCache:
         -------
         array : ndarray or None
         """
+        memo = _MEMO.get()
+        if memo is not None and not self.writable:  # no folder, or one we cannot write
+            array = memo.get((self.fingerprint, key))
+            if array is not None:
+                return array if _matches(array, shape, dtype) else None
         if self.folder is None:
-            memo = _MEMO.get()
-            array = None if memo is None else memo.get((self.fingerprint, key))
-            return array if array is not None and _matches(array, shape, dtype) else None
+            return None
         path = self.path(key)
         try:
             array = np.load(path, allow_pickle=False)
@@ -242,23 +334,47 @@ class FeatureCache:
         return array
 
     def put(self, key, array):
-        """Store ``array`` under ``key`` atomically (a temporary file, then a rename)."""
-        if self.folder is None:
-            memo = _MEMO.get()
-            if memo is not None:
-                memo.put((self.fingerprint, key), array)
-            return
-        path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.save(handle, np.asarray(array), allow_pickle=False)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        """Store ``array`` under ``key`` atomically (a temporary file, then a rename).
+
+        A folder that cannot be written warns once (:class:`CacheWriteWarning`) and is
+        not tried again by this process; inside a :func:`feature_memo` block the entry
+        is then kept in memory instead, as without a folder, so each item is still
+        computed once per block.
+        """
+        if self.writable:
+            try:
+                self._write(self.path(key), array)
+                return
+            except OSError as exc:  # read-only, full disk, a file where a folder should be
+                self._unwritable(exc)
+        memo = _MEMO.get()
+        if memo is not None:
+            memo.put((self.fingerprint, key), array)
+
+    def _write(self, path, array):
+        if not path.parent.is_dir():
+            new_namespace = not self.folder.is_dir()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if new_namespace:
+                self._describe()
+        # with the umask's permissions, so a shared cache is readable by the group the
+        # umask lets in
+        atomic_write(path, lambda handle: np.save(handle, np.asarray(array),
+                                                  allow_pickle=False))
+
+    def _describe(self):
+        """Name the extractor in a text file beside its entries (for ``skgenre cache``)."""
+        with contextlib.suppress(OSError):
+            (self.folder / _DESCRIPTION).write_text(self.fingerprint + "\n", encoding="utf-8")
+
+    def _unwritable(self, exc):
+        warn_unwritable(
+            self.folder.parent,
+            f"Cannot write to the feature cache {self.folder.parent.parent} ({exc}); "
+            "features are computed without it. Give memory= a writable folder, or "
+            "memory=False to turn the cache off.",
+            stacklevel=4,
+        )
 
     def lookup(self, items, key, width, dtype=np.float32):
         """The rows of ``items`` found in the cache, and those still to compute.
@@ -303,3 +419,81 @@ class FeatureCache:
         if self.enabled:
             for i in rows:
                 self.put(keys[i], out[i])
+
+
+def cache_usage(memory=None):
+    """What a feature cache folder holds, per extractor.
+
+    Parameters
+    ----------
+    memory : None, str, path-like or joblib.Memory, default=None
+        The cache folder; ``None`` means the user cache folder
+        (:func:`~skgenre.utils.get_cache_home`).
+
+    Returns
+    -------
+    usage : list of dict
+        One dict per extractor (namespace): ``extractor`` (its fingerprint, as written
+        beside its entries; ``"?"`` for entries of an older skgenre), ``entries``
+        (number of ``.npy`` files) and ``bytes``, largest first. The stacker's cached
+        base models (``skgenre_fits``, see :ref:`caching`) are one more dict, their
+        ``extractor`` ``"base models (fold predictions and refits)"``.
+    """
+    location = cache_location(default_memory(memory))
+    usage = []
+    if location is None:
+        return usage
+    fits = location / FITS_FOLDER
+    if fits.is_dir():
+        entries, total = _folder_size(fits, lambda name: name.endswith((".npy", ".skgenre")))
+        usage.append({"extractor": "base models (fold predictions and refits)",
+                      "entries": entries, "bytes": total})
+    root = location / FEATURES_FOLDER
+    for namespace in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else ():
+        entries, total = _folder_size(namespace, lambda name: name.endswith(".npy"))
+        try:
+            extractor = (namespace / _DESCRIPTION).read_text(encoding="utf-8").strip()
+        except OSError:
+            extractor = "?"
+        usage.append({"extractor": extractor, "entries": entries, "bytes": total})
+    return sorted(usage, key=lambda u: -u["bytes"])
+
+
+def clear_cache_home(cache_home=None):
+    """Delete what skgenre cached in a cache folder (and nothing else there).
+
+    Parameters
+    ----------
+    cache_home : str or path-like, default=None
+        The cache folder; ``None`` means :func:`~skgenre.utils.get_cache_home`. Its
+        ``skgenre_features`` folder (per-item features) and ``skgenre_fits`` folder
+        (the fold predictions and refit base models that
+        :class:`~skgenre.MovieGenreStacker` caches when given a folder) are removed,
+        and a ``joblib`` folder left by an earlier skgenre; other files there are left
+        alone.
+
+    Returns
+    -------
+    freed : int
+        Bytes removed.
+    """
+    location = get_cache_home(cache_home)
+    freed = 0
+    for name in (FEATURES_FOLDER, FITS_FOLDER, "joblib"):
+        folder = location / name
+        if folder.is_dir():
+            freed += _folder_size(folder, lambda name: True)[1]
+            shutil.rmtree(folder)
+    return freed
+
+
+def _folder_size(folder, wanted):
+    """``(files, bytes)`` of the files under ``folder`` whose name ``wanted`` accepts."""
+    count = total = 0
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            if wanted(name):
+                count += 1
+                with contextlib.suppress(OSError):
+                    total += os.stat(os.path.join(dirpath, name)).st_size
+    return count, total

@@ -7,7 +7,8 @@ stays cheap.
 import itertools
 import warnings
 
-__all__ = ["arrays_to_tensors", "available_device", "module_device", "tensors_to_arrays"]
+__all__ = ["arrays_to_tensors", "available_device", "module_device", "state_fingerprint",
+           "tensors_to_arrays"]
 
 
 def module_device(module):
@@ -72,3 +73,20 @@ def arrays_to_tensors(obj, device="cpu"):
     if isinstance(obj, (list, tuple)):
         return type(obj)(arrays_to_tensors(v, device) for v in obj)
     return obj
+
+
+def state_fingerprint(module):
+    """A digest of a module's class and parameters/buffers, to key cached features."""
+    import hashlib
+
+    import numpy as np
+
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(type(module).__name__.encode())
+    digest.update(repr(module).encode())
+    for key, value in module.state_dict().items():
+        digest.update(key.encode())
+        array = value.detach().cpu().contiguous().numpy()
+        digest.update(str(array.dtype).encode() + str(array.shape).encode())
+        digest.update(np.ascontiguousarray(array).view(np.uint8).data)
+    return digest.hexdigest()

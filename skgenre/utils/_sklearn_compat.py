@@ -17,7 +17,7 @@ from sklearn.utils.metaestimators import _BaseComposition as BaseComposition
 from sklearn.utils import _safe_indexing as safe_indexing
 
 # The constraint types of ``_parameter_constraints``.
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 
 # Public since scikit-learn 1.6 (the lowest version skgenre supports); kept here so that
 # estimators import their validation helpers from one place.
@@ -27,6 +27,7 @@ __all__ = [
     "BaseComposition",
     "HasMethods",
     "Interval",
+    "Options",
     "StrOptions",
     "fit_context",
     "safe_indexing",

@@ -1,7 +1,6 @@
 """Trailer3DCNN: a 3D CNN trained on slices of consecutive frames, aggregated per trailer."""
 
 import numbers
-import os
 
 import numpy as np
 import torch
@@ -9,8 +8,9 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ..nn import BaseGenreNet
+from ..utils._cache import memory_constraint
 from ..utils._mixins import ItemInputMixin
-from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
+from ..utils._sklearn_compat import Interval, StrOptions
 from ._frames import _check_frames_array, _check_size, check_trailers, sample_trailers
 
 __all__ = ["Conv3DModule", "Trailer3DCNN", "slice_trailer", "slice_trailers"]
@@ -244,7 +244,7 @@ class Trailer3DCNN(ItemInputMixin, BaseGenreNet):
         "hidden_layer_sizes": ["array-like"],
         "batch_norm": ["boolean"],
         "aggregate": [StrOptions({"mean", "max"})],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "memory": memory_constraint(),
         "on_error": [StrOptions({"raise", "missing"})],
         "n_jobs": [None, numbers.Integral],
     }

@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
+from ..utils._cache import default_memory
 from ..vision import BACKBONE_NAMES, BaseFrozenEmbedder
 from ._features import FEATURES_KIND, _as_features, _path, _pool, _pool_rows, _width_error
 from ._features import _source as _array_source
@@ -112,8 +113,9 @@ class TrailerEmbedder(BaseFrozenEmbedder):
     batch_size : int, default=64
         Frames per backbone forward pass.
     device : str, default="cpu"
-    memory : None, str or joblib.Memory, default=None
-        Per-trailer disk cache of the averaged vectors (:class:`~skgenre.utils.FeatureCache`),
+    memory : None, False, str or joblib.Memory, default=None
+        Per-trailer disk cache of the averaged vectors (:class:`~skgenre.utils.FeatureCache`;
+        ``None``: the user cache folder, :func:`skgenre.utils.get_cache_home`; ``False``: none),
         keyed on the trailer's path, size and modification time, the backbone's weights
         (a fingerprint) and the sampling parameters: cross-validation and grid search
         never recompute a trailer.
@@ -208,7 +210,7 @@ class TrailerEmbedder(BaseFrozenEmbedder):
         on_error = self._on_error()
         skipped = "Treated as no trailer (a row of zeros)."
         rows = map_trailers(
-            _embed_trailer, trailers, memory=self.memory, on_error=on_error,
+            _embed_trailer, trailers, memory=default_memory(self.memory), on_error=on_error,
             verbose=self.verbose, n_jobs=self.n_jobs, desc="Embedding trailers",
             skipped=skipped, ignore=("embedder",),
             shape=(self.n_features_out_,), dtype=np.float32,

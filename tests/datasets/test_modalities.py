@@ -74,8 +74,8 @@ def test_default_estimators_take_a_kind_per_modality():
 
 
 @pytest.mark.parametrize("kind, cached", [
-    ("default", False), ("tfidf_logreg", False), ("sentence_logreg", True),
-    ("tfidf_sentence", True),
+    ("default", True), ("combined", False), ("tfidf_logreg", False),
+    ("sentence_logreg", True), ("tfidf_sentence", True), ("combined_sentence", True),
 ])
 def test_default_estimators_hand_memory_to_the_kinds_that_cache(kind, cached, tmp_path):
     # Every factory takes memory; the text kinds without a sentence encoder ignore it.

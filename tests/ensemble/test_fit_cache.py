@@ -146,7 +146,7 @@ def test_an_object_that_only_caches_is_refused(table):
             return func
 
     X, Y = table
-    with pytest.raises(TypeError, match="memory must be None, a folder path or a joblib.Memory"):
+    with pytest.raises(TypeError, match="memory must be None, False, a folder path or a joblib.Memory"):
         _stacker(Cacher()).fit(X, Y)
 
 

@@ -180,8 +180,9 @@ def test_memory_never_serves_models_fitted_on_replaced_files(tmp_path):
     assert not np.allclose(again, first)
 
 
-def test_fit_without_memory_computes_each_posters_features_once(tmp_path, monkeypatch):
-    """cv + 1 fits of the poster model, one feature pass per poster; none kept after fit."""
+def test_fit_computes_each_posters_features_once(tmp_path, monkeypatch):
+    """cv + 1 fits of the poster model, one feature pass per poster; with memory=False
+    none kept after fit, with the default cache none computed again."""
     from skgenre.datasets import make_movies
     from skgenre.vision import PosterEmbedder, make_poster_model
 
@@ -196,13 +197,25 @@ def test_fit_without_memory_computes_each_posters_features_once(tmp_path, monkey
         return compute(self, items, *args, **kwargs)
 
     monkeypatch.setattr(PosterEmbedder, "_compute", counting)
-    poster = make_poster_model("color_linear", random_state=0, max_epochs=2, input_size=16)
-    stacker = MovieGenreStacker([("poster", poster, "poster")], cv=3, random_state=0)
+    poster = make_poster_model("color_linear", random_state=0, max_epochs=2, input_size=16,
+                               memory=False)
+    stacker = MovieGenreStacker([("poster", poster, "poster")], cv=3, random_state=0,
+                                memory=False)
     stacker.fit(X, Y)
     assert sorted(computed) == sorted(X["poster"])  # not 4 times each
     computed.clear()
     stacker.predict_proba(X)  # after fit, without memory, nothing is kept
     assert sorted(computed) == sorted(X["poster"])
+    # By default (memory=None) the features go to the user cache folder: computed once,
+    # then read by the next fit and by predict.
+    monkeypatch.setenv("SKGENRE_CACHE", str(tmp_path / "cache"))
+    computed.clear()
+    poster.set_params(embedder__memory=None)
+    stacker.set_params(memory=None).fit(X, Y)
+    assert sorted(computed) == sorted(X["poster"])
+    computed.clear()
+    stacker.fit(X, Y).predict_proba(X)
+    assert computed == []
 
 
 # ------------------------------------------------------------ targets checked by name

