@@ -258,7 +258,8 @@ def test_constant_genres_are_named_once(table):
            "base models ['cast', 'text']" in messages[0]
 
 
-def test_movies_without_any_modality_get_a_warning_naming_how_many(fitted, table):
+def test_movies_without_any_modality_get_the_genre_prior_and_a_warning_naming_how_many(
+        fitted, table):
     from skgenre.ensemble import NoModalityWarning
 
     X, _ = table
@@ -269,6 +270,9 @@ def test_movies_without_any_modality_get_a_warning_naming_how_many(fitted, table
                                                r": .*\['plot', 'cast'\].*\[0, 1, 2\]"):
         proba = fitted.predict_proba(X)
     np.testing.assert_allclose(proba[1], proba[0])  # all alike: nothing tells them apart
+    # what docs/stacking.rst promises them: the genre prior, each genre's training share
+    Y = table[1]
+    np.testing.assert_allclose(proba[:3], np.tile(np.asarray(Y).mean(0), (3, 1)), atol=1e-3)
     with warnings.catch_warnings():
         warnings.simplefilter("error", NoModalityWarning)
         fitted.predict_proba(X.iloc[3:])  # every movie has a modality: no warning
