@@ -181,7 +181,8 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         "passthrough": ["boolean", list],
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
         "tune_thresholds": ["boolean"],
-        "n_jobs": [numbers.Integral, None],
+        "n_jobs": [Interval(numbers.Integral, None, -1, closed="right"),  # 0 means nothing
+                   Interval(numbers.Integral, 1, None, closed="left"), None],
         "memory": [None, str, os.PathLike, HasMethods(["cache"])],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
