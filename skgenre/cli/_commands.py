@@ -15,6 +15,7 @@ from ._errors import CLIError, one_line
 from ._files import (
     check_cache_dir,
     check_not_inputs,
+    check_not_media,
     check_output,
     load_model_file,
     save_model_file,
@@ -349,6 +350,7 @@ def _cmd_fit(args, say):
     Y = pd.DataFrame(np.asarray(movies.target), columns=genres)
     if len(X) == 0:
         raise CLIError(f"the manifest {args.data} holds no movie")
+    check_not_media([("--out", args.out, None)], X)
     say(f"loaded {len(X)} movies with {len(genres)} genres from {movies.manifest}"
         + (f" (split {args.split})" if args.split else ""))
     if args.modalities:
@@ -421,6 +423,7 @@ def _load_for_prediction(args, outputs):
         _set_everywhere(stacker.estimators_, "on_error", args.on_error)
     movies = _load_manifest(args, with_genres=args.command == "evaluate",
                             media_columns=_media_columns(stacker))
+    check_not_media(outputs, movies.data)
     return bundle, stacker, list(bundle["genre_names"]), movies
 
 

@@ -6,6 +6,7 @@ checks the command needs (a file that is no model, a genre list that was edited)
 import datetime
 import json
 import os
+import stat
 import tempfile
 import uuid
 from pathlib import Path
@@ -96,17 +97,65 @@ def check_not_inputs(outputs, inputs):
         found = _manifest_file(path) if flag == "--data" else path
         if found is not None and os.path.exists(found):
             files.append((flag, found))
+    for out_flag, out, names, target in _written(outputs):
+        for in_flag, source in files:
+            if _same_file(target, source):
+                raise CLIError(_overwritten(out_flag, out, names, target,
+                                            f"the input file {source} ({in_flag})"))
+
+
+def check_not_media(outputs, movies, flag="--data"):
+    """Refuse an output that is one of the media files (posters, trailers: the
+    registry's media columns) the movie table names, or that lies in a frame folder
+    it names: :func:`check_not_inputs` for the files behind the table's cells.
+
+    Compared by identity (device and inode, as :func:`os.path.samefile`: a symbolic or
+    hard link, ``./`` or another spelling is the same file), one ``stat`` per cell.
+    """
+    from ..datasets import media_columns
+
+    files, folders = {}, {}
+    for written in _written(outputs):
+        for into, path in ((files, written[3]), (folders, written[3].parent)):
+            try:
+                st = os.stat(path)
+            except OSError:  # not there yet: it cannot be a file the table names
+                continue
+            into[st.st_dev, st.st_ino] = written
+    if not files and not folders:
+        return
+    for column in [c for c in media_columns() if c in movies]:
+        for value in movies[column]:
+            if not isinstance(value, (str, os.PathLike)) or not str(value).strip():
+                continue
+            try:
+                st = os.stat(value)
+            except OSError:
+                continue
+            key, is_dir = (st.st_dev, st.st_ino), stat.S_ISDIR(st.st_mode)
+            if key in (folders if is_dir else files):
+                out_flag, out, names, target = (folders if is_dir else files)[key]
+                what = (f"the {column} {'frame folder' if is_dir else 'file'} {value} of a "
+                        f"movie in {flag}")
+                raise CLIError(_overwritten(out_flag, out, names, target, what,
+                                            into=is_dir))
+
+
+def _written(outputs):
+    """(flag, path, names, file) for each file the outputs write."""
     for out_flag, out, names in outputs:
         if out is None:
             continue
-        written = [Path(out)] if names is None else [Path(out) / n for n in names]
-        for target in written:
-            for in_flag, source in files:
-                if _same_file(target, source):
-                    what = "is" if names is None else f"would write {target}, which is"
-                    raise CLIError(
-                        f"{out_flag} {out} {what} the input file {source} ({in_flag}): "
-                        f"it would be overwritten; give {out_flag} another path")
+        for target in [Path(out)] if names is None else [Path(out) / n for n in names]:
+            yield out_flag, out, names, target
+
+
+def _overwritten(out_flag, out, names, target, what, *, into=False):
+    if into:
+        return (f"{out_flag} {out} would write {target} into {what}: it would be read as "
+                f"a frame; give {out_flag} another path")
+    verb = "is" if names is None else f"would write {target}, which is"
+    return f"{out_flag} {out} {verb} {what}: it would be overwritten; give {out_flag} another path"
 
 
 def write_output(path, text, flag):
