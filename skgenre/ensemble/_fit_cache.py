@@ -48,7 +48,16 @@ _LOCK = threading.Lock()
 
 class CacheWriteWarning(UserWarning):
     """A cache folder cannot be written (read-only, full, a file in the way): the fit
-    goes on without caching there; said once per folder and process."""
+    goes on without caching there; said once per folder and process.
+
+    Like :class:`~skgenre.utils.InputError`, it holds its facts as attributes:
+    ``problem`` (the message without advice) and ``parameter`` (``"memory"``, the one
+    that names the folder), so that a command line names its own flag.
+    """
+
+    def __init__(self, problem, advice="Give memory= a writable folder."):
+        self.problem, self.parameter, self.fix = problem, "memory", {}
+        super().__init__(f"{problem} {advice}")
 
 
 class FitCache:
@@ -158,11 +167,9 @@ class FitCache:
             if str(self.folder) in _UNWRITABLE:
                 return
             _UNWRITABLE.add(str(self.folder))
-        warnings.warn(
+        warnings.warn(CacheWriteWarning(
             f"Cannot write to the cache {self.folder.parent} ({exc}); the fit goes on "
-            "without caching there. Give memory= a writable folder.",
-            CacheWriteWarning, stacklevel=2,
-        )
+            "without caching there."), stacklevel=2)
 
 
 def cached_fit_predict(fit_predict, cache, estimator, X_train, Y_train, X_test, n_genres,

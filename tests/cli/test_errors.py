@@ -390,3 +390,25 @@ def test_unexpected_error_is_one_line_and_its_traceback_with_verbose(files, caps
     with pytest.raises(RuntimeError, match="something no one foresaw"):
         main([*argv, "-v"])  # python -m skgenre prints its traceback
 
+
+def test_a_full_cache_folder_is_one_warning_naming_the_flag(files, capsys, tmp_path,
+                                                            monkeypatch, fast):
+    """The cache's disk fills up: the fit goes on, and the warning names --cache-dir,
+    not the library's memory= parameter."""
+    from skgenre.ensemble import _fit_cache
+
+    def full(path, write, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(_fit_cache, "atomic_write", full)
+    cache = tmp_path / "cache"
+    status, err, _ = run(["fit", "--data", files["train"], "--out", str(tmp_path / "m.skops"),
+                          "--cache-dir", str(cache), *fast], capsys)
+    assert status == 0 and (tmp_path / "m.skops").exists()
+    warned = [line for line in err if "CacheWriteWarning" in line]
+    assert len(warned) == 1, err
+    assert re.fullmatch(
+        r"skgenre fit: warning: Cannot write to the cache \S+ \(.*No space left on device.*\); "
+        r"the fit goes on without caching there \(give --cache-dir a writable folder\)\. "
+        r"\(CacheWriteWarning\)", warned[0]), warned[0]
+    assert "memory=" not in warned[0]
