@@ -217,6 +217,18 @@ def save_model_file(path, stacker, genre_names, manifest, params, say):
             f"instead: move it there once there is room (mv {rescue} {path})") from exc
 
 
+def _pickle_refused(problem, path):
+    """The refusal of a pickled model file, with the command-line ways past it: the flag,
+    or converting the file once (no command re-saves a model: a Python one-liner)."""
+    safe = path.with_suffix(".skgenre")
+    safe = safe if safe != path else path.with_name(f"{path.stem}-safe.skgenre")
+    convert = (f"import skgenre; m, meta = skgenre.load_model({str(path)!r}, allow_pickle=True, "
+               f"return_metadata=True); skgenre.save_model(m, {str(safe)!r}, metadata=meta)")
+    return (f"{one_line(problem)} If you wrote this file yourself, pass --allow-pickle, or "
+            f'convert it once to a skgenre model file: python -c "{convert}", then use '
+            f"--model {safe}")
+
+
 def load_model_file(path, *, trusted=None, allow_pickle=False):
     """The model file's metadata, with the fitted stacker under ``"stacker"``.
 
@@ -235,7 +247,11 @@ def load_model_file(path, *, trusted=None, allow_pickle=False):
         stacker, metadata = load_model(
             path, trusted=trusted, allow_pickle=allow_pickle, return_metadata=True
         )
-    except (UntrustedModelError, ValueError) as exc:  # they name the file and the problem
+    except UntrustedModelError as exc:
+        if exc.parameter == "allow_pickle":
+            raise CLIError(_pickle_refused(exc.problem, path)) from exc
+        raise CLIError(one_line(exc)) from exc
+    except ValueError as exc:  # they name the file and the problem
         raise CLIError(one_line(exc)) from exc
     except Exception as exc:  # a damaged or foreign file can raise nearly anything
         raise CLIError(f"{path} is not a readable skgenre model file: {one_line(exc)}") from exc
