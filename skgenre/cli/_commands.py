@@ -15,6 +15,7 @@ from ._errors import CLIError, one_line
 from ._files import (
     check_cache_dir,
     check_not_inputs,
+    check_not_media,
     check_output,
     load_model_file,
     save_model_file,
@@ -335,6 +336,7 @@ def _cmd_fit(args, say):
     import pandas as pd
 
     from ..ensemble import MovieGenreStacker
+    from ..utils._sklearn_compat import InvalidParameterError, validate_params
 
     _fit_outputs_and_inputs(args)
     params = _parse_sets(args.set)
@@ -345,15 +347,17 @@ def _cmd_fit(args, say):
     stacker = MovieGenreStacker(verbose=int(not args.quiet), random_state=args.random_state,
                                 n_jobs=args.n_jobs,
                                 memory=False if args.no_cache else args.cache_dir)
-    try:  # the stacker's own parameters first: a typo fails before any loading
+    try:  # the stacker's own parameters first: a typo or a wrong value fails before any loading
         stacker.set_params(**{k: v for k, v in params.items() if "__" not in k})
+        validate_params(stacker)
     except (ValueError, TypeError) as exc:
-        raise CLIError(f"bad --set: {one_line(exc)}") from exc
+        raise CLIError(f"bad {_set_flag(exc, params)}: {one_line(exc)}") from exc
     movies = _load_manifest(args)
     X, genres = movies.data, list(movies.target_names)
     Y = pd.DataFrame(np.asarray(movies.target), columns=genres)
     if len(X) == 0:
         raise CLIError(f"the manifest {args.data} holds no movie")
+    check_not_media([("--out", args.out, None)], X)
     say(f"loaded {len(X)} movies with {len(genres)} genres from {movies.manifest}"
         + (f" (split {args.split})" if args.split else ""))
     if args.modalities:
@@ -366,12 +370,10 @@ def _cmd_fit(args, say):
     try:
         with _parallel(args):
             stacker.fit(X, Y)
-    except (ValueError, TypeError) as exc:
-        # The stacker validates its parameters in fit (scikit-learn's
-        # InvalidParameterError): a bad --set value shows up here.
-        if params and type(exc).__name__ == "InvalidParameterError":
-            raise CLIError(f"bad --set: {one_line(exc)}") from exc
-        raise
+    except InvalidParameterError as exc:  # a nested --set value, checked by its estimator
+        if not params:
+            raise
+        raise CLIError(f"bad {_set_flag(exc, params)}: {one_line(exc)}") from exc
     say(f"fitted modalities {list(stacker.modalities_)} in {time.perf_counter() - t_fit:.1f} s")
     table = _oof_table(stacker, X, Y.to_numpy())
     print(f"Out-of-fold average precision on the {len(X)} training movies (each modality "
@@ -384,6 +386,16 @@ def _cmd_fit(args, say):
     path = save_model_file(args.out, stacker, genres, movies.manifest, params, say)
     say(f"model saved to {path}")
     return 0
+
+
+def _set_flag(exc, params):
+    """``--set NAME=VALUE`` for the parameter scikit-learn's error names, else ``--set``."""
+    import re
+
+    named = re.search(r"The '(\w+)' parameter", str(exc))
+    name = named and next((k for k in params if k == named[1] or k.endswith(f"__{named[1]}")),
+                          None)
+    return f"--set {name}={params[name]!r}" if name else "--set"
 
 
 def _keep_modalities(X, modalities):
@@ -421,6 +433,7 @@ def _load_for_prediction(args, outputs):
         _set_everywhere(stacker.estimators_, "on_error", args.on_error)
     movies = _load_manifest(args, with_genres=args.command == "evaluate",
                             media_columns=_media_columns(stacker))
+    check_not_media(outputs, movies.data)
     return bundle, stacker, list(bundle["genre_names"]), movies
 
 

@@ -8,7 +8,7 @@ facts (``problem``, ``fix``), never by rewriting its Python advice. Anything els
 bug or an unforeseen failure: one line and exit code 1, the traceback with ``-v``.
 """
 
-__all__ = ["CLIError", "FLAGS", "describe_input_error", "one_line"]
+__all__ = ["CLIError", "FLAGS", "describe_input_error", "describe_warning", "one_line"]
 
 
 class CLIError(Exception):
@@ -23,6 +23,7 @@ FLAGS = {
     "target_column": "--target-column",
     "split": "--split",
     "on_missing_file": "--missing-files",
+    "memory": "--cache-dir",
 }
 
 # How a fix reads, per parameter: "{flag}" and "{value}" are filled in; the error's
@@ -40,6 +41,7 @@ _NO_FIX = {  # the parameter decides, but no value can be suggested
     "split": "check {flag}",
     "encoding": "give the file's encoding with {flag}",
     "target_column": "name the genres column with {flag}",
+    "memory": "give {flag} a writable folder",
 }
 
 
@@ -73,3 +75,12 @@ def describe_input_error(exc):
         advice = _NO_FIX.get(exc.parameter, "see {flag}")
     advice = advice.format(flag=flag, **facts)
     return f"{problem}" + (f" ({advice})." if advice else ".")
+
+
+def describe_warning(message):
+    """One line for a warning: worded like :func:`describe_input_error` when it holds
+    its facts (``problem``, ``parameter``: e.g. a
+    :class:`~skgenre.ensemble.CacheWriteWarning`), else its text."""
+    if hasattr(message, "problem") and getattr(message, "parameter", None) in FLAGS:
+        return describe_input_error(message)
+    return one_line(message)

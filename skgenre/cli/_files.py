@@ -6,6 +6,7 @@ checks the command needs (a file that is no model, a genre list that was edited)
 import datetime
 import json
 import os
+import stat
 import tempfile
 import uuid
 from pathlib import Path
@@ -96,17 +97,65 @@ def check_not_inputs(outputs, inputs):
         found = _manifest_file(path) if flag == "--data" else path
         if found is not None and os.path.exists(found):
             files.append((flag, found))
+    for out_flag, out, names, target in _written(outputs):
+        for in_flag, source in files:
+            if _same_file(target, source):
+                raise CLIError(_overwritten(out_flag, out, names, target,
+                                            f"the input file {source} ({in_flag})"))
+
+
+def check_not_media(outputs, movies, flag="--data"):
+    """Refuse an output that is one of the media files (posters, trailers: the
+    registry's media columns) the movie table names, or that lies in a frame folder
+    it names: :func:`check_not_inputs` for the files behind the table's cells.
+
+    Compared by identity (device and inode, as :func:`os.path.samefile`: a symbolic or
+    hard link, ``./`` or another spelling is the same file), one ``stat`` per cell.
+    """
+    from ..datasets import media_columns
+
+    files, folders = {}, {}
+    for written in _written(outputs):
+        for into, path in ((files, written[3]), (folders, written[3].parent)):
+            try:
+                st = os.stat(path)
+            except OSError:  # not there yet: it cannot be a file the table names
+                continue
+            into[st.st_dev, st.st_ino] = written
+    if not files and not folders:
+        return
+    for column in [c for c in media_columns() if c in movies]:
+        for value in movies[column]:
+            if not isinstance(value, (str, os.PathLike)) or not str(value).strip():
+                continue
+            try:
+                st = os.stat(value)
+            except OSError:
+                continue
+            key, is_dir = (st.st_dev, st.st_ino), stat.S_ISDIR(st.st_mode)
+            if key in (folders if is_dir else files):
+                out_flag, out, names, target = (folders if is_dir else files)[key]
+                what = (f"the {column} {'frame folder' if is_dir else 'file'} {value} of a "
+                        f"movie in {flag}")
+                raise CLIError(_overwritten(out_flag, out, names, target, what,
+                                            into=is_dir))
+
+
+def _written(outputs):
+    """(flag, path, names, file) for each file the outputs write."""
     for out_flag, out, names in outputs:
         if out is None:
             continue
-        written = [Path(out)] if names is None else [Path(out) / n for n in names]
-        for target in written:
-            for in_flag, source in files:
-                if _same_file(target, source):
-                    what = "is" if names is None else f"would write {target}, which is"
-                    raise CLIError(
-                        f"{out_flag} {out} {what} the input file {source} ({in_flag}): "
-                        f"it would be overwritten; give {out_flag} another path")
+        for target in [Path(out)] if names is None else [Path(out) / n for n in names]:
+            yield out_flag, out, names, target
+
+
+def _overwritten(out_flag, out, names, target, what, *, into=False):
+    if into:
+        return (f"{out_flag} {out} would write {target} into {what}: it would be read as "
+                f"a frame; give {out_flag} another path")
+    verb = "is" if names is None else f"would write {target}, which is"
+    return f"{out_flag} {out} {verb} {what}: it would be overwritten; give {out_flag} another path"
 
 
 def write_output(path, text, flag):
@@ -168,6 +217,18 @@ def save_model_file(path, stacker, genre_names, manifest, params, say):
             f"instead: move it there once there is room (mv {rescue} {path})") from exc
 
 
+def _pickle_refused(problem, path):
+    """The refusal of a pickled model file, with the command-line ways past it: the flag,
+    or converting the file once (no command re-saves a model: a Python one-liner)."""
+    safe = path.with_suffix(".skgenre")
+    safe = safe if safe != path else path.with_name(f"{path.stem}-safe.skgenre")
+    convert = (f"import skgenre; m, meta = skgenre.load_model({str(path)!r}, allow_pickle=True, "
+               f"return_metadata=True); skgenre.save_model(m, {str(safe)!r}, metadata=meta)")
+    return (f"{one_line(problem)} If you wrote this file yourself, pass --allow-pickle, or "
+            f'convert it once to a skgenre model file: python -c "{convert}", then use '
+            f"--model {safe}")
+
+
 def load_model_file(path, *, trusted=None, allow_pickle=False):
     """The model file's metadata, with the fitted stacker under ``"stacker"``.
 
@@ -186,7 +247,11 @@ def load_model_file(path, *, trusted=None, allow_pickle=False):
         stacker, metadata = load_model(
             path, trusted=trusted, allow_pickle=allow_pickle, return_metadata=True
         )
-    except (UntrustedModelError, ValueError) as exc:  # they name the file and the problem
+    except UntrustedModelError as exc:
+        if exc.parameter == "allow_pickle":
+            raise CLIError(_pickle_refused(exc.problem, path)) from exc
+        raise CLIError(one_line(exc)) from exc
+    except ValueError as exc:  # they name the file and the problem
         raise CLIError(one_line(exc)) from exc
     except Exception as exc:  # a damaged or foreign file can raise nearly anything
         raise CLIError(f"{path} is not a readable skgenre model file: {one_line(exc)}") from exc

@@ -14,7 +14,7 @@ import sys
 import warnings
 
 from ._commands import _Progress
-from ._errors import CLIError, describe_input_error, one_line
+from ._errors import CLIError, describe_input_error, describe_warning, one_line
 from ._parser import build_parser
 
 __all__ = ["main"]
@@ -51,7 +51,7 @@ def main(argv=None):
     shown = set()
 
     def show_warning(message, category, filename, lineno, file=None, line=None):
-        text = f"{command}: warning: {' '.join(str(message).split())} ({category.__name__})"
+        text = f"{command}: warning: {describe_warning(message)} ({category.__name__})"
         if text not in shown:  # once, though several steps (table, report) meet it
             shown.add(text)
             print(text, file=sys.stderr)

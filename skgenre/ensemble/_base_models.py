@@ -2,6 +2,7 @@
 (fit on some movies, predict others) run in parallel, the cache keys of the media files
 behind them, and the hints for columns no modality reads."""
 
+import contextlib
 import difflib
 import logging
 import os
@@ -12,10 +13,13 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone
+from sklearn.pipeline import Pipeline
 
 from ..datasets._modalities import NON_FEATURE_COLUMNS, MODALITY_REGISTRY, media_columns
 from ..multioutput._per_genre import constant_genres_reported, warn_constant_genres_by_name
 from ..utils import is_missing, positive_proba
+from ..utils._cache import feature_memo
+from ..utils._on_error import collect_unreadable
 from ..utils._progress import progress
 from ._fit_cache import FitCache, cached_fit, cached_fit_predict
 
@@ -49,6 +53,62 @@ def _present(X, columns):
     if not cols:
         return np.zeros(len(X), dtype=bool)
     return np.logical_or.reduce([~is_missing(X[c]) for c in cols])
+
+
+def _media_reader(estimator):
+    """The transformer that reads a base model's media files (the estimator, or its
+    Pipeline's first step) when it treats unreadable ones as missing; else None."""
+    step = estimator
+    while isinstance(step, Pipeline) and step.steps:
+        step = step.steps[0][1]
+    on_error = step.get_params(deep=False).get("on_error") if hasattr(step, "get_params") else None
+    return step if hasattr(step, "transform") and on_error not in (None, "raise") else None
+
+
+def present_rows(estimator, X, columns, *, fitted):
+    """Movies that have the modality, as fit and predict decide it: a non-empty cell
+    (:func:`_present`) whose media file, if the cell names one, the base model can read.
+
+    Under ``on_error="missing"`` a media reader skips an unreadable file and hands its
+    model a row of zeros, which the model would score; the movie is instead treated
+    exactly as one whose cell is empty, as ``on_error``'s docs promise. Which files are
+    unreadable is what the reader itself reports while it reads them
+    (:func:`~skgenre.utils._on_error.collect_unreadable`): no header probe can tell a
+    video cut in its middle, and the reader's own result is the one that counts. Its
+    features go to the feature cache (``memory``, or the in-memory memo of the caller's
+    :func:`feature_memo` block), so the fits and predictions that follow read them from
+    there: no file is decoded twice. ``fitted``: whether ``estimator`` is fitted (at
+    predict time) or a clone of its reader must be fitted first (at fit time).
+    """
+    present = _present(X, columns)
+    cols = [columns] if isinstance(columns, str) else list(columns)
+    media = [c for c in cols if c in media_columns() and c in X.columns]
+    reader = _media_reader(estimator) if media and present.any() else None
+    if reader is None:
+        return present
+    rows = np.flatnonzero(present)
+    items = _select(X.iloc[rows], columns)
+    with collect_unreadable() as unreadable:
+        reader.transform(items) if fitted else clone(reader).fit_transform(items)
+    if unreadable:
+        cells = X.iloc[rows]
+        bad = np.logical_or.reduce([cells[c].map(
+            lambda v: isinstance(v, (str, os.PathLike)) and os.fspath(v) in unreadable
+        ).to_numpy(dtype=bool) for c in media])
+        present[rows[bad]] = False
+    return present
+
+
+def predict_modality(estimator, X, columns, n_genres, name):
+    """A fitted base model's probabilities on ``X``: NaN rows for the movies that lack
+    its modality (:func:`present_rows`), the model's own for the others."""
+    proba = np.full((len(X), n_genres), np.nan)
+    # a reader's features, computed to see which files it can read, serve the prediction
+    with feature_memo() if _media_reader(estimator) else contextlib.nullcontext():
+        rows = np.flatnonzero(present_rows(estimator, X, columns, fitted=True))
+        if len(rows):
+            proba[rows] = _proba(estimator, _select(X.iloc[rows], columns), n_genres, name)
+    return proba
 
 
 def _proba(estimator, data, n_genres, name):

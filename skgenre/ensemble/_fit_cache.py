@@ -152,7 +152,7 @@ class FitCache:
         warn_unwritable(
             self.folder,
             f"Cannot write to the cache {self.folder.parent} ({exc}); the fit goes on "
-            "without caching there. Give memory= a writable folder.",
+            "without caching there.",
             stacklevel=2,
         )
 

@@ -21,12 +21,10 @@ from ._base_models import (
     NoModalityWarning,
     UnusedColumnsWarning,
     _in_task,
-    _present,
-    _proba,
-    _select,
-    _take,
     fit_out_of_fold,
     modality_scores,
+    predict_modality,
+    present_rows,
     warn_missing_modalities,
 )
 from ._defaults import resolved_kinds
@@ -192,7 +190,8 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         "passthrough": ["boolean", list],
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
         "tune_thresholds": ["boolean"],
-        "n_jobs": [numbers.Integral, None],
+        "n_jobs": [Interval(numbers.Integral, None, -1, closed="right"),  # 0 means nothing
+                   Interval(numbers.Integral, 1, None, closed="left"), None],
         "memory": memory_constraint(),
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -345,20 +344,22 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         self.columns_ = [cols for _, _, cols in estimators]
         self.kinds_ = ({} if self.estimators is not None
                        else resolved_kinds(X, self.modalities_, self.kinds, self.preset))
-        present = {name: _present(X, cols) for name, _, cols in estimators}
-        for name, mask in present.items():
-            if mask.sum() < 2:
-                raise ValueError(f"Only {int(mask.sum())} movie(s) have data for {name!r}.")
         self.passthrough_columns_ = passthrough_columns(X, self.passthrough)
-
-        if self.cv == "prefit":
-            for name, est, _ in estimators:
-                check_is_fitted(est, msg=f"cv='prefit' but estimator {name!r} is not fitted.")
-            self.estimators_ = [est for _, est, _ in estimators]
-            self.oof_proba_ = self._predict_modalities(X)
-            warn_constant_genres_by_name(Y, self.genre_names_, {}, stacklevel=4)
-        else:
-            with feature_memo():  # without memory=, frozen features are computed once
+        prefit = self.cv == "prefit"
+        for name, est, _ in estimators if prefit else ():
+            check_is_fitted(est, msg=f"cv='prefit' but estimator {name!r} is not fitted.")
+        with feature_memo():  # without memory=, frozen features are computed once
+            # a movie whose media file cannot be read (on_error="missing") lacks the modality
+            present = {name: present_rows(est, X, cols, fitted=prefit)
+                       for name, est, cols in estimators}
+            for name, mask in present.items():
+                if mask.sum() < 2:
+                    raise ValueError(f"Only {int(mask.sum())} movie(s) have data for {name!r}.")
+            if prefit:
+                self.estimators_ = [est for _, est, _ in estimators]
+                self.oof_proba_ = self._predict_modalities(X)
+                warn_constant_genres_by_name(Y, self.genre_names_, {}, stacklevel=4)
+            else:
                 splitter = check_multilabel_cv(self.cv, random_state=cv_seed)
                 self.estimators_, self.oof_proba_ = fit_out_of_fold(
                     estimators, X, Y, present, splitter, memory=self.memory,
@@ -393,14 +394,8 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
 
     # -- stacked features -----------------------------------------------------------------
     def _predict_modalities(self, X):
-        out = {}
-        for name, est, cols in zip(self.modalities_, self.estimators_, self.columns_):
-            proba = np.full((len(X), self.n_genres_), np.nan)
-            rows = np.flatnonzero(_present(X, cols))
-            if len(rows):
-                proba[rows] = _proba(est, _select(X.iloc[rows], cols), self.n_genres_, name)
-            out[name] = proba
-        return out
+        return {name: predict_modality(est, X, cols, self.n_genres_, name)
+                for name, est, cols in zip(self.modalities_, self.estimators_, self.columns_)}
 
     def _stack(self, probas, X):
         blocks = []

@@ -23,7 +23,16 @@ FORMAT_VERSION = 4
 
 class UntrustedModelError(ValueError):
     """A model file naming a type skgenre does not trust, or a pickle; the message lists
-    what was refused and how to trust it explicitly."""
+    what was refused and how to trust it explicitly.
+
+    ``problem`` is the message without its Python advice, and ``parameter`` the
+    parameter of :func:`load_model` that decides (``"allow_pickle"``, ``"trusted"``), so
+    that a command line can give its own.
+    """
+
+    def __init__(self, message, *, problem=None, parameter=None):
+        super().__init__(message)
+        self.problem, self.parameter = problem or message, parameter
 
 
 def _versions():
@@ -155,13 +164,14 @@ def load_model(path, *, trusted=None, allow_pickle=False, return_metadata=False)
     if magic[:4] != b"PK\x03\x04":
         _refuse_foreign(path, magic)
         if not allow_pickle:
-            raise UntrustedModelError(
+            problem = (
                 f"{path} is not a skgenre model file (a zip archive): it looks like a pickle "
                 "or joblib file (skgenre 0.1's format), and loading a pickle runs any code its "
-                "author put in it, so it is refused. If you wrote this file yourself, load it "
-                "once with allow_pickle=True (CLI: --allow-pickle) and save it again with "
-                "skgenre.save_model."
-            )
+                "author put in it, so it is refused.")
+            raise UntrustedModelError(
+                f"{problem} If you wrote this file yourself, load it once with "
+                "allow_pickle=True and save it again with skgenre.save_model.",
+                problem=problem, parameter="allow_pickle")
         import joblib
 
         model, metadata = joblib.load(path), {}

@@ -40,10 +40,10 @@ def modality_presence(stacker, X):
     predict decide it: a DataFrame of bools, ``X``'s index, one column per modality."""
     import pandas as pd
 
-    from ..ensemble._base_models import _present
+    from ..ensemble._base_models import present_rows
 
-    return pd.DataFrame({name: _present(X, cols)
-                         for name, cols in zip(stacker.modalities_, stacker.columns_)},
+    return pd.DataFrame({name: present_rows(est, X, cols, fitted=True) for name, est, cols
+                         in zip(stacker.modalities_, stacker.estimators_, stacker.columns_)},
                         index=X.index)
 
 

@@ -53,7 +53,16 @@ FITS_FOLDER = "skgenre_fits"
 class CacheWriteWarning(UserWarning):
     """A cache folder cannot be written (read-only, full, a file in the way): features
     are computed, and base models fitted, without caching there; said once per folder
-    and process. The feature cache and the stacker's fit cache both give it."""
+    and process. The feature cache and the stacker's fit cache both give it.
+
+    Like :class:`~skgenre.utils.InputError`, it holds its facts as attributes:
+    ``problem`` (the message without advice) and ``parameter`` (``"memory"``, the one
+    that names the folder), so that a command line names its own flag.
+    """
+
+    def __init__(self, problem, advice="Give memory= a writable folder."):
+        self.problem, self.parameter, self.fix = problem, "memory", {}
+        super().__init__(f"{problem} {advice}")
 
 
 _UNWRITABLE = set()  # folders whose writes failed in this process: not tried again
@@ -65,14 +74,14 @@ def is_unwritable(folder):
     return str(folder) in _UNWRITABLE
 
 
-def warn_unwritable(folder, message, *, stacklevel):
-    """Record ``folder`` as unwritable and warn ``message`` (a
+def warn_unwritable(folder, problem, *, advice="Give memory= a writable folder.", stacklevel):
+    """Record ``folder`` as unwritable and warn ``problem`` and ``advice`` (a
     :class:`CacheWriteWarning`), once per folder and process."""
     with _UNWRITABLE_LOCK:
         if str(folder) in _UNWRITABLE:
             return
         _UNWRITABLE.add(str(folder))
-    warnings.warn(message, CacheWriteWarning, stacklevel=stacklevel + 1)
+    warnings.warn(CacheWriteWarning(problem, advice), stacklevel=stacklevel + 1)
 
 
 def memory_constraint():
@@ -371,8 +380,8 @@ class FeatureCache:
         warn_unwritable(
             self.folder.parent,
             f"Cannot write to the feature cache {self.folder.parent.parent} ({exc}); "
-            "features are computed without it. Give memory= a writable folder, or "
-            "memory=False to turn the cache off.",
+            "features are computed without it.",
+            advice="Give memory= a writable folder, or memory=False to turn the cache off.",
             stacklevel=4,
         )
 

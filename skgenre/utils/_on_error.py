@@ -19,6 +19,8 @@ its own flag).
 """
 
 import codecs
+import contextlib
+import contextvars
 import os
 import warnings
 
@@ -26,8 +28,8 @@ from ._sklearn_compat import StrOptions
 
 from ._errors import InputError
 
-__all__ = ["ON_ERROR", "MediaReadError", "check_on_error", "describe_content",
-           "on_error_constraint"]
+__all__ = ["ON_ERROR", "MediaReadError", "check_on_error", "collect_unreadable",
+           "describe_content", "on_error_constraint", "report_unreadable"]
 
 #: The ``on_error`` values every media reader accepts.
 ON_ERROR = ("raise", "missing")
@@ -138,6 +140,44 @@ class MediaReadError(InputError, ValueError):
             fix={"on_error": "missing"} if on_error_applies else None,
             advice=advice if on_error_applies else None,
         )
+
+
+_UNREADABLE = contextvars.ContextVar("skgenre_unreadable", default=None)
+
+
+@contextlib.contextmanager
+def collect_unreadable():
+    """Collect the media files that readers skip under ``on_error="missing"``.
+
+    Inside the block, every reader that treats an unreadable file as missing reports
+    it (:func:`report_unreadable`); the block yields the set of their paths, as the
+    movie table names them (``str``). :class:`~skgenre.MovieGenreStacker` reads its
+    base models' media through it to treat such movies as lacking the modality, as
+    the ``on_error`` docs promise, rather than scoring a row of zeros.
+
+    Examples
+    --------
+    >>> from skgenre.utils._on_error import collect_unreadable, report_unreadable
+    >>> with collect_unreadable() as unreadable:
+    ...     report_unreadable(["posters/1.jpg"])
+    >>> sorted(unreadable)
+    ['posters/1.jpg']
+    """
+    found = set()
+    token = _UNREADABLE.set(found)
+    try:
+        yield found
+    finally:
+        _UNREADABLE.reset(token)
+
+
+def report_unreadable(items):
+    """Tell the enclosing :func:`collect_unreadable` block (if any) that these items
+    were skipped as unreadable; in-memory items (arrays) are not reported."""
+    found = _UNREADABLE.get()
+    if found is not None:
+        found.update(os.fspath(item) if isinstance(item, os.PathLike) else item
+                     for item in items if isinstance(item, (str, os.PathLike)))
 
 
 # First bytes of the formats a media column may hold by mistake -> (kind, name).

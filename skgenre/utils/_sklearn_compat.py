@@ -16,20 +16,37 @@ from sklearn.utils.metaestimators import _BaseComposition as BaseComposition
 # Indexing rows of arrays, DataFrames and lists alike (the splitters' helper).
 from sklearn.utils import _safe_indexing as safe_indexing
 
-# The constraint types of ``_parameter_constraints``.
-from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
+# The constraint types of ``_parameter_constraints``, and the error a wrong value raises.
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+)
 
 # Public since scikit-learn 1.6 (the lowest version skgenre supports); kept here so that
 # estimators import their validation helpers from one place.
 from sklearn.utils.validation import validate_data
 
+
+
+def validate_params(estimator):
+    """Check ``estimator``'s own parameters against its ``_parameter_constraints`` now,
+    as its ``fit`` will (raises :class:`InvalidParameterError`): a command line checks
+    the values it was given before any work."""
+    estimator._validate_params()
+
+
 __all__ = [
     "BaseComposition",
     "HasMethods",
     "Interval",
+    "InvalidParameterError",
     "Options",
     "StrOptions",
     "fit_context",
     "safe_indexing",
     "validate_data",
+    "validate_params",
 ]

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._on_error import report_unreadable
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
 from ..utils._cache import default_memory
 from ..vision import BACKBONE_NAMES, BaseFrozenEmbedder
@@ -225,6 +226,7 @@ class TrailerEmbedder(BaseFrozenEmbedder):
                 error = _width_error(trailers[i], len(row), width)
                 if on_error == "raise":
                     raise error
+                report_unreadable([trailers[i]])
                 warnings.warn(f"{error.problem} {skipped}", TrailerReadWarning, stacklevel=2)
                 rows[i] = None
         if self.n_features_out_ is None and width:

@@ -25,7 +25,12 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils import is_missing
 from ..utils._cache import cache_location, memory_constraint
 from ..utils._mixins import ItemInputMixin
-from ..utils._on_error import _DEPRECATED, check_on_error, on_error_constraint
+from ..utils._on_error import (
+    _DEPRECATED,
+    check_on_error,
+    on_error_constraint,
+    report_unreadable,
+)
 from ..utils._sklearn_compat import StrOptions, fit_context
 from ._frames import check_trailers, load_npy, map_trailers
 from ._sampling import TrailerReadError, TrailerReadWarning
@@ -342,6 +347,7 @@ class TrailerFeatures(ItemInputMixin, TransformerMixin, BaseEstimator):
                 error = _width_error(trailers[i], len(row) // factor, width // factor)
                 if self.on_error == "raise":
                     raise error
+                report_unreadable([trailers[i]])
                 # the problem without its advice: on_error="missing" is what is set
                 warnings.warn(f"{error.problem} {_SKIPPED}", TrailerReadWarning,
                               stacklevel=3)

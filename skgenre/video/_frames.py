@@ -26,7 +26,7 @@ import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 
 from ..utils._cache import FeatureCache, file_key
-from ..utils._on_error import describe_content
+from ..utils._on_error import describe_content, report_unreadable
 from ..utils._progress import progress
 from ._decode import read_video, write_video
 from ._sampling import (
@@ -284,11 +284,12 @@ def map_trailers(func, trailers, *, memory=None, on_error="raise", verbose=0, n_
     out = []
     bar = progress(results, verbose=verbose and len(trailers) > 1, desc=desc,
                    unit="trailer", total=len(trailers))
-    for result in bar:
+    for trailer, result in zip(trailers, bar):
         if isinstance(result, Exception):
             if on_error == "raise":
                 _stop(results)
                 raise result
+            report_unreadable([trailer])
             # the problem without its advice: on_error="missing" is what is set
             warnings.warn(f"{getattr(result, 'problem', result)} {skipped}",
                           TrailerReadWarning, stacklevel=3)

@@ -10,7 +10,7 @@ from torch import nn
 
 from ..nn import BaseGenreNet
 from ..utils._mixins import ItemInputMixin
-from ..utils._on_error import check_on_error, on_error_constraint
+from ..utils._on_error import check_on_error, on_error_constraint, report_unreadable
 from ..utils._sklearn_compat import Interval, StrOptions
 from ._backbones import BACKBONE_NAMES, load_backbone
 from ._embedder import PosterLoadWarning, check_images
@@ -288,6 +288,7 @@ class PosterCNN(ItemInputMixin, BaseGenreNet):
         on_error = "raise" if self.on_error == "raise" else "missing"
         pixels, failed = load_images_uint8(items, self.input_size_, on_error=on_error)
         if failed.any():
+            report_unreadable([items[i] for i in failed.nonzero()[0]])
             names = [str(items[i]) for i in failed.nonzero()[0][:5]]
             warnings.warn(
                 f"{int(failed.sum())} poster(s) could not be read and are black images "

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._on_error import report_unreadable
 from ..utils._sklearn_compat import StrOptions
 from ._base import BaseFrozenEmbedder
 from ._images import image_key, load_images_uint8
@@ -222,6 +223,7 @@ class PosterEmbedder(BaseFrozenEmbedder):
             failed = self._compute([items[i] for i in todo], out, rows,
                                    store if cache.enabled else None)
             if failed:
+                report_unreadable([items[i] for i in failed])
                 names = [str(items[i]) for i in failed[:5]]
                 warnings.warn(
                     f"{len(failed)} poster(s) could not be read and got zero features "

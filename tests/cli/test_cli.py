@@ -196,7 +196,14 @@ def test_pickled_model_needs_allow_pickle(model_file, catalogue, tmp_path, capsy
     stacker, metadata = load_model(model_file, return_metadata=True)
     legacy = tmp_path / "legacy.joblib"
     joblib.dump({**metadata, "format_version": 1, "stacker": stacker}, legacy)
-    assert main([command, "--model", str(legacy), "--data", data, "-q"]) == 2
+    status, err = _run_error([command, "--model", str(legacy), "--data", data, "-q"], capsys)
+    assert status == 2 and len(err) == 1
+    # the way past it from the command line: the flag, or a conversion it spells out
+    recipe = re.search(r'pass --allow-pickle, or convert it once to a skgenre model file: '
+                       r'python -c "([^"]+)", then use --model (\S+)$', err[0])
+    assert recipe, err[0]
+    exec(recipe[1], {})  # noqa: S102 - the command the message tells the user to run
+    assert main([command, "--model", recipe[2], "--data", data, "-q"]) == 0
     capsys.readouterr()
     assert main([command, "--model", str(legacy), "--data", data, "-q", "--allow-pickle"]) == 0
     assert main([command, "--model", str(model_file), "--data", data, "-q"]) == 0

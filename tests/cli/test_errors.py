@@ -45,6 +45,12 @@ def files(catalogue, model_file, tmp_path_factory):
     os.symlink(folder / "test.csv", tmp / "link.csv")
     os.link(folder / "test.csv", tmp / "hard.csv")
     out["link"], out["hard"] = str(tmp / "link.csv"), str(tmp / "hard.csv")
+    # outputs that are media files the table names (paths relative to the manifest)
+    test = pd.read_csv(folder / "test.csv")
+    out["test_poster"] = str(folder / next(p for p in test["poster"] if isinstance(p, str)))
+    out["train_poster"] = str(folder / next(p for p in train["poster"] if isinstance(p, str)))
+    os.link(out["test_poster"], tmp / "poster_link.jpg")
+    out["poster_link"] = str(tmp / "poster_link.jpg")
     (tmp / "report").mkdir()
     (tmp / "report" / "index.html").write_bytes(model_file.read_bytes())
     out["report"], out["report_model"] = str(tmp / "report"), str(tmp / "report" / "index.html")
@@ -103,7 +109,21 @@ FINDINGS = [
     ("report would write over the model", ["evaluate", "--model", "{report_model}", "--data",
                                            "{test}", "--report", "{report}"], 2,
      r"--report \S+report would write \S+index.html, which is the input file \S+ \(--model\)"),
+    ("output is a poster the table names", ["predict", "--model", "{model}", "--data",
+                                            "{test}", "--output", "{test_poster}"], 2,
+     r"--output \S+\.jpg is the poster file \S+\.jpg of a movie in --data: it would be "
+     r"overwritten; give --output another path$"),
+    ("output is a hard link to a poster", ["predict", "--model", "{model}", "--data",
+                                           "{test}", "--output", "{poster_link}"], 2,
+     r"--output \S+poster_link.jpg is the poster file \S+\.jpg of a movie in --data"),
+    ("out is a training poster", ["fit", "--data", "{train}", "--out", "{train_poster}"], 2,
+     r"--out \S+\.jpg is the poster file \S+\.jpg of a movie in --data: it would be "
+     r"overwritten; give --out another path$"),
     # 26.4: arguments and environments
+    ("set n_jobs 0", ["fit", "--data", "{train}", "--out", "{tmp}/m.skops", "--set",
+                      "n_jobs=0"], 2,
+     r"bad --set n_jobs=0: The 'n_jobs' parameter of MovieGenreStacker must be an int in "
+     r"the range \(-inf, -1\], an int in the range \[1, inf\) or None\. Got 0 instead\.$"),
     ("n-jobs 0", ["fit", "--data", "{train}", "--out", "{tmp}/m.skops", "--n-jobs", "0"], 2,
      r"--n-jobs: expected -1 \(all cores\) or a positive integer; got 0"),
     ("scheduler bogus", ["fit", "--data", "{train}", "--out", "{tmp}/m.skops",
@@ -156,7 +176,8 @@ FINDINGS = [
                          ids=[row[0] for row in FINDINGS])
 def test_finding_gets_one_line(files, capsys, argv, status, match):
     argv = [a.format(**files) for a in argv]
-    inputs = {p: open(p, "rb").read() for p in (files["train"], files["test"], files["model"])}
+    inputs = {p: open(p, "rb").read() for p in (files["train"], files["test"], files["model"],
+                                                 files["test_poster"], files["train_poster"])}
     got, err, _ = run(argv, capsys)
     assert got == status
     if "--n-jobs" not in argv:  # argparse's own errors print the usage first
@@ -368,3 +389,26 @@ def test_unexpected_error_is_one_line_and_its_traceback_with_verbose(files, caps
                                  "no one foresaw (run with -v for the traceback)"])
     with pytest.raises(RuntimeError, match="something no one foresaw"):
         main([*argv, "-v"])  # python -m skgenre prints its traceback
+
+
+def test_a_full_cache_folder_is_one_warning_naming_the_flag(files, capsys, tmp_path,
+                                                            monkeypatch, fast):
+    """The cache's disk fills up: the fit goes on, and the warning names --cache-dir,
+    not the library's memory= parameter."""
+    from skgenre.ensemble import _fit_cache
+
+    def full(path, write, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(_fit_cache, "atomic_write", full)
+    cache = tmp_path / "cache"
+    status, err, _ = run(["fit", "--data", files["train"], "--out", str(tmp_path / "m.skops"),
+                          "--cache-dir", str(cache), *fast], capsys)
+    assert status == 0 and (tmp_path / "m.skops").exists()
+    warned = [line for line in err if "CacheWriteWarning" in line]
+    assert len(warned) == 1, err
+    assert re.fullmatch(
+        r"skgenre fit: warning: Cannot write to the cache \S+ \(.*No space left on device.*\); "
+        r"the fit goes on without caching there \(give --cache-dir a writable folder\)\. "
+        r"\(CacheWriteWarning\)", warned[0]), warned[0]
+    assert "memory=" not in warned[0]

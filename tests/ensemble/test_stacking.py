@@ -209,6 +209,9 @@ def test_default_estimators_skip_absent_modalities(table, monkeypatch):
          "none of the modality"),
         ({"cv": "prefit"}, lambda X: X, lambda Y: Y, Exception, "not fitted"),
         ({"threshold": 2}, lambda X: X, lambda Y: Y, ValueError, "threshold"),
+        ({"n_jobs": 0}, lambda X: X, lambda Y: Y, ValueError,
+         r"'n_jobs' parameter of MovieGenreStacker must be an int in the range \(-inf, -1\], "
+         r"an int in the range \[1, inf\) or None\. Got 0 instead"),
         ({"kinds": {"text": "tfidf_logreg"}}, lambda X: X, lambda Y: Y, ValueError,
          "estimators is given; pass one or the other"),
         ({"estimators": None, "kinds": {"text": "no_such_kind"}}, lambda X: X, lambda Y: Y,

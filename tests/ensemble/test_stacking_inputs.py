@@ -5,6 +5,7 @@ wrong result.
 """
 
 import os
+import re
 import warnings
 
 import numpy as np
@@ -270,7 +271,8 @@ def test_constant_genres_are_named_once(table):
            "base models ['cast', 'text']" in messages[0]
 
 
-def test_movies_without_any_modality_get_a_warning_naming_how_many(fitted, table):
+def test_movies_without_any_modality_get_the_genre_prior_and_a_warning_naming_how_many(
+        fitted, table):
     from skgenre.ensemble import NoModalityWarning
 
     X, _ = table
@@ -281,6 +283,9 @@ def test_movies_without_any_modality_get_a_warning_naming_how_many(fitted, table
                                                r": .*\['plot', 'cast'\].*\[0, 1, 2\]"):
         proba = fitted.predict_proba(X)
     np.testing.assert_allclose(proba[1], proba[0])  # all alike: nothing tells them apart
+    # what docs/stacking.rst promises them: the genre prior, each genre's training share
+    Y = table[1]
+    np.testing.assert_allclose(proba[:3], np.tile(np.asarray(Y).mean(0), (3, 1)), atol=1e-3)
     with warnings.catch_warnings():
         warnings.simplefilter("error", NoModalityWarning)
         fitted.predict_proba(X.iloc[3:])  # every movie has a modality: no warning
@@ -340,3 +345,76 @@ def test_no_modality_warning_points_at_the_users_call(fitted, table):
     with pytest.warns(NoModalityWarning) as record:
         fitted.predict_proba(X.assign(plot="", cast=np.nan).iloc[:2])
     assert [(w.category, w.filename) for w in record] == [(NoModalityWarning, __file__)]
+
+
+# ------------------------------------------ unreadable media under on_error="missing"
+
+def _unreadable_media_case(kind, folder):
+    """(X, Y, the base model, its column, an unreadable file) for one media kind."""
+    from skgenre.datasets import make_movies
+    from skgenre.video import make_trailer_model
+    from skgenre.vision import make_poster_model
+
+    if kind == "features":
+        from test_stacking_trailer_features import feature_table
+
+        X, Y = feature_table(folder, n=40)
+        X["plot"] = make_table(n=40, seed=2)[0]["plot"].to_numpy()
+        bad = folder / "nan.npy"
+        np.save(bad, np.full((2, 13), np.nan, dtype=np.float32))
+        model = make_trailer_model("features_logreg", on_error="missing")
+        return X, Y, model, "trailer", str(bad)
+    column = "poster" if kind == "poster" else "trailer"
+    X, Y = make_movies(40, n_genres=3, modalities=("plot", column), missing_rate=0.0,
+                       poster_size=16, trailer_size=16, trailer_frames=(4, 6),
+                       path=folder / "movies", return_X_y=True, as_frame=True,
+                       random_state=0)
+    if kind == "poster":
+        bad = folder / "page.jpg"
+        bad.write_text("<!DOCTYPE html><html>Not found</html>")
+        model = make_poster_model("color_linear", random_state=0, max_epochs=3,
+                                  input_size=16, on_error="missing")
+    else:
+        bad = folder / "cut.mp4"
+        bad.write_bytes(open(X[column].iloc[0], "rb").read()[:300])  # truncated video
+        model = make_trailer_model("frame_mean_mlp", random_state=0, max_epochs=3,
+                                   on_error="missing")
+    return X, Y, model, column, str(bad)
+
+
+@pytest.mark.parametrize("kind", ["poster", "video", "features"])
+def test_unreadable_media_under_on_error_missing_is_an_empty_cell(kind, tmp_path):
+    """A poster or trailer that cannot be read, under on_error="missing", makes its movie
+    one without that modality: in fit (out of fold and refit), predict and explain, the
+    same numbers as an empty cell, with the reader's warning naming the file."""
+    from sklearn.base import clone
+
+    from skgenre.report import explanation_lines, modality_presence
+    from test_stacking import text_model
+
+    X, Y, model, column, bad = _unreadable_media_case(kind, tmp_path)
+    rows = X.index[[3, 11, 20]]
+    unreadable, empty = X.copy(), X.copy()
+    unreadable.loc[rows, column], empty.loc[rows, column] = bad, None
+
+    def fit(table):
+        estimators = [("text", text_model(), "plot"), (column, clone(model), column)]
+        return MovieGenreStacker(estimators, cv=2, random_state=0).fit(table, Y)
+
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        stacker = fit(unreadable)
+        proba = stacker.predict_proba(unreadable)
+    assert any(os.path.basename(bad) in str(w.message) for w in record)
+    expected = fit(empty)
+    np.testing.assert_allclose(stacker.oof_proba_[column], expected.oof_proba_[column])
+    np.testing.assert_allclose(proba, expected.predict_proba(empty))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        explained = stacker.explain(unreadable.loc[rows])
+        present = modality_presence(stacker, unreadable.loc[rows])
+        lines = explanation_lines(explained, present=present)
+    np.testing.assert_allclose(explained.to_numpy(), expected.explain(empty.loc[rows]).to_numpy())
+    assert not present[column].any() and present["text"].all()
+    terms = [line for movie in lines for line in movie]
+    assert terms and not any(re.search(rf"\b{column} [+-]", line) for line in terms), terms
