@@ -2,10 +2,10 @@
 
 from ._errors import CLIError, one_line
 
-__all__ = ["add_cache_command"]
+__all__ = ["add_cache_command", "cache_summary"]
 
 
-def _size(n_bytes):
+def human_size(n_bytes):
     for unit in ("B", "KiB", "MiB", "GiB"):
         if n_bytes < 1024 or unit == "GiB":
             return f"{n_bytes:.0f} {unit}" if unit == "B" else f"{n_bytes:.1f} {unit}"
@@ -20,10 +20,18 @@ def _short(extractor, width=72):
     return f"{extractor[:head]}...{extractor[-(width - head - 3):]}"
 
 
+def cache_summary(home):
+    """``(total size, number of entries, per-extractor usage)`` of the cache ``home``."""
+    from ..utils import cache_usage
+
+    usage = cache_usage(home) if home.is_dir() else []
+    return (sum(u["bytes"] for u in usage), sum(u["entries"] for u in usage), usage)
+
+
 def _cmd_cache(args, say):
     import os
 
-    from ..utils import cache_usage, clear_cache_home, get_cache_home
+    from ..utils import clear_cache_home, get_cache_home
 
     home = get_cache_home(args.cache_dir)
     if home.exists() and not home.is_dir():
@@ -33,18 +41,16 @@ def _cmd_cache(args, say):
             freed = clear_cache_home(home)
         except OSError as exc:
             raise CLIError(f"cannot clear the cache {home}: {one_line(exc)}") from exc
-        print(f"cleared {home} ({_size(freed)} freed)")
+        print(f"cleared {home} ({human_size(freed)} freed)")
         return 0
-    usage = cache_usage(home)
-    total = sum(u["bytes"] for u in usage)
-    entries = sum(u["entries"] for u in usage)
+    total, entries, usage = cache_summary(home)
     source = ("--cache-dir" if args.cache_dir else
               "SKGENRE_CACHE" if os.environ.get("SKGENRE_CACHE") else
               "default: the data home's cache folder")
     print(f"feature cache  {home}  ({source})")
-    print(f"size           {_size(total)} in {entries} entries")
+    print(f"size           {human_size(total)} in {entries} entries")
     for u in usage:
-        print(f"  {_size(u['bytes']):>10s}  {u['entries']:7d}  {_short(u['extractor'])}")
+        print(f"  {human_size(u['bytes']):>10s}  {u['entries']:7d}  {_short(u['extractor'])}")
     flag = f" --cache-dir {args.cache_dir}" if args.cache_dir else ""
     print(f"clear it with `skgenre cache --clear{flag}`")
     return 0

@@ -11,6 +11,8 @@ import os
 import sys
 import time
 
+from ..utils import get_cache_home
+from ._cache import cache_summary, human_size
 from ._errors import CLIError, one_line
 from ._files import (
     check_cache_dir,
@@ -529,6 +531,10 @@ def _cmd_info(args, say):
         ("final estimator", type(stacker.final_estimator_).__name__),
         ("parameters set", json.dumps(bundle.get("params") or {})),
     ]
+    home = get_cache_home()
+    size, entries, _ = cache_summary(home)
+    lines.append(("feature cache", f"{home} ({human_size(size)} in {entries} entries; "
+                  "`skgenre cache` lists it, `skgenre cache --clear` empties it)"))
     kinds = getattr(stacker, "kinds_", None) or {}  # absent from older model files
     for name in stacker.modalities_:
         model = type(stacker.named_estimators_[name]).__name__

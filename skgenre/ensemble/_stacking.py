@@ -83,9 +83,13 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         registration names its kind per preset): ``"best"``, those measured best by
         cross-validation, with the pretrained encoders (MiniLM sentence embeddings
         beside TF-IDF for the plots, ImageNet EfficientNet-Lite0 for the posters);
-        ``"fast"``, no pretrained network (TF-IDF and GloVe, colour statistics: the
-        defaults of skgenre 0.1, about 4x cheaper on a cold cache). A grid search may
-        compare presets. Must be left at its default when ``estimators`` is given.
+        ``"fast"``, no pretrained network (TF-IDF and GloVe, colour statistics), the
+        default: "best" costs 2.8x its fit on a cold feature cache and 1.45x on a warm
+        one (3,853 movies: 101 s against 36 s, 46 s against 32 s; see
+        :data:`~skgenre.ensemble.DEFAULT_PRESET`) and scores higher (test macro AP
+        0.584 against 0.576 on the MovieLens/Wikipedia movies, 0.549 against 0.537 on
+        IMDb plot outlines). A grid search may compare presets. Must be left at its
+        default when ``estimators`` is given.
     kinds : dict, default=None
         With ``estimators=None``: modality name (or alias, e.g. ``"plot"``) -> the kind
         of default model to build instead of the preset's, e.g. ``{"poster":

@@ -240,3 +240,14 @@ def test_report_why_lines_leave_out_modalities_a_movie_lacks(fitted, catalogue, 
     assert why and all("without a plot" in line and not re.search(r": plot [+-]|, plot [+-]",
                                                                      line) for line in why)
     assert "confidence threshold" in page and "decision threshold" in page
+
+
+def test_info_shows_the_feature_cache_location_and_size(fitted, capsys, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    (cache / "skgenre_features" / "extractor").mkdir(parents=True)
+    np.save(cache / "skgenre_features" / "extractor" / "entry.npy", np.zeros(256))
+    monkeypatch.setenv("SKGENRE_CACHE", str(cache))
+    status, out, _ = run(["info", "--model", fitted["model"]], capsys)
+    line = out.split("feature cache", 1)[1].splitlines()[0]
+    assert status == 0 and str(cache) in line and "in 1 entries" in line
+    assert "KiB" in line and "skgenre cache --clear" in line
