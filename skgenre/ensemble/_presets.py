@@ -19,7 +19,7 @@ __all__ = ["DEFAULT_PRESET", "PRESETS", "preset_kind"]
 #: 100.8 s against 35.8 s (2.81x, met), warm 46.4 s against 31.9 s (1.45x, not met; the
 #: per-genre logistic regressions on the sentence embeddings, ~2 s a fit, are most of
 #: it). "best" scores higher on every real table (macro AP on the test split:
-#: movielens_wiki 0.584 against 0.576, mmimdb_dev 0.549 against 0.537): ask for it.
+#: movielens_wiki 0.584 against 0.576, mmimdb_dev 0.549 against 0.534): ask for it.
 DEFAULT_PRESET = "fast"
 
 

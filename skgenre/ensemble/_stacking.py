@@ -87,7 +87,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         default: "best" costs 2.8x its fit on a cold feature cache and 1.45x on a warm
         one (3,853 movies: 101 s against 36 s, 46 s against 32 s; see
         :data:`~skgenre.ensemble.DEFAULT_PRESET`) and scores higher (test macro AP
-        0.584 against 0.576 on the MovieLens/Wikipedia movies, 0.549 against 0.537 on
+        0.584 against 0.576 on the MovieLens/Wikipedia movies, 0.549 against 0.534 on
         IMDb plot outlines). A grid search may compare presets. Must be left at its
         default when ``estimators`` is given.
     kinds : dict, default=None
