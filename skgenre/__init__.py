@@ -5,7 +5,7 @@ Importing ``skgenre`` is cheap: subpackages (and torch) load on first use.
 
 import importlib
 
-__version__ = "0.1.0.dev0"
+__version__ = "0.3.0.dev0"
 
 _LAZY = {
     "MovieGenreStacker": "skgenre.ensemble",
