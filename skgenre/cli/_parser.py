@@ -217,7 +217,7 @@ def build_parser():
                      "without asking")
     fit.add_argument("--preset", choices=PRESETS, default=None,
                      help="default base models: best (pretrained encoders) or fast (no "
-                     "pretrained network, 2.8x cheaper on a cold feature cache); default: "
+                     "pretrained network, 2.3x cheaper on a cold feature cache); default: "
                      "MovieGenreStacker's (fast); --kinds "
                      "overrides it per modality")
     fit.add_argument("--random-state", type=int, default=0, help="seed (default 0)")

@@ -84,8 +84,8 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         cross-validation, with the pretrained encoders (MiniLM sentence embeddings
         beside TF-IDF for the plots, ImageNet EfficientNet-Lite0 for the posters);
         ``"fast"``, no pretrained network (TF-IDF and GloVe, colour statistics), the
-        default: "best" costs 2.8x its fit on a cold feature cache and 1.45x on a warm
-        one (3,853 movies: 101 s against 36 s, 46 s against 32 s; see
+        default: "best" costs 2.3x its fit on a cold feature cache and 1.2x on a warm
+        one (3,853 movies: 93 s against 40 s, 41 s against 34 s; see
         :data:`~skgenre.ensemble.DEFAULT_PRESET`) and scores higher (test macro AP
         0.584 against 0.576 on the MovieLens/Wikipedia movies, 0.549 against 0.534 on
         IMDb plot outlines). A grid search may compare presets. Must be left at its

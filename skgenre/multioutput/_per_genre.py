@@ -10,6 +10,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, fit_context, validate_data
 from ._mixin import MultilabelClassifierMixin
@@ -210,10 +211,14 @@ class PerGenreClassifier(MultilabelClassifierMixin, MetaEstimatorMixin, BaseEsti
             Y, names if self._target_type_ == "multilabel-indicator" else None, stacklevel=3)
         self.columns_ = (None if self.features == "all"
                          else [self._genre_columns(j, k, X.shape[1]) for j in range(k)])
-        fitted = iter(Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_binary)(base, self._columns(X, j), Y[:, j])
-            for j in np.flatnonzero(~constant)
-        ))
+        # One small binary fit per genre: BLAS threads only add overhead to them (a
+        # logistic regression by lbfgs on 3,853 x 385 takes 6x longer on 2 threads than
+        # on one), so they run on one; n_jobs spreads the genres instead.
+        with threadpool_limits(limits=1, user_api="blas"):
+            fitted = iter(Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_binary)(base, self._columns(X, j), Y[:, j])
+                for j in np.flatnonzero(~constant)
+            ))
         self.estimators_ = [float(Y[0, j]) if constant[j] else next(fitted) for j in range(k)]
         return self
 

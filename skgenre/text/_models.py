@@ -179,12 +179,22 @@ def _glove_mlp(random_state, memory=None):
 
 
 def _sentence_logreg(random_state, memory=None):
-    from sklearn.preprocessing import StandardScaler
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
     from ._sentence import SentenceEmbedder
 
+    # The model of _logreg(SENTENCE_C) (liblinear, whose intercept is a weight on a
+    # constant feature, penalised like the others) by lbfgs on the same objective: the
+    # constant column made explicit (PolynomialFeatures of degree 1) and no free
+    # intercept. Probabilities within 6e-5 of liblinear's on the 3,853 MovieLens plots,
+    # 5.6x faster on 384 dense features: most of a warm fit's cost beyond the fast preset.
+    head = LogisticRegression(C=SENTENCE_C, class_weight="balanced", solver="lbfgs",
+                              fit_intercept=False, tol=1e-6, max_iter=1000,
+                              random_state=random_state)
     return Pipeline([("embedder", SentenceEmbedder(memory=memory)), ("scaler", StandardScaler()),
-                     ("head", PerGenreClassifier(_logreg(SENTENCE_C, random_state)))])
+                     ("bias", PolynomialFeatures(degree=1)),
+                     ("head", PerGenreClassifier(head))])
 
 
 def _combined(random_state, memory=None):
