@@ -199,15 +199,17 @@ _MEMO = contextvars.ContextVar("skgenre_feature_memo", default=None)
 
 @contextlib.contextmanager
 def feature_memo(max_bytes=512 * 2**20):
-    """Within the block, a :class:`FeatureCache` without a folder keeps entries in memory.
+    """Within the block, every :class:`FeatureCache` entry is also kept in memory.
 
     :class:`~skgenre.MovieGenreStacker` fits each base model ``cv + 1`` times on
-    overlapping movies; without a cache folder (``memory=None``) the frozen features of
-    a poster, a plot or a trailer (colour statistics, a pretrained network's embedding,
-    decoded frames) would be computed that many times. In this block they are computed
-    once; nothing outlives it, and nothing is written to disk. A block inside another
-    uses the outer one. Threads and processes that joblib starts do not see it (they
-    compute as without it).
+    overlapping movies. Without a cache folder (``memory=False``) the frozen features
+    of a poster, a plot or a trailer (colour statistics, a pretrained network's
+    embedding, decoded frames) would be computed that many times; with one, each entry
+    would be read from disk that many times (12 reads per movie for the "best"
+    preset's plots and posters). In this block each is computed, or read, once; the
+    memory copies do not outlive it, and nothing more is written to disk. A block
+    inside another uses the outer one. Threads and processes that joblib starts do not
+    see it (they compute as without it).
 
     Parameters
     ----------
@@ -320,7 +322,7 @@ class FeatureCache:
         array : ndarray or None
         """
         memo = _MEMO.get()
-        if memo is not None and not self.writable:  # no folder, or one we cannot write
+        if memo is not None:
             array = memo.get((self.fingerprint, key))
             if array is not None:
                 return array if _matches(array, shape, dtype) else None
@@ -340,20 +342,21 @@ class FeatureCache:
                 path, array.dtype, array.shape, dtype, shape,
             )
             return None
+        if memo is not None:  # read each entry from disk once per block
+            memo.put((self.fingerprint, key), array)
         return array
 
     def put(self, key, array):
         """Store ``array`` under ``key`` atomically (a temporary file, then a rename).
 
         A folder that cannot be written warns once (:class:`CacheWriteWarning`) and is
-        not tried again by this process; inside a :func:`feature_memo` block the entry
-        is then kept in memory instead, as without a folder, so each item is still
-        computed once per block.
+        not tried again by this process. Inside a :func:`feature_memo` block the entry
+        is kept in memory too, with a folder or without one, so each item is computed
+        once per block.
         """
         if self.writable:
             try:
                 self._write(self.path(key), array)
-                return
             except OSError as exc:  # read-only, full disk, a file where a folder should be
                 self._unwritable(exc)
         memo = _MEMO.get()

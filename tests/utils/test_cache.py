@@ -132,10 +132,26 @@ def test_feature_memo_keeps_entries_without_a_folder_until_the_block_ends(tmp_pa
         with feature_memo():  # an inner block uses the outer one
             assert cache.get("k") is not None
         assert cache.get("k") is not None
-        disk = FeatureCache(tmp_path, "extractor-a")  # a folder: the memo is not used
-        assert disk.get("k") is None
+        # the same extractor with a folder is served from the memo, writing nothing
+        disk = FeatureCache(tmp_path, "extractor-a")
+        np.testing.assert_array_equal(disk.get("k"), [0.0, 1.0, 2.0])
     assert not cache.enabled and cache.get("k") is None
     assert not list(tmp_path.iterdir())
+
+
+def test_feature_memo_reads_each_folder_entry_from_disk_once(tmp_path):
+    from skgenre.utils._cache import feature_memo
+
+    cache = FeatureCache(tmp_path, "extractor")
+    cache.put("written", np.arange(2.0))
+    with feature_memo():
+        cache.put("put-in-block", np.arange(3.0))
+        np.testing.assert_array_equal(cache.get("written"), [0.0, 1.0])
+        for path in tmp_path.rglob("*.npy"):  # nothing is read from disk again
+            path.unlink()
+        np.testing.assert_array_equal(cache.get("written"), [0.0, 1.0])
+        np.testing.assert_array_equal(cache.get("put-in-block"), [0.0, 1.0, 2.0])
+    assert cache.get("written") is None and cache.get("put-in-block") is None
 
 
 def test_feature_memo_keeps_entries_up_to_its_budget():
