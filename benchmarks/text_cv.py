@@ -101,6 +101,11 @@ def candidates(cache, seed=0):
         "tfidf_logreg": kind("tfidf_logreg"),
         "combined (fast default)": kind("combined"),
         "sentence_logreg": kind("sentence_logreg"),
+        "sentence_logreg, long texts truncated": kind(
+            "sentence_logreg", embedder__long_text="truncate"),
+        "combined_sentence (best default)": kind("combined_sentence"),
+        "combined_sentence, long texts truncated": kind(
+            "combined_sentence", sentence_logreg__embedder__long_text="truncate"),
         "tfidf_sentence 3:1": kind("tfidf_sentence"),
         "tfidf_sentence 1:1": kind("tfidf_sentence", weights=[0.5, 0.5]),
         "tfidf_sentence 1:3": kind("tfidf_sentence", weights=[0.25, 0.75]),

@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils._cache import memory_constraint
 from ..utils._mixins import FrozenTransformerMixin, ItemInputMixin
 from ..utils._sklearn_compat import Interval, StrOptions
+from ._sentence_runtime import _INPUTS, _export_module, _Tokenizer
 from ._vectorizer import check_texts
 
 __all__ = ["PACKAGED_SENTENCE_MODELS", "SentenceEmbedder", "SentenceModelError",
@@ -227,67 +228,6 @@ def _folder_config(path):
     return config.get("max_seq_length"), bool(config.get("do_lower_case", False))
 
 
-class _Tokenizer:
-    """The model's own tokenizer (Hugging Face ``tokenizers``, its ``tokenizer.json``).
-
-    Texts are stripped (and lower-cased when the model says so), as sentence-transformers
-    prepares them, and truncated to ``max_length`` tokens with the special tokens; nothing
-    is padded: each text is encoded alone, or padded to its batch by :meth:`batch`.
-    """
-
-    def __init__(self, backend, max_length, lower):
-        self.backend = backend
-        self.backend.no_padding()
-        self.backend.enable_truncation(max_length=int(max_length))
-        self.lower = lower
-
-    @classmethod
-    def from_folder(cls, path, max_length, lower):
-        from tokenizers import Tokenizer
-
-        return cls(Tokenizer.from_file(str(Path(path) / "tokenizer.json")), max_length, lower)
-
-    def encode(self, texts):
-        texts = [t.strip().lower() if self.lower else t.strip() for t in texts]
-        return self.backend.encode_batch(texts)
-
-    @staticmethod
-    def features(encodings):
-        """``input_ids``, ``attention_mask``, ``token_type_ids`` int64 arrays, right-padded."""
-        import numpy as np
-
-        width = max(len(e.ids) for e in encodings)
-        out = {name: np.zeros((len(encodings), width), dtype=np.int64)
-               for name in ("input_ids", "attention_mask", "token_type_ids")}
-        for i, e in enumerate(encodings):
-            n = len(e.ids)
-            out["input_ids"][i, :n] = e.ids
-            out["attention_mask"][i, :n] = 1
-            out["token_type_ids"][i, :n] = e.type_ids
-        return out
-
-
-def _export_module(st):
-    """``(module, example inputs)``: the whole sentence-transformers pipeline, for export."""
-    import torch
-
-    class SentenceGraph(torch.nn.Module):
-        def __init__(self, st):
-            super().__init__()
-            self.st = st
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            features = {"input_ids": input_ids, "attention_mask": attention_mask,
-                        "token_type_ids": token_type_ids}
-            return self.st(features)["sentence_embedding"]
-
-    ids = torch.full((1, 8), 100, dtype=torch.long)
-    return SentenceGraph(st).eval(), (ids, torch.ones_like(ids), torch.zeros_like(ids))
-
-
-_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-
-
 class SentenceEmbedder(
     FrozenTransformerMixin, ItemInputMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
     BaseEstimator,
@@ -319,8 +259,17 @@ class SentenceEmbedder(
     normalize : bool, default=False
         L2-normalise each embedding (all-MiniLM-L6-v2's pipeline already does).
     max_length : int, default=None
-        Tokens kept per text, the special tokens included; ``None`` means the model's
-        own limit (256 for all-MiniLM-L6-v2).
+        Tokens per window of text, the special tokens included; ``None`` means the
+        model's own limit (256 for all-MiniLM-L6-v2).
+    long_text : {"windows", "truncate"}, default="windows"
+        What becomes of a text longer than ``max_length`` tokens. ``"windows"``: it is
+        cut into consecutive windows of ``max_length`` tokens, each embedded alone, and
+        its embedding is their mean weighted by their numbers of tokens, so that every
+        word counts. ``"truncate"``: only its first ``max_length`` tokens are read
+        (what sentence-transformers' ``encode`` does). The two agree on shorter texts
+        (every MovieLens Wikipedia lead); on the 27% of MM-IMDb plot outlines that are
+        longer, ``"windows"`` raised the macro AP of the sentence model by 0.008
+        (5-fold cross-validation x 2 on train+val; see Notes).
     backend : {"onnx", "torch"}, default="onnx"
         Who runs the network: ONNX Runtime on the CPU, or torch (any ``device``).
     precision : {"int8", "float32"}, default="int8"
@@ -333,9 +282,9 @@ class SentenceEmbedder(
     memory : None, False, str, path-like or joblib.Memory, default=None
         Folder of the per-text cache: each embedding is stored under a key made of the
         text and the model's identity (name, or folder and the size and modification
-        time of its files, plus ``normalize``, ``max_length``, the backend, the
-        precision and the runtime's version), so cross-validation folds and grid
-        search never encode a text twice. ``None``: the user cache folder
+        time of its files, plus ``normalize``, ``max_length``, ``long_text``, the
+        backend, the precision and the runtime's version), so cross-validation folds and
+        grid search never encode a text twice. ``None``: the user cache folder
         (:func:`skgenre.utils.get_cache_home`); ``False``: no cache.
     data_home : str or path-like, default=None
         Where packaged models are extracted and ONNX graphs kept (see
@@ -369,6 +318,14 @@ class SentenceEmbedder(
     ``encode`` in chunks of 32 texts, float32), measured in one run by
     ``benchmarks/encoders.py``: see the modalities page of the documentation.
 
+    ``long_text="windows"`` against ``"truncate"``, ``"sentence_logreg"``'s head on
+    all-MiniLM-L6-v2 embeddings of ``mmimdb_dev.csv``'s 2,075 train+val plots (696 of
+    its 2,608 plots are longer than 256 tokens), 5-fold multilabel-stratified
+    cross-validation x 2: macro AP 0.499 against 0.491 (+0.008 +- 0.001 over the 10
+    folds); windows of 128 tokens did worse (0.493), and the plain mean of the windows
+    (not weighted by their lengths) too (0.498). No MovieLens Wikipedia lead is longer
+    than 256 tokens: nothing changes there.
+
     Nothing of the network is stored with the embedder (pickle,
     :func:`skgenre.save_model`): a loaded embedder finds ``model`` again (a packaged
     one in this machine's data home) and its ONNX graph on its first ``transform`` that
@@ -387,6 +344,7 @@ class SentenceEmbedder(
         "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "normalize": ["boolean"],
         "max_length": [Interval(numbers.Integral, 2, None, closed="left"), None],
+        "long_text": [StrOptions({"windows", "truncate"})],
         "backend": [StrOptions({"onnx", "torch"})],
         "precision": [StrOptions({"int8", "float32"})],
         "device": [str],
@@ -396,12 +354,14 @@ class SentenceEmbedder(
     }
 
     def __init__(self, model="all-MiniLM-L6-v2", *, batch_size=32, normalize=False,
-                 max_length=None, backend="onnx", precision="int8", device="cpu",
+                 max_length=None, long_text="windows", backend="onnx", precision="int8",
+                 device="cpu",
                  memory=None, data_home=None, verbose=0):
         self.model = model
         self.batch_size = batch_size
         self.normalize = normalize
         self.max_length = max_length
+        self.long_text = long_text
         self.backend = backend
         self.precision = precision
         self.device = device
@@ -521,18 +481,29 @@ class SentenceEmbedder(
         return state
 
     # -- encoding ---------------------------------------------------------------------------
-    def _encode_onnx(self, texts):
-        from ..utils._onnx import run_onnx_items
+    def _encode(self, texts):
+        """Each text's embedding: its windows' (:attr:`long_text`), weighted by tokens."""
+        windows, owner, n_tokens = _Tokenizer.windows(self._tokenize(texts), self.long_text)
+        if self.backend == "onnx":
+            from ..utils._onnx import run_onnx_items
 
-        feeds = [_Tokenizer.features([e]) for e in self._tokenize(texts)]
-        return run_onnx_items(self._session(), feeds)
+            embedded = run_onnx_items(self._session(),
+                                      [_Tokenizer.features([w]) for w in windows])
+        else:
+            embedded = self._encode_torch(windows)
+        if len(windows) == len(texts):  # one window each: nothing to average
+            return embedded
+        out = np.zeros((len(texts), embedded.shape[1]), dtype=np.float64)
+        np.add.at(out, owner, embedded * n_tokens[:, None])
+        out /= np.bincount(owner, weights=n_tokens, minlength=len(texts))[:, None]
+        return out.astype(embedded.dtype)
 
-    def _encode_torch(self, texts):
+    def _encode_torch(self, windows):
         import torch
 
         model = self._loaded()
         device = next(model.parameters()).device
-        features = _Tokenizer.features(self._tokenize(texts))
+        features = _Tokenizer.features(windows)
         with torch.inference_mode():
             batch = {k: torch.from_numpy(v).to(device) for k, v in features.items()}
             return model(batch)["sentence_embedding"].float().cpu().numpy()
@@ -554,17 +525,17 @@ class SentenceEmbedder(
 
         check_is_fitted(self)
         texts = check_texts(X)
-        cache = FeatureCache(default_memory(self.memory), f"sentence:{self.model_id_}")
+        cache = FeatureCache(default_memory(self.memory),
+                             f"sentence:{self.model_id_}|long_text={self.long_text}")
         out, keys, todo = cache.lookup(texts, text_key, self.n_features_out_)
         if not todo:
             return out
         # Longest first: padded batches (torch) waste least, and the bar ends steadily.
         todo = sorted(todo, key=lambda i: len(texts[i]), reverse=True)
         bar = progress(total=len(todo), verbose=self.verbose, desc="texts", unit="text")
-        encode = self._encode_onnx if self.backend == "onnx" else self._encode_torch
         for start in range(0, len(todo), self.batch_size):
             rows = todo[start:start + self.batch_size]
-            embedded = encode([texts[i] for i in rows])
+            embedded = self._encode([texts[i] for i in rows])
             if self.normalize:
                 norms = np.linalg.norm(embedded, axis=1, keepdims=True)
                 embedded = embedded / np.maximum(norms, 1e-12)

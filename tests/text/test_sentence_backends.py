@@ -61,7 +61,8 @@ def test_each_text_is_encoded_alone_whatever_shares_its_batch(data_home):
 
 def test_max_length_truncates_and_keys_the_cache(data_home, tmp_path):
     long = PLOTS[3]
-    short = SentenceEmbedder(data_home=data_home, max_length=16, memory=tmp_path).fit()
+    short = SentenceEmbedder(data_home=data_home, max_length=16, long_text="truncate",
+                             memory=tmp_path).fit()
     assert short.max_length_ == 16 and "max_length=16" in short.model_id_
     same_start = short.transform([long, long + " And then the moon explodes."])
     np.testing.assert_array_equal(same_start[0], same_start[1])  # past token 16: unread
@@ -72,6 +73,33 @@ def test_max_length_truncates_and_keys_the_cache(data_home, tmp_path):
         {}, {"precision": "float32"}, {"backend": "torch", "precision": "float32"},
         {"max_length": 16})}
     assert len(ids) == 4  # whatever changes the numbers changes the cache key
+
+
+@pytest.mark.parametrize("backend, precision", [("onnx", "int8"), ("torch", "float32")])
+def test_long_texts_are_the_token_weighted_mean_of_their_windows(data_home, tmp_path,
+                                                                 backend, precision):
+    long = PLOTS[3] + " then the moon explodes and nobody is left to tell the tale"
+    params = dict(data_home=data_home, max_length=16, backend=backend, precision=precision)
+    windows = SentenceEmbedder(memory=tmp_path, **params).fit()
+    assert windows.long_text == "windows"
+    encoding = windows._tokenize([long])[0]
+    parts = [encoding, *encoding.overflowing]
+    assert len(parts) > 3
+    # each window, decoded to its words and embedded alone (it fits in 16 tokens)
+    texts = [windows._tokenizer.backend.decode(part.ids) for part in parts]
+    truncate = SentenceEmbedder(memory=False, long_text="truncate", **params).fit()
+    alone = truncate.transform(texts)
+    n_tokens = np.array([len(part.ids) for part in parts], dtype=float)
+    expected = (alone * n_tokens[:, None]).sum(0) / n_tokens.sum()
+    got = windows.transform([long, PLOTS[0]])
+    np.testing.assert_allclose(got[0], expected, atol=1e-5)
+    # a text within one window is embedded as without windows (torch pads its batch)
+    np.testing.assert_allclose(got[1], truncate.transform([PLOTS[0]])[0], atol=1e-6)
+    # the tail changes the embedding, and the setting keys the cache
+    assert not np.allclose(got[0], truncate.transform([long])[0], atol=1e-3)
+    np.testing.assert_array_equal(
+        SentenceEmbedder(memory=tmp_path, long_text="truncate", **params).fit()
+        .transform([long])[0], truncate.transform([long])[0])
 
 
 @pytest.mark.parametrize(
