@@ -269,10 +269,10 @@ def warn_missing_modalities(stacker, probas, X, *, stacklevel):
         cols = [cols] if isinstance(cols, str) else list(cols)
         if not any(c in X.columns for c in cols):
             absent.add(name)
-            shown = cols[0] if len(cols) == 1 else f"{cols[:4]}"
+            shown = " or ".join(map(repr, cols[:4])) + (" (...)" if len(cols) > 4 else "")
             notes.append(
-                f"The table has no {shown!r} column{'s' if len(cols) > 1 else ''}, which "
-                f"the {name} modality reads: every movie is predicted without it."
+                f"The table has no {shown} column, which the {name} modality reads: "
+                "every movie is predicted without it."
                 + _did_you_mean(others, cols))
     scores = {k: v for k, v in (getattr(stacker, "modality_scores_", None) or {}).items()
               if np.isfinite(v) and k in probas}

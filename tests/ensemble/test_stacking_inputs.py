@@ -418,3 +418,20 @@ def test_unreadable_media_under_on_error_missing_is_an_empty_cell(kind, tmp_path
     assert not present[column].any() and present["text"].all()
     terms = [line for movie in lines for line in movie]
     assert terms and not any(re.search(rf"\b{column} [+-]", line) for line in terms), terms
+
+
+def test_missing_columns_of_a_several_column_modality_are_named_in_words():
+    """The warning printed "no \"['cast', 'year']\" columns" (a list's repr in quotes)."""
+    from types import SimpleNamespace
+
+    from skgenre.ensemble import MissingModalityWarning
+    from skgenre.ensemble._base_models import warn_missing_modalities
+
+    stacker = SimpleNamespace(modalities_=["text", "metadata"],
+                              columns_=["plot", ["cast", "year"]], modality_scores_={})
+    X = pd.DataFrame({"plot": ["A ship lost in space.", "Two lovers in Paris."]})
+    probas = {"text": np.full((2, 3), 0.5), "metadata": np.full((2, 3), np.nan)}
+    with pytest.warns(MissingModalityWarning,
+                      match=r"^The table has no 'cast' or 'year' column, which the metadata "
+                            r"modality reads: every movie is predicted without it\.$"):
+        warn_missing_modalities(stacker, probas, X, stacklevel=1)
