@@ -46,6 +46,7 @@ from skgenre import MovieGenreStacker  # noqa: E402
 from skgenre.cli._parser import modality_kind  # noqa: E402
 from skgenre.datasets import load_movies  # noqa: E402
 from skgenre.ensemble import (  # noqa: E402
+    DEFAULT_PRESET,
     LogitFusionClassifier,
     make_final_estimator,
 )
@@ -83,7 +84,8 @@ def stack(probas, modalities):
     return np.hstack(blocks)
 
 
-def fit_base_predictions(X, Y, *, kinds=None, cache=None, n_jobs=None, preset=None):
+def fit_base_predictions(X, Y, *, kinds=None, cache=None, n_jobs=None,
+                         preset=DEFAULT_PRESET):
     """The default stacker fitted on the train+val movies of ``X``: its out-of-fold
     (train+val) and test probabilities, the split and the modalities."""
     test = (X["split"] == "test").to_numpy()
