@@ -123,8 +123,9 @@ def make_text_model(kind="default", *, random_state=None, memory=None, **params)
     (* 5 folds x 1 shuffle. ** :class:`SentenceEmbedder`'s default
     ``long_text="windows"``, since the other rows were measured: plots longer than
     MiniLM's 256 tokens, 27% of the outlines and no lead, embedded in windows of 256
-    tokens averaged by their lengths rather than cut at 256 tokens.) The rule: the mix of the three parts with the best CV on
-    the outlines among those that lower neither table's CV by more than 0.005 against
+    tokens averaged by their lengths rather than cut at 256 tokens.) The rule: the mix
+    of the three parts with the best CV on the outlines among those that lower neither
+    table's CV by more than 0.005 against
     the former default ``"combined"``: ``"combined_sentence"``, 2:1:1 (-0.003 on the
     leads, ahead in 2 of 10 folds; +0.025 on the outlines, 10 of 10; +0.052 across).
     3:1:1 and 4:2:1 score within 0.001 of it on the outlines; 4:1:1 is +0.009 on the
