@@ -480,6 +480,13 @@ class SentenceEmbedder(
             state.pop(name, None)
         return state
 
+    def __setstate__(self, state):
+        # An embedder saved before ``long_text`` existed read a long text's first
+        # ``max_length`` tokens: it goes on doing so, so that its model's predictions stay
+        # those it was fitted and validated with.
+        state.setdefault("long_text", "truncate" if "model_id_" in state else "windows")
+        super().__setstate__(state)
+
     # -- encoding ---------------------------------------------------------------------------
     def _encode(self, texts):
         """Each text's embedding: its windows' (:attr:`long_text`), weighted by tokens."""

@@ -102,6 +102,24 @@ def test_long_texts_are_the_token_weighted_mean_of_their_windows(data_home, tmp_
         .transform([long])[0], truncate.transform([long])[0])
 
 
+def test_an_embedder_saved_before_long_text_keeps_truncating(data_home):
+    """Model files written before ``long_text`` existed failed to predict (no attribute)."""
+    fitted = SentenceEmbedder(data_home=data_home, max_length=16, long_text="truncate",
+                              memory=False).fit()
+    expected = fitted.transform(PLOTS)
+    old = fitted.__getstate__()
+    del old["long_text"]
+    restored = SentenceEmbedder.__new__(SentenceEmbedder)
+    restored.__setstate__(old)
+    assert restored.get_params()["long_text"] == "truncate"  # what it was fitted with
+    np.testing.assert_array_equal(restored.transform(PLOTS), expected)
+    unfitted = SentenceEmbedder().__getstate__()
+    del unfitted["long_text"]
+    restored = SentenceEmbedder.__new__(SentenceEmbedder)
+    restored.__setstate__(unfitted)
+    assert restored.get_params()["long_text"] == "windows"  # today's default
+
+
 @pytest.mark.parametrize(
     "params, match",
     [
