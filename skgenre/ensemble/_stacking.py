@@ -262,6 +262,10 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         # Model files written before ``kinds``/``preset`` lack them ("fast" is the former)
         state.setdefault("kinds", None)
         state.setdefault("preset", "fast")
+        if state.get("estimators") is not None:
+            # a preset means nothing beside given estimators, and one saved while "fast"
+            # was the default would make fit refuse them (it must be left at its default)
+            state["preset"] = DEFAULT_PRESET
         super().__setstate__(state)
 
     def resolve_estimators(self, X):

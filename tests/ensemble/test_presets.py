@@ -4,6 +4,7 @@ a preset per modality, contradictions refused, and a searchable parameter."""
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -131,5 +132,12 @@ def test_model_state_without_preset_loads_as_fast(table):
     state = fitted.__getstate__()
     del state["preset"]
     old = MovieGenreStacker.__new__(MovieGenreStacker)
-    old.__setstate__(state)
+    old.__setstate__(dict(state, estimators=None))  # default base models: the former default
     assert old.get_params()["preset"] == "fast"
+    # Given estimators: saved while "fast" was the default, it would have made fit
+    # refuse them ("preset must be left at its default when estimators is given").
+    for saved in (state, dict(state, preset="fast")):
+        old = MovieGenreStacker.__new__(MovieGenreStacker)
+        old.__setstate__(dict(saved))
+        assert old.get_params()["preset"] == DEFAULT_PRESET
+        clone(old).fit(X, Y)
