@@ -83,12 +83,9 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         registration names its kind per preset): ``"best"``, those measured best by
         cross-validation, with the pretrained encoders (MiniLM sentence embeddings
         beside TF-IDF for the plots, ImageNet EfficientNet-Lite0 for the posters);
-        ``"fast"``, no pretrained network (TF-IDF and GloVe, colour statistics).
-        "best", the default, scores higher (test macro AP 0.584 against 0.576 on the
-        MovieLens/Wikipedia movies, 0.554 against 0.534 on IMDb plot outlines) and
-        costs 2.6x the fit of "fast" on a cold feature cache and 1.15x on a warm one
-        (3,853 movies: 92.1 s against 35.4 s, 39.3 s against 34.2 s; see
-        :data:`~skgenre.ensemble.DEFAULT_PRESET`). A grid search may compare presets.
+        ``"fast"``, no pretrained network (TF-IDF and GloVe, colour statistics),
+        cheaper to fit and a little less accurate on every real table (figures:
+        :ref:`the modalities page <presets>`). A grid search may compare presets.
         Must be left at its default when ``estimators`` is given.
     kinds : dict, default=None
         With ``estimators=None``: modality name (or alias, e.g. ``"plot"``) -> the kind
@@ -259,13 +256,11 @@ class MovieGenreStacker(MultilabelClassifierMixin, BaseComposition):
         return check_movie_table(X, self.columns_ if fitted else None)
 
     def __setstate__(self, state):
-        # Model files written before ``kinds``/``preset`` lack them ("fast" is the former)
+        # Model files written before ``kinds``/``preset`` lack them ("fast" was the default
+        # then). Beside given estimators a preset means nothing, and fit wants the default.
         state.setdefault("kinds", None)
-        state.setdefault("preset", "fast")
-        if state.get("estimators") is not None:
-            # a preset means nothing beside given estimators, and one saved while "fast"
-            # was the default would make fit refuse them (it must be left at its default)
-            state["preset"] = DEFAULT_PRESET
+        state["preset"] = (state.get("preset", "fast") if state.get("estimators") is None
+                           else DEFAULT_PRESET)
         super().__setstate__(state)
 
     def resolve_estimators(self, X):
